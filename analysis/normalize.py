@@ -1,0 +1,166 @@
+"""Pure text normalisation that keeps a map back to raw character offsets.
+
+Raw files are never edited. Every step here turns a string into a :class:`NormalizedText`
+whose ``raw_index`` says, for each normalised character, which raw character it came from,
+so a hit in normalised text can be located in the untouched raw file.
+Offsets are Python code points (``str`` indices), never bytes or UTF-16 units.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Lines that are web-page furniture, not plan text (matched against simplified text).
+FURNITURE_PATTERNS: tuple[str, ...] = (
+    r"^\s*您(现在)?的位置",
+    r"^\s*当前位置",
+    r"^\s*分享到",
+    r"^\s*【?打印正文】?\s*$",
+    r"^\s*【?关闭窗口】?\s*$",
+    r"^\s*用户登录\s*$",
+    r"^\s*×\s*$",
+    r"扫一扫在手机打开当前页",
+    r"^\s*(来源|信息来源)[:：].*(发布时间|作者)",
+    r"^\s*发布时间[:：]",
+    r"^\s*由 .* 发表于",
+)
+_FURNITURE_RE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PATTERNS))
+
+_FULLWIDTH_OFFSET = 0xFEE0  # U+FF01..U+FF5E are full-width forms of U+0021..U+007E
+_DECIMAL_STOP_RE = re.compile(r"(?<=\d)[。．](?=\d)")
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Normalised text plus, for each of its characters, the raw index it came from.
+
+    ``raw_index`` has one more entry than ``text``: the raw length, so that end-exclusive
+    spans map back cleanly.
+    """
+
+    text: str
+    raw_index: tuple[int, ...]
+
+    def to_raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised span ``[start, end)`` to the raw span that produced it."""
+        if not 0 <= start <= end <= len(self.text):
+            raise ValueError(f"span {start}:{end} outside normalised text of length {len(self.text)}")
+        if start == end:
+            return self.raw_index[start], self.raw_index[start]
+        return self.raw_index[start], self.raw_index[end - 1] + 1
+
+    def from_raw_offset(self, raw_offset: int) -> int:
+        """The first normalised index whose raw index is at or after ``raw_offset``."""
+        import bisect
+
+        return bisect.bisect_left(self.raw_index, raw_offset, 0, len(self.text))
+
+
+def identity(raw: str) -> NormalizedText:
+    """Wrap raw text with an identity offset map."""
+    return NormalizedText(raw, tuple(range(len(raw) + 1)))
+
+
+def _replace_chars(nt: NormalizedText, mapping) -> NormalizedText:
+    """Apply a one-to-one character mapping (length preserving)."""
+    return NormalizedText("".join(mapping(c) for c in nt.text), nt.raw_index)
+
+
+def fullwidth_to_halfwidth(char: str) -> str:
+    """Full-width ASCII forms (１２３ＡＢＣ％．) and the ideographic space to their ASCII forms.
+
+    Chinese punctuation without an ASCII twin (、。“”《》) is kept: it carries meaning.
+
+    >>> "".join(map(fullwidth_to_halfwidth, "１２．５％"))
+    '12.5%'
+    """
+    code = ord(char)
+    if 0xFF01 <= code <= 0xFF5E:
+        return chr(code - _FULLWIDTH_OFFSET)
+    if code == 0x3000:
+        return " "
+    return char
+
+
+def halfwidth_forms(nt: NormalizedText) -> NormalizedText:
+    """Replace full-width digits, letters and ASCII punctuation by half-width ones."""
+    return _replace_chars(nt, fullwidth_to_halfwidth)
+
+
+def decimal_stops(nt: NormalizedText) -> NormalizedText:
+    """Read "。" or "．" between two digits as a decimal point ("21。66" → "21.66")."""
+    return NormalizedText(_DECIMAL_STOP_RE.sub(".", nt.text), nt.raw_index)
+
+
+@lru_cache(maxsize=1)
+def _t2s_converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _align(old: str, new: str, old_index: tuple[int, ...]) -> tuple[int, ...]:
+    """Offset map for ``new`` when a conversion changed the length of ``old``."""
+    index: list[int] = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            index.extend(old_index[i1:i2])
+        elif i1 == i2:  # inserted text points at the raw character it stands before
+            index.extend([old_index[i1]] * (j2 - j1))
+        else:  # replaced text points at the raw characters it replaces, clamped to the last one
+            index.extend(old_index[min(i1 + k, i2 - 1)] for k in range(j2 - j1))
+    index.append(old_index[len(old)])
+    return tuple(index)
+
+
+def to_simplified(nt: NormalizedText) -> NormalizedText:
+    """Traditional → simplified Chinese with OpenCC (t2s), keeping the offset map."""
+    converted = _t2s_converter().convert(nt.text)
+    if len(converted) == len(nt.text):
+        return NormalizedText(converted, nt.raw_index)
+    return NormalizedText(converted, _align(nt.text, converted, nt.raw_index))
+
+
+def furniture_line_spans(text: str) -> list[tuple[int, int]]:
+    """Spans ``[start, end)`` (newline included) of lines that are web-page furniture."""
+    spans = []
+    for match in re.finditer(r"[^\n]*(?:\n|$)", text):
+        line = match.group(0)
+        if line.strip() and _FURNITURE_RE.search(line):
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+def drop_spans(nt: NormalizedText, spans: list[tuple[int, int]]) -> NormalizedText:
+    """Remove the given spans from the text, keeping the offset map of what remains."""
+    keep_text: list[str] = []
+    keep_index: list[int] = []
+    cursor = 0
+    for start, end in sorted(spans):
+        keep_text.append(nt.text[cursor:start])
+        keep_index.extend(nt.raw_index[cursor:start])
+        cursor = max(cursor, end)
+    keep_text.append(nt.text[cursor:])
+    keep_index.extend(nt.raw_index[cursor:])
+    return NormalizedText("".join(keep_text), tuple(keep_index))
+
+
+def normalize(raw: str, *, drop_furniture: bool = False) -> NormalizedText:
+    """Full normalisation: half-width forms, decimal "。", simplified script, optional furniture removal.
+
+    >>> nt = normalize("近三年預算內教育撥款21。66億元")
+    >>> nt.text
+    '近三年预算内教育拨款21.66亿元'
+    >>> start = nt.text.index("21.66亿元"); nt.to_raw_span(start, start + 7)
+    (10, 17)
+    """
+    nt = identity(raw)
+    nt = halfwidth_forms(nt)
+    nt = decimal_stops(nt)
+    nt = to_simplified(nt)
+    if drop_furniture:
+        nt = drop_spans(nt, furniture_line_spans(nt.text))
+    return nt

@@ -1,0 +1,344 @@
+"""Quantities in Chinese policy text → exact numbers.
+
+One function, :func:`parse_quantity`, turns a quantity as these texts write it (``1.2万套``,
+``21.66亿元``, ``三所``, ``1—2个``, ``两三个``, ``50%``, ``2个百分点``, ``前5名``) into a
+:class:`Quantity` with exact :class:`~decimal.Decimal` values, and refuses what is not a
+quantity (``2025年``, ``(十二)``, ``“1234”工程``, ``5+2``, ``十四五``) with a reason.
+:func:`scan_numbers` finds every number in a text and says, for each, whether it is a
+quantity or why not; the extractor and the closed-world check build on it.
+
+Chinese numerals are converted with cn2an; the traps it does not cover are handled here:
+values stay in Decimal (16.4亿 is exactly 1640000000) and adjacent numerals such as 两三 or
+三五 are ranges (2–3, 3–5), not 23 or 35. Input is expected normalised
+(:func:`analysis.normalize.normalize`); :func:`parse_quantity` normalises its argument itself.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from analysis.normalize import normalize
+
+CN_DIGITS = "零〇一二两三四五六七八九"
+CN_NUMERAL_CHARS = CN_DIGITS + "十百千"
+MULTIPLIERS: dict[str, Decimal] = {
+    "万亿": Decimal(10) ** 12,
+    "亿": Decimal(10) ** 8,
+    "千万": Decimal(10) ** 7,
+    "百万": Decimal(10) ** 6,
+    "十万": Decimal(10) ** 5,
+    "万": Decimal(10) ** 4,
+}
+# Units written after a number, longest first. Money is normalised to 元.
+UNITS: tuple[str, ...] = (
+    "个百分点", "百分点", "周年", "平方米", "平方公里", "万平方米", "人次", "课时", "学时", "小时", "分钟",
+    "个月", "班次", "公里", "千米", "周岁", "个", "%", "‰", "所", "名", "人", "位", "套", "元", "项", "次",
+    "节", "天", "周", "年", "家", "门", "支", "篇", "本", "间", "座", "台", "场", "期", "批", "班",
+    "类", "处", "米", "张", "册", "件", "种", "条", "份", "校", "园", "户", "栋", "级", "轮", "组",
+    "对", "块", "部", "首", "幅", "堂", "辆", "吨", "亩", "岁", "倍", "届", "成", "分", "点",
+)
+_UNIT_CANONICAL = {"个百分点": "百分点"}
+_RANGE_SEPARATORS = "-—–~～至到―－"
+
+_AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_CN = rf"[{CN_NUMERAL_CHARS}]+"
+_MULT = "|".join(sorted(MULTIPLIERS, key=len, reverse=True))
+_UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_SEP = "[" + re.escape(_RANGE_SEPARATORS) + "]"
+_NUM = rf"(?:{_AR}|{_CN})"
+QUANTITY_RE = re.compile(
+    rf"(?P<rank>前)?(?P<lo>{_NUM})(?P<lo_mult>{_MULT})?"
+    rf"(?::(?P<ratio>\d+(?!\d*:)))?"
+    rf"(?:(?P<sep>{_SEP})(?P<hi>{_NUM})(?P<hi_mult>{_MULT})?)?"
+    rf"(?P<unit>{_UNIT})?"
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """An exact quantity: ``value`` (and ``value_max`` for a range) in base units."""
+
+    value: Decimal
+    value_max: Decimal | None
+    unit: str
+    unit_original: str
+    text: str
+    is_rank: bool = False
+    start: int = 0
+    end: int = 0
+
+
+class NotAQuantityError(ValueError):
+    """The text is a number but not a quantity (a year, an item number, a name …)."""
+
+    def __init__(self, text: str, reason: str, detail: str = ""):
+        self.text = text
+        self.reason = reason
+        super().__init__(f"{text!r} is not a quantity: {reason}" + (f" ({detail})" if detail else ""))
+
+
+def format_decimal(value: Decimal | None) -> str:
+    """Plain decimal notation without exponent or trailing zeros ('' for None).
+
+    >>> format_decimal(Decimal("1640000000.0")), format_decimal(Decimal("21.660"))
+    ('1640000000', '21.66')
+    """
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _cn_to_decimal(numeral: str) -> Decimal:
+    """Convert a Chinese numeral (十五, 二十一, 两, 一百二十) to an exact integer Decimal."""
+    import cn2an
+
+    try:
+        number = cn2an.cn2an(numeral, "smart")
+    except (ValueError, KeyError) as error:
+        raise NotAQuantityError(numeral, "not_a_number", str(error)) from None
+    if isinstance(number, float) and not number.is_integer():
+        raise NotAQuantityError(numeral, "not_a_number", "fractional Chinese numeral")
+    return Decimal(int(number))
+
+
+def _adjacent_range(numeral: str) -> tuple[Decimal, Decimal] | None:
+    """两三 → (2, 3), 三五 → (3, 5): two bare ascending digits without 十/百/千 are a range."""
+    if len(numeral) == 2 and all(c in CN_DIGITS for c in numeral):
+        low, high = (_cn_to_decimal(c) for c in numeral)
+        if Decimal(0) < low < high:
+            return low, high
+    return None
+
+
+def _number(text: str) -> Decimal:
+    if text[0].isdigit():
+        return Decimal(text.replace(",", ""))
+    return _cn_to_decimal(text)
+
+
+def _scale(value: Decimal, multiplier: str | None) -> Decimal:
+    return value * MULTIPLIERS[multiplier] if multiplier else value
+
+
+@lru_cache(maxsize=4096)
+def _parse_normalised(expression: str) -> Quantity:
+    text = expression.strip()
+    if not text:
+        raise NotAQuantityError(expression, "empty")
+    refusal = _refusal_reason(text)
+    if refusal:
+        raise NotAQuantityError(expression, refusal)
+    match = QUANTITY_RE.fullmatch(text)
+    if not match:
+        raise NotAQuantityError(expression, "not_a_number", "not of the form number[range][万/亿][unit]")
+    lo, hi = match["lo"], match["hi"]
+    unit = match["unit"] or ""
+    multiplier = match["hi_mult"] or match["lo_mult"]
+    adjacent = _adjacent_range(lo) if not hi else None
+    if adjacent:
+        value, value_max = adjacent
+    else:
+        value = _number(lo)
+        value_max = _number(hi) if hi else None
+    value = _scale(value, match["lo_mult"] or (match["hi_mult"] if hi else None))
+    if value_max is not None:
+        value_max = _scale(value_max, match["hi_mult"] or match["lo_mult"])
+        if value_max < value:
+            raise NotAQuantityError(expression, "not_a_number", "range end below its start")
+    if match["ratio"]:
+        if hi or unit:
+            raise NotAQuantityError(expression, "not_a_number", "a ratio takes no range or unit")
+        unit = f":{match['ratio']}"
+    unit_original = (multiplier or "") + unit
+    unit = _UNIT_CANONICAL.get(unit, unit)
+    if unit == "周年":
+        raise NotAQuantityError(expression, "anniversary")
+    if unit in ("年",) and not hi and lo.isdigit() and len(lo) == 4:
+        raise NotAQuantityError(expression, "year")
+    return Quantity(
+        value=value,
+        value_max=value_max,
+        unit=unit,
+        unit_original=_UNIT_CANONICAL.get(unit_original, unit_original),
+        text=expression,
+        is_rank=bool(match["rank"]),
+    )
+
+
+_NAME_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"^[(（][^()（）]*[)）]$", "item_number"),
+    (r"^\d+[.、]$|^[" + CN_NUMERAL_CHARS + r"]+、$", "item_number"),
+    (r"^[“\"'‘].*[”\"'’]", "programme_name"),
+    (r"\+", "programme_name"),
+    (r"^十[一二三四五六七八九]五$", "five_year_plan"),
+    (r"^[" + CN_NUMERAL_CHARS + r"]+(大|届|中全会)$", "party_congress"),
+    (r"^第", "ordinal"),
+    (r"^(19|20)\d\d(年|-\d|—\d|/)", "year"),
+    (r"^[〇零一二三四五六七八九]{4}年$", "year"),
+    (r"^\d{1,2}月(\d{1,2}[日号])?$|^\d{1,2}[日号]$", "date"),
+)
+
+
+def _refusal_reason(text: str) -> str | None:
+    for pattern, reason in _NAME_PATTERNS:
+        if re.search(pattern, text):
+            return reason
+    return None
+
+
+def parse_quantity(expression: str) -> Quantity:
+    """Parse one quantity expression into exact numbers, or raise :class:`NotAQuantityError`.
+
+    The expression is normalised first (traditional script, full-width digits, "。" as a
+    decimal point), so raw text can be passed as it stands.
+
+    >>> q = parse_quantity("21。66億元"); (format_decimal(q.value), q.unit, q.unit_original)
+    ('2166000000', '元', '亿元')
+    >>> q = parse_quantity("两三个"); (q.value, q.value_max, q.unit)
+    (Decimal('2'), Decimal('3'), '个')
+    >>> parse_quantity("2025年")
+    Traceback (most recent call last):
+    ...
+    analysis.numbers.NotAQuantityError: '2025年' is not a quantity: year
+    """
+    normalised = normalize(expression).text
+    try:
+        quantity = _parse_normalised(normalised)
+    except NotAQuantityError as error:
+        raise NotAQuantityError(expression, error.reason) from None
+    return Quantity(**{**quantity.__dict__, "text": expression})
+
+
+# ---------------------------------------------------------------------------------------------
+# Scanning running text
+
+
+@dataclass(frozen=True)
+class NumberToken:
+    """A number found in running text: a quantity, or not one and why."""
+
+    start: int
+    end: int
+    text: str
+    quantity: Quantity | None
+    reason: str  # "quantity" or why it is not one
+
+
+_CN_TOKEN_RE = re.compile(rf"[{CN_NUMERAL_CHARS}万亿]+")
+_AR_TOKEN_RE = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+_DATE_TIME_RE = re.compile(r"(?:19|20)\d\d-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d\d(?::\d\d)?)?")
+
+
+def _context_reason(text: str, start: int, end: int) -> str | None:
+    """Why the number at ``text[start:end]`` is not a quantity, judged from its surroundings."""
+    before = text[max(0, start - 12):start]
+    after = text[end:end + 8]
+    token = text[start:end]
+    line_start = text.rfind("\n", 0, start) + 1
+    prefix = text[line_start:start]
+    if re.match(r"^\s*[(（]?$", prefix) and re.match(r"^[)）]?[.、．)）]", after):
+        return "item_number"
+    if before.endswith(("(", "（")) and after.startswith((")", "）")) and re.fullmatch(rf"[{CN_NUMERAL_CHARS}]+|\d+", token):
+        return "item_number"
+    if before.endswith("第"):
+        return "ordinal"
+    if re.match(r"^(19|20)\d\d$", token) and re.match(r"^\s*(年|[-—–~至]\s*(19|20)\d\d|\.\d|/)", after):
+        return "year"
+    if re.match(r"^(19|20)\d\d$", token) and re.search(r"(19|20)\d\d\s*[-—–~至]\s*$", before):
+        return "year"
+    if re.match(r"^\d{1,2}$", token) and (re.match(r"^月(?!份?[以之])", after) and not before.endswith("个")):
+        return "date"
+    if re.match(r"^\d{1,2}$", token) and re.match(r"^[日号]", after) and re.search(r"月$", before):
+        return "date"
+    if re.match(r"^\d{1,2}$", token) and re.match(r"^[:：]\d\d", after):
+        return "time_of_day"
+    if re.search(r"\d{4}-$", before) or re.match(r"^-\d{1,2}", after) and re.search(r"(19|20)\d\d-\d{1,2}$|^(19|20)\d\d$", before + token):
+        return "date"
+    if re.search(r"[〔\[【]\s*$", before) or re.search(r"[〔\[]\d{4}[〕\]]\s*$", before):
+        return "document_number"
+    if re.match(r"^十[一二三四五六七八九]五$", token) or re.match(r"^(十[一二三四五六七八九]|二十)$", token) and re.match(r"^(大|届|次全国|中全会)", after):
+        return "party_congress_or_plan"
+    if re.match(r"^[一二三四五六七八九]中全会", after):
+        return "party_congress_or_plan"
+    if re.match(r"^\d\d$", token) and re.match(r"^(、\d\d)*后", after):
+        return "birth_cohort"
+    if re.match(r"^\d+$", token) and re.match(r"^中(?!全会)", after):
+        return "school_name"
+    if re.search(r"[初高]$", before) and re.match(r"^[一二三]$", token) and after.startswith("年级"):
+        return "grade_name"
+    if re.match(r"^(\.\d+)?(版|行动|工程|计划|战略)", after):
+        return "programme_name"
+    if "+" in after[:1] or before.endswith("+"):
+        return "programme_name"
+    open_quote = max(before.rfind("“"), before.rfind("\""))
+    close_quote = before.rfind("”")
+    if open_quote > close_quote and "”" in after:
+        return "programme_name"
+    if re.match(r"^[^,，。;；\n]{0,6}(工程|计划|行动|方案|模式|体系|机制)", after) and re.match(r"^[年个项大]", after):
+        return "programme_name"
+    if before.endswith("《") or (before.rfind("《") > before.rfind("》")):
+        return "document_title"
+    return None
+
+
+def scan_numbers(text: str) -> list[NumberToken]:
+    """Every number in normalised running text, with its quantity or the reason it is not one.
+
+    A Chinese numeral counts as a number when it stands before a unit (三所, 两个), in an item
+    number ((十二), 一、) or in a numbered name (十四五, 二十大); bare 一 in words such as 统一 or
+    一体化 does not.
+
+    >>> [(t.text, t.reason) for t in scan_numbers("2021年新建3所幼儿园,统一招生。")]
+    [('2021年', 'year'), ('3所', 'quantity')]
+    """
+    tokens: list[NumberToken] = []
+    taken: list[tuple[int, int]] = []
+    for match in _DATE_TIME_RE.finditer(text):
+        tokens.append(NumberToken(match.start(), match.end(), match.group(0), None, "date"))
+        taken.append((match.start(), match.end()))
+
+    def overlaps(start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in taken)
+
+    candidates = [(m.start(), True) for m in _AR_TOKEN_RE.finditer(text)]
+    candidates += [(m.start(), False) for m in _CN_TOKEN_RE.finditer(text)]
+    for position, arabic in sorted(candidates):
+        if overlaps(position, position + 1):
+            continue
+        start = position - 1 if position > 0 and text[position - 1] == "前" else position
+        match = QUANTITY_RE.match(text, start)
+        if not match or match.end() <= position:
+            continue
+        end = match.end()
+        core = match["lo"]
+        if not arabic:
+            bare_multiplier = not any(c in CN_DIGITS + "十" for c in core)
+            digitless = core.strip("十百千") == "" and core != "十"
+            in_item = bool(re.match(r"^[)）、]", text[end:end + 1])) or (
+                text[start - 1:start] in "(（" and text[end:end + 1] in ")）")
+            named = bool(re.match(r"^十[一二三四五六七八九]五", text[start:]) or re.match(
+                r"^[" + CN_NUMERAL_CHARS + r"]+(大|届|中全会)", text[start:]))
+            if bare_multiplier or digitless or not (match["unit"] or in_item or named or match["hi"]):
+                continue
+            if named:
+                end = start + len(re.match(r"^[" + CN_NUMERAL_CHARS + r"]+", text[start:]).group(0))
+        span_text = text[start:end]
+        reason = "party_congress_or_plan" if not arabic and named else None
+        reason = reason or _context_reason(text, position, position + len(core))
+        quantity = None
+        if reason is None:
+            try:
+                quantity = _parse_normalised(span_text)
+                reason = "quantity"
+            except NotAQuantityError as error:
+                reason = error.reason
+        if quantity is not None:
+            quantity = Quantity(**{**quantity.__dict__, "start": start, "end": end})
+        tokens.append(NumberToken(start, end, span_text, quantity, reason))
+        taken.append((start, end))
+    return sorted(tokens, key=lambda token: token.start)

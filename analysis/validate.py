@@ -1,0 +1,277 @@
+"""Validate the curated data: schema (Frictionless), raw-file fingerprints and provenance.
+
+Provenance means: each quote stands in its raw file exactly at ``char_start:char_end``, the
+number the quote states agrees with ``value``/``value_max``/``unit`` (through
+:func:`analysis.numbers.parse_quantity`), the clauses tile each document body, and every
+number in every body is a curated quantity or an explained exclusion (the closed world).
+Validation only reads; it never writes under ``data/``.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.corpus import TextEncodingError, read_raw_text, sha256_file
+from analysis.curated import CuratedDataError, Problem, load_tables, read_datapackage, resource
+from analysis.numbers import NotAQuantityError, parse_quantity, scan_numbers
+from analysis.normalize import normalize
+from analysis.paths import PROJECT_ROOT, raw_path
+
+CURATED = "data/curated/"
+
+
+def _line(index: int) -> int:
+    """File line of a DataFrame row read with a header (header is line 1)."""
+    return int(index) + 2
+
+
+def schema_problems(root: Path = PROJECT_ROOT) -> list[Problem]:
+    """Types, required fields, enums, patterns, unique and primary/foreign keys, per ``datapackage.json``."""
+    import frictionless
+
+    descriptor_path = root / "data" / "curated" / "datapackage.json"
+    report = frictionless.validate(str(descriptor_path))
+    problems = []
+    for task in report.tasks:
+        label = CURATED + Path(task.place).name
+        for error in task.errors:
+            line = getattr(error, "row_number", None) or 0
+            column = getattr(error, "field_name", None) or ""
+            problems.append(Problem(label, int(line), column, f"{error.title}: {error.note}"))
+    return problems
+
+
+def _decimal(text: str) -> Decimal | None:
+    if text in ("", None):
+        return None
+    try:
+        return Decimal(str(text))
+    except InvalidOperation:
+        return None
+
+
+def document_problems(documents: pd.DataFrame, texts: dict[str, str], root: Path) -> list[Problem]:
+    """Raw files exist, are UTF-8, match their sha256 and length; body offsets lie inside them."""
+    label = CURATED + "documents.csv"
+    problems = []
+    for index, row in documents.iterrows():
+        line = _line(index)
+        path = raw_path(row["raw_file"], root)
+        if not path.is_file():
+            problems.append(Problem(label, line, "raw_file", f"data/raw/{row['raw_file']} does not exist"))
+            continue
+        digest = sha256_file(path)
+        if digest != row["sha256"]:
+            problems.append(Problem(label, line, "sha256", f"data/raw/{row['raw_file']} has changed: its sha256 is {digest}, the manifest says {row['sha256']}. Raw files are never edited."))
+        text = texts.get(row["doc_id"])
+        if text is None:
+            continue
+        if str(len(text)) != str(row["char_count"]):
+            problems.append(Problem(label, line, "char_count", f"the text has {len(text)} characters, the manifest says {row['char_count']}"))
+        start, end = _decimal(row["body_char_start"]), _decimal(row["body_char_end"])
+        if start is not None and end is not None and not 0 <= start < end <= len(text):
+            problems.append(Problem(label, line, "body_char_end", f"body {start}:{end} is not inside the text (length {len(text)})"))
+    return problems
+
+
+def quote_problems(frame: pd.DataFrame, file: str, texts: dict[str, str], *, optional: bool = False) -> list[Problem]:
+    """Each quote equals the raw text at its offsets; say where it really is when it does not."""
+    problems = []
+    label = CURATED + file
+    for index, row in frame.iterrows():
+        line = _line(index)
+        quote = row["quote"]
+        if optional and not quote:
+            continue
+        text = texts.get(row["doc_id"])
+        if text is None:
+            continue  # unknown doc_id is a foreign-key problem, reported by the schema check
+        start, end = _decimal(row["char_start"]), _decimal(row["char_end"])
+        if start is None or end is None:
+            problems.append(Problem(label, line, "char_start", "a quote needs char_start and char_end"))
+            continue
+        start, end = int(start), int(end)
+        if text[start:end] == quote:
+            continue
+        found = text.find(quote)
+        if found < 0:
+            hint = " The quote does not occur anywhere in the raw file (a typo, or simplified characters for a traditional text?)."
+            problems.append(Problem(label, line, "quote", f"quote not found in the raw text of {row['doc_id']}.{hint}"))
+        else:
+            problems.append(Problem(label, line, "char_start", f"quote is not at {start}:{end} in {row['doc_id']}; it occurs at {found}:{found + len(quote)}"))
+    return problems
+
+
+def value_problems(targets: pd.DataFrame, file: str = "targets.csv") -> list[Problem]:
+    """``number_text`` stands in the quote and parses to the row's value, value_max and unit."""
+    label = CURATED + file
+    problems = []
+    for index, row in targets.iterrows():
+        line = _line(index)
+        number_text = row["number_text"]
+        if number_text not in row["quote"]:
+            problems.append(Problem(label, line, "number_text", f"{number_text!r} does not occur in the quote"))
+            continue
+        try:
+            quantity = parse_quantity(number_text)
+        except NotAQuantityError as error:
+            problems.append(Problem(label, line, "number_text", str(error)))
+            continue
+        value, value_max = _decimal(row["value"]), _decimal(row["value_max"])
+        if value is None or value != quantity.value:
+            problems.append(Problem(label, line, "value", f"value {row['value']!r} disagrees with the quote: {number_text!r} reads as {quantity.value.normalize():f}"))
+        expected_max = quantity.value_max
+        if (value_max is None) != (expected_max is None) or (value_max is not None and value_max != expected_max):
+            reads = "no range" if expected_max is None else f"a range up to {expected_max.normalize():f}"
+            problems.append(Problem(label, line, "value_max", f"value_max {row['value_max']!r} disagrees with the quote: {number_text!r} has {reads}"))
+        if quantity.unit and row["unit"] != quantity.unit:
+            problems.append(Problem(label, line, "unit", f"unit {row['unit']!r} disagrees with the quote: {number_text!r} has unit {quantity.unit!r}"))
+        if quantity.is_rank and row["comparator"] != "rank_top":
+            problems.append(Problem(label, line, "comparator", f"{number_text!r} is a ranking (前N名): comparator must be rank_top"))
+    return problems
+
+
+def clause_problems(clauses: pd.DataFrame, documents: pd.DataFrame) -> list[Problem]:
+    """Clauses tile each document body: no gaps, no overlaps, from body start to body end."""
+    label = CURATED + "clauses.csv"
+    problems = []
+    for doc in documents.itertuples():
+        rows = clauses[clauses["doc_id"] == doc.doc_id]
+        if rows.empty:
+            problems.append(Problem(label, 0, "doc_id", f"document {doc.doc_id} has no clauses: code its body"))
+            continue
+        spans = sorted((int(r.char_start), int(r.char_end), _line(i)) for i, r in rows.iterrows())
+        cursor = int(doc.body_char_start)
+        for start, end, line in spans:
+            if end <= start:
+                problems.append(Problem(label, line, "char_end", f"clause ends at {end}, not after its start {start}"))
+            if start > cursor:
+                problems.append(Problem(label, line, "char_start", f"gap in {doc.doc_id}: characters {cursor}:{start} belong to no clause"))
+            elif start < cursor:
+                problems.append(Problem(label, line, "char_start", f"overlap in {doc.doc_id}: clause starts at {start}, the previous one ends at {cursor}"))
+            cursor = max(cursor, end)
+        if cursor != int(doc.body_char_end):
+            problems.append(Problem(label, spans[-1][2], "char_end", f"clauses of {doc.doc_id} end at {cursor}, the body ends at {doc.body_char_end}"))
+    return problems
+
+
+def within_clause_problems(frame: pd.DataFrame, clauses: pd.DataFrame, file: str) -> list[Problem]:
+    """A row's quote lies inside the clause it names."""
+    spans = {(r.doc_id, r.clause_id): (int(r.char_start), int(r.char_end)) for r in clauses.itertuples()}
+    problems = []
+    for index, row in frame.iterrows():
+        span = spans.get((row["doc_id"], row["clause_id"]))
+        if span is None:
+            continue  # reported by the foreign-key check
+        if not (span[0] <= int(row["char_start"]) and int(row["char_end"]) <= span[1]):
+            problems.append(Problem(CURATED + file, _line(index), "clause_id", f"quote {row['char_start']}:{row['char_end']} is not inside clause {row['clause_id']} ({span[0]}:{span[1]})"))
+    return problems
+
+
+def commitment_coverage_problems(commitments: pd.DataFrame, documents: pd.DataFrame, themes: pd.DataFrame) -> list[Problem]:
+    """Every document × theme has a commitment level, and levels above 0 carry a quote."""
+    label = CURATED + "commitments.csv"
+    coded = set(zip(commitments["doc_id"], commitments["theme_id"]))
+    problems = []
+    for doc_id in documents["doc_id"]:
+        for theme_id in themes["theme_id"]:
+            if theme_id == "web_furniture":
+                continue
+            if (doc_id, theme_id) not in coded:
+                problems.append(Problem(label, 0, "theme_id", f"no commitment level for {doc_id} × {theme_id}"))
+    for index, row in commitments.iterrows():
+        if row["level"] not in ("", "0") and not row["quote"]:
+            problems.append(Problem(label, _line(index), "quote", f"level {row['level']} needs a quote that justifies it"))
+    return problems
+
+
+def exclusion_problems(excluded: pd.DataFrame, texts: dict[str, str]) -> list[Problem]:
+    """Each excluded number's text stands at its offsets."""
+    label = CURATED + "excluded_numbers.csv"
+    problems = []
+    for index, row in excluded.iterrows():
+        text = texts.get(row["doc_id"])
+        if text is None:
+            continue
+        start, end = int(row["char_start"]), int(row["char_end"])
+        if text[start:end] != row["text"]:
+            problems.append(Problem(label, _line(index), "text", f"{row['text']!r} is not at {start}:{end} in {row['doc_id']} (found {text[start:end]!r})"))
+    return problems
+
+
+def uncovered_numbers(documents: pd.DataFrame, texts: dict[str, str], targets: pd.DataFrame, excluded: pd.DataFrame) -> pd.DataFrame:
+    """Numbers in the raw texts covered neither by a target's number nor by an exclusion (closed world).
+
+    Every number the scanner finds anywhere in the raw file (furniture included) must be accounted
+    for. A target covers a number when its ``number_text`` span overlaps it; an exclusion when
+    its span overlaps it.
+    """
+    rows = []
+    for doc in documents.itertuples():
+        text = texts[doc.doc_id]
+        normalised = normalize(text)
+        covered: list[tuple[int, int]] = []
+        for row in targets[targets["doc_id"] == doc.doc_id].itertuples():
+            start = int(row.char_start) + row.quote.find(row.number_text)
+            covered.append((start, start + len(row.number_text)))
+        for row in excluded[excluded["doc_id"] == doc.doc_id].itertuples():
+            covered.append((int(row.char_start), int(row.char_end)))
+        for token in scan_numbers(normalised.text):
+            start, end = normalised.to_raw_span(token.start, token.end)
+            if not any(s < end and start < e for s, e in covered):
+                rows.append({"doc_id": doc.doc_id, "char_start": start, "char_end": end, "text": text[start:end],
+                             "suggested_reason": token.reason, "context": text[max(0, start - 15):end + 10].replace("\n", " ")})
+    return pd.DataFrame(rows, columns=["doc_id", "char_start", "char_end", "text", "suggested_reason", "context"])
+
+
+def closed_world_problems(documents, texts, targets, excluded) -> list[Problem]:
+    """One problem per number in a raw text that no curated row accounts for."""
+    missing = uncovered_numbers(documents, texts, targets, excluded)
+    return [
+        Problem(f"data/raw/{documents.set_index('doc_id').at[r.doc_id, 'raw_file']}", 0, "",
+                f"number {r.text!r} at {r.char_start}:{r.char_end} ({r.context!r}) is neither in targets.csv nor in excluded_numbers.csv")
+        for r in missing.itertuples()
+    ]
+
+
+def validate_project(root: Path = PROJECT_ROOT, *, closed_world: bool = True) -> list[Problem]:
+    """Every problem with the curated data, sorted; an empty list means the data is valid."""
+    try:
+        tables = load_tables(root)
+    except CuratedDataError as error:
+        return sorted(error.problems)
+    problems = schema_problems(root)
+    documents = tables["documents"]
+    texts: dict[str, str] = {}
+    for index, row in documents.iterrows():
+        try:
+            texts[row["doc_id"]] = read_raw_text(row["raw_file"], root)
+        except (FileNotFoundError, TextEncodingError) as error:
+            problems.append(Problem(CURATED + "documents.csv", _line(index), "raw_file", str(error)))
+    problems += document_problems(documents, texts, root)
+    if problems:  # provenance checks assume well-typed tables and readable raw files
+        return sorted(set(problems))
+    targets = tables["targets"]
+    problems += quote_problems(targets, "targets.csv", texts)
+    problems += quote_problems(tables["commitments"], "commitments.csv", texts, optional=True)
+    problems += value_problems(targets)
+    problems += clause_problems(tables["clauses"], documents)
+    problems += within_clause_problems(targets, tables["clauses"], "targets.csv")
+    problems += commitment_coverage_problems(tables["commitments"], documents, tables["themes"])
+    problems += exclusion_problems(tables["excluded_numbers"], texts)
+    if closed_world and not problems:
+        problems += closed_world_problems(documents, texts, targets, tables["excluded_numbers"])
+    return sorted(set(problems))
+
+
+def summary_counts(root: Path = PROJECT_ROOT) -> dict[str, int]:
+    """Row counts of every curated table (for reports)."""
+    descriptor = read_datapackage(root)
+    tables = load_tables(root)
+    return {item["name"]: len(tables[item["name"]]) for item in descriptor["resources"]} | {
+        "resources": len(descriptor["resources"])}
+
+
+__all__ = ["validate_project", "uncovered_numbers", "schema_problems", "summary_counts", "resource"]
