@@ -36,3 +36,25 @@ def write_validation_report(problems: list[Problem], root: Path = PROJECT_ROOT) 
     path = root / "reports" / "validation_report.md"
     write_text_atomic(path, validation_report_text(problems, root))
     return path
+
+
+def agreement_report_text(root: Path = PROJECT_ROOT) -> str:
+    """Kappa per theme and overall: hand coding vs keyword coding, and hand vs the blind second reading."""
+    from analysis.coding import compare_codings, keyword_coding
+    from analysis.corpus import load_texts
+
+    tables = load_tables(root)
+    clauses, themes = tables["clauses"], tables["themes"]
+    theme_ids = list(themes["theme_id"])
+    texts = load_texts(tables["documents"], root)
+    hand = clauses[["doc_id", "clause_id", "theme_id"]]
+    sections = []
+    auto = keyword_coding(clauses, texts, themes)[["doc_id", "clause_id", "theme_id"]]
+    second = tables["second_reading"][["doc_id", "clause_id", "theme_id"]]
+    for title, other in (("Hand coding vs keyword coding (all clauses)", auto),
+                         ("Hand coding vs blind second reading (sampled documents, whole)", second)):
+        table, differ = compare_codings(hand, other, theme_ids)
+        sections += [f"## {title}", "", f"clauses compared: {table.iloc[0]['n_first']}", "",
+                     table.to_string(index=False, float_format=lambda v: f"{v:.3f}"), "",
+                     f"disagreements: {len(differ)}", differ.to_string(index=False) if len(differ) else "(none)", ""]
+    return "\n".join(["# Coding agreement (Cohen's kappa; per theme: theme vs not-theme)", ""] + sections)

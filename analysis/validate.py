@@ -38,9 +38,26 @@ def schema_problems(root: Path = PROJECT_ROOT) -> list[Problem]:
         label = CURATED + Path(task.place).name
         for error in task.errors:
             line = getattr(error, "row_number", None) or 0
-            column = getattr(error, "field_name", None) or ""
-            problems.append(Problem(label, int(line), column, f"{error.title}: {error.note}"))
+            column = getattr(error, "field_name", None) or ",".join(getattr(error, "field_names", None) or [])
+            problems.append(Problem(label, int(line), column, _frictionless_message(error)))
     return problems
+
+
+def _frictionless_message(error) -> str:
+    """A short message for a Frictionless error: what the cell holds and what the schema wants."""
+    cell = getattr(error, "cell", None)
+    kind = error.type
+    if kind == "constraint-error" and "required" in error.note:
+        return "a value is required here but the cell is empty"
+    if kind == "constraint-error":
+        return f"{cell!r} breaks the schema: {error.note}"
+    if kind == "type-error":
+        return f"{cell!r} is not of the declared type: {error.note}"
+    if kind in ("unique-error", "primary-key"):
+        return f"duplicate: {error.note} (ids must be unique)"
+    if kind == "foreign-key":
+        return f"unknown reference: {error.note}"
+    return f"{error.title}: {error.note}"
 
 
 def _decimal(text: str) -> Decimal | None:

@@ -1,0 +1,102 @@
+"""The command line, the two README commands and the environment files stay in step."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+
+import pytest
+
+from analysis.cli import COMMANDS, main
+from analysis.paths import PROJECT_ROOT
+from helpers import tree_digest
+
+
+def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True,
+                          cwd=cwd or "/", check=False)
+
+
+def test_help_lists_every_command_with_one_line(tmp_path):
+    result = run_cli("--help", cwd=tmp_path)  # from any working directory
+    assert result.returncode == 0
+    for name in COMMANDS:
+        assert re.search(rf"^\s+{name}\s+\S", result.stdout, re.M), f"{name} missing from --help"
+
+
+def test_validate_exits_zero_on_the_data():
+    result = run_cli("validate")
+    assert result.returncode == 0, result.stderr
+    assert "validation passed" in result.stdout
+
+
+def test_validate_exits_non_zero_with_located_messages_on_broken_data(project_copy):
+    path = project_copy / "data/curated/targets.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(",target,", ",goal,", 1), encoding="utf-8")
+    result = run_cli("--root", str(project_copy), "validate")
+    assert result.returncode == 1
+    assert "data/curated/targets.csv, line 2, column 'kind'" in result.stderr
+    assert "validation failed" in result.stderr
+
+
+def test_build_writes_a_deterministic_report_and_leaves_data_untouched(project_copy, capsys):
+    before = tree_digest(project_copy / "data")
+    assert main(["--root", str(project_copy), "build"]) == 0
+    report = (project_copy / "reports/validation_report.md").read_bytes()
+    assert main(["--root", str(project_copy), "build"]) == 0
+    assert (project_copy / "reports/validation_report.md").read_bytes() == report
+    assert b"PASSED" in report
+    assert tree_digest(project_copy / "data") == before
+    assert "[1/2]" in capsys.readouterr().out
+
+
+def test_parse_command_prints_exact_values():
+    result = run_cli("parse", "21。66億元", "两三所")
+    assert "value=2166000000\tvalue_max=\tunit=元" in result.stdout
+    assert "value=2\tvalue_max=3\tunit=所" in result.stdout
+
+
+def _pyproject_ranges() -> dict[str, str]:
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    specs = project["dependencies"] + [d for extra in project["optional-dependencies"].values() for d in extra]
+    return {re.split(r"[<>=!~ \[]", s, maxsplit=1)[0].lower(): s[len(re.split(r"[<>=!~ \[]", s, maxsplit=1)[0]):].replace(" ", "") for s in specs}
+
+
+def _environment_ranges() -> dict[str, str]:
+    ranges = {}
+    text = (PROJECT_ROOT / "environment.yml").read_text(encoding="utf-8")
+    for line in text.split("dependencies:", 1)[1].splitlines():
+        match = re.match(r"^\s+- ([A-Za-z0-9_.\-]+)([<>=!~][^#\s]*)?\s*$", line)
+        if match and match.group(1) not in ("pip", "python"):
+            ranges[match.group(1).lower()] = match.group(2) or ""
+    return ranges
+
+
+def test_environment_yml_lists_the_same_packages_and_ranges_as_pyproject():
+    assert _environment_ranges() == _pyproject_ranges()
+
+
+def test_lock_file_pins_every_declared_package_exactly_with_hashes():
+    lock = (PROJECT_ROOT / "requirements.lock").read_text(encoding="utf-8")
+    pinned = dict(re.findall(r"^([a-z0-9_.\-]+)==(\S+)", lock, re.M))
+    for name in _pyproject_ranges():
+        assert name in pinned, f"{name} is not pinned in requirements.lock: run scripts/lock.sh"
+    assert lock.count("--hash=sha256:") >= len(pinned)
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (PROJECT_ROOT / ".ci/run").read_text(encoding="utf-8")
+    assert "bash scripts/test.sh" in readme and "bash scripts/build.sh" in readme
+    assert re.search(r"^bash scripts/test\.sh\s*$", ci, re.M)
+
+
+def test_package_version_matches_pyproject_and_citation():
+    import analysis
+
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    citation = (PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    assert analysis.__version__ == project["version"]
+    assert re.search(rf"^version: \"?{re.escape(project['version'])}\"?$", citation, re.M)

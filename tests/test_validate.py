@@ -1,0 +1,152 @@
+"""Validation against deliberately broken copies of the curated tables.
+
+Each test breaks one thing, asserts the message names file, line and column, and asserts that
+validation changed no file.
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from analysis.validate import validate_project
+from helpers import tree_digest
+
+
+def read_rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def write_rows(path: Path, rows: list[dict], fieldnames: list[str] | None = None) -> None:
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=fieldnames or list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def edit_cell(root: Path, table: str, row_index: int, column: str, value: str) -> None:
+    path = root / "data" / "curated" / table
+    rows = read_rows(path)
+    rows[row_index][column] = value
+    write_rows(path, rows)
+
+
+def problems_after(root: Path) -> list[str]:
+    before = tree_digest(root / "data")
+    problems = [str(p) for p in validate_project(root)]
+    assert tree_digest(root / "data") == before, "validation must not write under data/"
+    return problems
+
+
+def test_the_curated_data_is_valid():
+    assert validate_project() == []
+
+
+def test_wrong_offset_is_reported_with_where_the_quote_really_is(project_copy):
+    rows = read_rows(project_copy / "data/curated/targets.csv")
+    start = int(rows[3]["char_start"])
+    edit_cell(project_copy, "targets.csv", 3, "char_start", str(start + 1))
+    edit_cell(project_copy, "targets.csv", 3, "char_end", str(int(rows[3]["char_end"]) + 1))
+    problems = problems_after(project_copy)
+    assert any("targets.csv, line 5, column 'char_start'" in p and f"it occurs at {start}:" in p for p in problems), problems
+
+
+def test_quote_not_in_text_is_reported(project_copy):
+    edit_cell(project_copy, "targets.csv", 0, "quote", "这句话不在原文里4个")
+    edit_cell(project_copy, "targets.csv", 0, "number_text", "4个")
+    problems = problems_after(project_copy)
+    assert any("targets.csv, line 2, column 'quote': quote not found in the raw text" in p for p in problems), problems
+
+
+def test_value_disagreeing_with_the_quote_is_reported(project_copy):
+    rows = read_rows(project_copy / "data/curated/targets.csv")
+    index = next(i for i, r in enumerate(rows) if r["number_text"] == "370名")
+    edit_cell(project_copy, "targets.csv", index, "value", "37")
+    problems = problems_after(project_copy)
+    assert any(f"targets.csv, line {index + 2}, column 'value'" in p and "reads as 370" in p for p in problems), problems
+
+
+def test_unit_disagreeing_with_the_quote_is_reported(project_copy):
+    rows = read_rows(project_copy / "data/curated/targets.csv")
+    index = next(i for i, r in enumerate(rows) if r["number_text"] == "370名")
+    edit_cell(project_copy, "targets.csv", index, "unit", "%")
+    assert any("column 'unit'" in p and "'名'" in p for p in problems_after(project_copy))
+
+
+def test_unknown_theme_is_reported(project_copy):
+    edit_cell(project_copy, "targets.csv", 2, "theme_id", "space_programme")
+    problems = problems_after(project_copy)
+    assert any("targets.csv, line 4, column 'theme_id'" in p and "space_programme" in p for p in problems), problems
+
+
+def test_duplicate_id_is_reported(project_copy):
+    rows = read_rows(project_copy / "data/curated/targets.csv")
+    edit_cell(project_copy, "targets.csv", 1, "target_id", rows[0]["target_id"])
+    problems = problems_after(project_copy)
+    assert any("targets.csv, line 3, column 'target_id'" in p and "unique" in p.lower() for p in problems), problems
+
+
+def test_missing_column_is_reported(project_copy):
+    path = project_copy / "data/curated/targets.csv"
+    rows = read_rows(path)
+    for row in rows:
+        del row["quote"]
+    write_rows(path, rows)
+    problems = problems_after(project_copy)
+    assert "data/curated/targets.csv, line 1, column 'quote': required column is missing from the header" in problems
+
+
+def test_non_utf8_file_is_reported_as_gbk(project_copy):
+    path = project_copy / "data/curated/regions.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))
+    problems = problems_after(project_copy)
+    assert len(problems) == 1
+    assert problems[0].startswith("data/curated/regions.csv: not valid UTF-8 at byte")
+    assert "GBK" in problems[0]
+
+
+def test_byte_order_mark_is_refused(project_copy):
+    path = project_copy / "data/curated/themes.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert any("themes.csv" in p and "byte-order mark" in p for p in problems_after(project_copy))
+
+
+def test_truncated_row_is_reported(project_copy):
+    path = project_copy / "data/curated/regions.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = lines[2][:20] + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    problems = problems_after(project_copy)
+    assert any(p.startswith("data/curated/regions.csv, line 3:") and "truncated" in p for p in problems), problems
+
+
+def test_changed_raw_file_fails_the_hash_check(project_copy):
+    path = project_copy / "data/raw/hailing_2023_work_points.txt"
+    path.write_bytes(path.read_bytes().replace("92%".encode(), "93%".encode()))
+    problems = [str(p) for p in validate_project(project_copy)]
+    assert any("documents.csv, line 3, column 'sha256'" in p and "has changed" in p for p in problems), problems
+
+
+def test_gap_between_clauses_is_reported(project_copy):
+    rows = read_rows(project_copy / "data/curated/clauses.csv")
+    edit_cell(project_copy, "clauses.csv", 5, "char_start", str(int(rows[5]["char_start"]) + 3))
+    assert any("clauses.csv, line 7, column 'char_start': gap" in p for p in problems_after(project_copy))
+
+
+def test_number_missing_from_the_closed_world_is_reported(project_copy):
+    path = project_copy / "data/curated/targets.csv"
+    rows = read_rows(path)
+    dropped = next(r for r in rows if r["number_text"] == "370名")
+    write_rows(path, [r for r in rows if r is not dropped])
+    problems = problems_after(project_copy)
+    assert any("number '370名'" in p and "neither in targets.csv nor in excluded_numbers.csv" in p for p in problems), problems
+
+
+def test_missing_commitment_level_is_reported(project_copy):
+    path = project_copy / "data/curated/commitments.csv"
+    rows = read_rows(path)
+    write_rows(path, rows[1:])
+    first = rows[0]
+    assert any(f"no commitment level for {first['doc_id']} × {first['theme_id']}" in p for p in problems_after(project_copy))
