@@ -145,6 +145,8 @@ def value_problems(targets: pd.DataFrame, file: str = "targets.csv") -> list[Pro
             problems.append(Problem(label, line, "value_max", f"value_max {row['value_max']!r} disagrees with the quote: {number_text!r} has {reads}"))
         if quantity.unit and row["unit"] != quantity.unit:
             problems.append(Problem(label, line, "unit", f"unit {row['unit']!r} disagrees with the quote: {number_text!r} has unit {quantity.unit!r}"))
+        if quantity.unit_original != quantity.unit and row["unit_original"] != quantity.unit_original:
+            problems.append(Problem(label, line, "unit_original", f"unit_original {row['unit_original']!r} disagrees with the quote: {number_text!r} is written in {quantity.unit_original!r}"))
         if quantity.is_rank and row["comparator"] != "rank_top":
             problems.append(Problem(label, line, "comparator", f"{number_text!r} is a ranking (前N名): comparator must be rank_top"))
     return problems

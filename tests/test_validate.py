@@ -75,6 +75,13 @@ def test_unit_disagreeing_with_the_quote_is_reported(project_copy):
     assert any("column 'unit'" in p and "'名'" in p for p in problems_after(project_copy))
 
 
+def test_money_must_keep_its_written_unit(project_copy):
+    rows = read_rows(project_copy / "data/curated/targets.csv")
+    index = next(i for i, r in enumerate(rows) if r["number_text"] == "3000万元")
+    edit_cell(project_copy, "targets.csv", index, "unit_original", "")
+    assert any(f"line {index + 2}, column 'unit_original'" in p and "'万元'" in p for p in problems_after(project_copy))
+
+
 def test_unknown_theme_is_reported(project_copy):
     edit_cell(project_copy, "targets.csv", 2, "theme_id", "space_programme")
     problems = problems_after(project_copy)
