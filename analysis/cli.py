@@ -68,30 +68,119 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return status
 
 
+def _draw_figures(root: Path, languages: tuple[str, ...], progress) -> list[Path]:
+    import warnings
+
+    from analysis.corpus import load_texts
+    from analysis.curated import load_tables
+    from analysis.figures import build_all_figures, figure_characters
+    from analysis.fonts import register_fonts
+
+    tables = load_tables(root)
+    texts = load_texts(tables["documents"], root)
+    families = register_fonts(figure_characters(tables), root)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=r"Glyph .* missing from font")  # an empty box is a failure
+        return build_all_figures(tables, texts, root / "figures", families, languages, progress)
+
+
+def cmd_figures(args: argparse.Namespace) -> int:
+    """Draw every report figure (PNG 300 dpi, SVG, PDF) in Chinese and English into figures/."""
+    root = Path(args.root)
+    written = _draw_figures(root, tuple(args.lang), lambda name: print(f"  drew {name}", flush=True))
+    print(f"wrote {len(written)} files to {root / 'figures'}")
+    return 0
+
+
+def cmd_notebooks(args: argparse.Namespace) -> int:
+    """Execute every notebook in a fresh kernel; write executed copies and HTML to reports/notebooks/."""
+    from analysis.notebooks import run_all
+
+    root = Path(args.root)
+    written = run_all(root / "notebooks", root / "reports" / "notebooks", root,
+                      lambda name: print(f"  running {name}", flush=True))
+    print(f"wrote {len(written)} files to {root / 'reports' / 'notebooks'}")
+    return 0
+
+
 def cmd_build(args: argparse.Namespace) -> int:
-    """The main job: validate the data, then regenerate every derived output."""
+    """The main job: validate the data, then regenerate every derived output, timing each step."""
     from analysis.report import write_validation_report
     from analysis.validate import validate_project
 
     root = Path(args.root)
-    steps_started = time.perf_counter()
-    print("[1/2] validating curated data …", flush=True)
+    steps = ["validate curated data", "figures (zh, en)", "curated workbook", "notebooks (execute, HTML)"]
+    timings: list[tuple[str, float]] = []
+
+    def step(number: int) -> float:
+        print(f"[{number}/{len(steps)}] {steps[number - 1]} …", flush=True)
+        return time.perf_counter()
+
+    started = step(1)
     problems = validate_project(root)
-    print("[2/2] writing reports/validation_report.md …", flush=True)
     write_validation_report(problems, root)
     if problems:
         _print_problems(problems)
         print(f"build stopped: {len(problems)} validation problem(s); see reports/validation_report.md", file=sys.stderr)
         return 1
-    print(f"build done in {time.perf_counter() - steps_started:.1f} s")
+    timings.append((steps[0], time.perf_counter() - started))
+    started = step(2)
+    _draw_figures(root, ("zh", "en"), lambda name: print(f"  drew {name}", flush=True))
+    timings.append((steps[1], time.perf_counter() - started))
+    started = step(3)
+    from analysis.workbook import export_workbook
+
+    print(f"  wrote {export_workbook(root)}", flush=True)
+    timings.append((steps[2], time.perf_counter() - started))
+    if not args.skip_notebooks:
+        started = step(4)
+        from analysis.notebooks import run_all
+
+        run_all(root / "notebooks", root / "reports" / "notebooks", root,
+                lambda name: print(f"  running {name}", flush=True))
+        timings.append((steps[3], time.perf_counter() - started))
+    for name, seconds in timings:
+        print(f"  {name:30s} {seconds:6.1f} s")
+    print(f"build done in {sum(s for _, s in timings):.1f} s: reports/, figures/, data/curated/*.xlsx, reports/notebooks/")
+    return 0
+
+
+def cmd_workbook(args: argparse.Namespace) -> int:
+    """Export the curated workbook, or import an edited one: validate, report changes, then rewrite the CSVs."""
+    from analysis.workbook import WorkbookError, apply_import, export_workbook, plan_import
+
+    root = Path(args.root)
+    if args.workbook_action == "export":
+        print(f"wrote {export_workbook(root, Path(args.path) if args.path else None)}")
+        return 0
+    try:
+        plan = plan_import(Path(args.path), root)
+    except WorkbookError as error:
+        print(f"import refused: {error}", file=sys.stderr)
+        return 1
+    print("\n".join(plan.summary_lines()))
+    for warning in plan.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if plan.problems:
+        _print_problems(plan.problems)
+        print(f"import refused: {len(plan.problems)} problem(s); nothing written", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print("dry run: nothing written")
+        return 0
+    written = apply_import(plan, root)
+    print(f"wrote {len(written)} file(s)" + "".join(f"\n  {path}" for path in written))
     return 0
 
 
 COMMANDS = {
     "validate": (cmd_validate, "check schema, raw-file hashes and every quote, offset and value (exit 1 on problems)"),
-    "build": (cmd_build, "main job: validate, then regenerate every derived output (reports/)"),
+    "build": (cmd_build, "main job: validate, then regenerate every output (report, figures, workbook, notebooks)"),
+    "figures": (cmd_figures, "draw every report figure in Chinese and English into figures/ (PNG, SVG, PDF)"),
+    "notebooks": (cmd_notebooks, "execute the notebooks in a fresh kernel; executed copies and HTML in reports/notebooks/"),
     "uncovered": (cmd_uncovered, "list numbers in the raw texts not yet curated or excluded (CSV)"),
     "parse": (cmd_parse, "parse Chinese quantity expressions into exact numbers"),
+    "workbook": (cmd_workbook, "export the curated tables to an Excel workbook, or import an edited one (validated first)"),
 }
 
 
@@ -108,8 +197,19 @@ def build_parser() -> argparse.ArgumentParser:
         command.set_defaults(handler=handler)
         if name == "validate":
             command.add_argument("--report", action="store_true", help="also print the coding-agreement report (kappa per theme)")
+        if name == "figures":
+            command.add_argument("--lang", nargs="+", choices=["zh", "en"], default=["zh", "en"], help="label languages")
+        if name == "build":
+            command.add_argument("--skip-notebooks", action="store_true", help="leave the notebooks out (faster)")
         if name == "parse":
             command.add_argument("expressions", nargs="+", help="e.g. 1.2万套 21.66亿元 两三所")
+        if name == "workbook":
+            actions = command.add_subparsers(dest="workbook_action", metavar="ACTION", required=True)
+            export = actions.add_parser("export", help="write the workbook (default data/curated/edu_plans_curated.xlsx)")
+            export.add_argument("path", nargs="?", help="where to write the .xlsx")
+            load = actions.add_parser("import", help="validate an edited workbook, report the changes, rewrite the CSVs")
+            load.add_argument("path", help="the edited .xlsx")
+            load.add_argument("--dry-run", action="store_true", help="only report what would change; write nothing")
     return parser
 
 

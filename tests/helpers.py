@@ -9,3 +9,79 @@ def tree_digest(folder: Path) -> dict[str, str]:
     """sha256 of every file under a folder, by relative path."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+MADE_UP_TEXT = "测试县教育局2024年工作要点\n\n一、重点任务\n\n1.普惠性幼儿园覆盖率达到88%以上。\n\n2.深化县管校聘改革,交流轮岗教师50名。\n"
+
+
+def add_made_up_region(root: Path) -> str:
+    """Add a fifth, made-up region with one short plan to a project copy; return its doc_id.
+
+    Every table gets its rows (region, document, clauses, two quantities, exclusions, a commitment
+    level per theme), so the copy validates and the region must show up in every comparison.
+    """
+    import csv
+
+    from analysis.corpus import load_texts
+    from analysis.curated import load_tables, write_csv_atomic
+    from analysis.validate import uncovered_numbers
+
+    raw = root / "data" / "raw" / "testcounty_2024_work_points.txt"
+    raw.write_text(MADE_UP_TEXT, encoding="utf-8")
+    text = MADE_UP_TEXT
+    doc_id = "testcounty_2024_wp"
+    tables = load_tables(root)
+
+    def append(name: str, rows: list[dict]) -> None:
+        frame = tables[name]
+        path = root / "data" / "curated" / f"{name}.csv"
+        with path.open("a", encoding="utf-8", newline="") as stream:
+            writer = csv.DictWriter(stream, fieldnames=list(frame.columns), lineterminator="\n")
+            for row in rows:
+                writer.writerow({column: row.get(column, "") for column in frame.columns})
+
+    append("regions", [dict(region_id="testcounty_demo", name_zh="测试县", name_en="Test County", province_zh="测试省",
+                            province_en="Test Province", prefecture_zh="测试市", prefecture_en="Test City",
+                            admin_level_zh="县", admin_level_en="county")])
+    append("documents", [dict(doc_id=doc_id, region_id="testcounty_demo", raw_file=raw.name,
+                              sha256=hashlib.sha256(raw.read_bytes()).hexdigest(), char_count=str(len(text)),
+                              body_char_start="0", body_char_end=str(len(text)), issuer_zh="测试县教育局",
+                              issuer_en="Test County Education Bureau", title_zh="测试县教育局2024年工作要点",
+                              title_en="Test County: 2024 work points", genre="annual_work_points", genre_zh="年度工作要点",
+                              published="2024-02-01", period_start_year="2024", period_end_year="2024",
+                              period_label="2024", script="simplified", notes="made up for a test")])
+    cuts = [0, text.index("一、"), text.index("1."), text.index("2."), len(text)]
+    ids = [("title", "title", "overall_goals"), ("h1", "heading", "overall_goals"),
+           ("1", "item", "kindergarten_coverage"), ("2", "item", "teacher_rotation")]
+    append("clauses", [dict(doc_id=doc_id, clause_id=i, clause_type=kind, heading_path="", char_start=str(cuts[n]),
+                            char_end=str(cuts[n + 1]), theme_id=theme) for n, (i, kind, theme) in enumerate(ids)])
+    quotes = [("普惠性幼儿园覆盖率达到88%以上", "88%", "88", "%", ">=", "kindergarten_coverage", "kg_inclusive_coverage", "1"),
+              ("交流轮岗教师50名", "50名", "50", "名", "=", "teacher_rotation", "teacher_rotation_count", "2")]
+    targets = []
+    for n, (quote, number, value, unit, comparator, theme, group, clause) in enumerate(quotes, start=1):
+        start = text.index(quote)
+        targets.append(dict(target_id=f"TEST-T{n:03d}", doc_id=doc_id, kind="target", theme_id=theme,
+                            indicator_zh=quote[:6], indicator_en="made-up indicator", indicator_group=group,
+                            value=value, unit=unit, comparator=comparator, target_year="2024", number_text=number,
+                            quote=quote, char_start=str(start), char_end=str(start + len(quote)), clause_id=clause))
+    append("targets", targets)
+    levels = {"kindergarten_coverage": ("3", quotes[0][0]), "teacher_rotation": ("3", quotes[1][0])}
+    commitments = []
+    for theme in tables["themes"]["theme_id"]:
+        if theme == "web_furniture":
+            continue
+        level, quote = levels.get(theme, ("0", ""))
+        start = text.find(quote) if quote else -1
+        commitments.append(dict(doc_id=doc_id, theme_id=theme, level=level, quote=quote,
+                                char_start=str(start) if quote else "", char_end=str(start + len(quote)) if quote else ""))
+    append("commitments", commitments)
+    tables = load_tables(root)
+    missing = uncovered_numbers(tables["documents"], load_texts(tables["documents"], root), tables["targets"],
+                                tables["excluded_numbers"])
+    exclusions = tables["excluded_numbers"]
+    extra = missing.rename(columns={"suggested_reason": "reason"})[["doc_id", "char_start", "char_end", "text", "reason"]]
+    import pandas as pd
+
+    write_csv_atomic(pd.concat([exclusions, extra.astype(str).assign(notes="")], ignore_index=True),
+                     root / "data" / "curated" / "excluded_numbers.csv")
+    return doc_id

@@ -1,0 +1,84 @@
+"""A CJK font for every figure, from a pip-installed OFL package, with no system fonts needed.
+
+The package ``manimgx-fonts-cjk`` ships Noto Sans CJK as a variable font whose default instance is
+the Thin weight. For legible report figures we cut a Regular (wght=400) instance of the Simplified
+Chinese face, subset to the characters the figures can draw (every character of the curated tables
+plus the figure labels), and cache it under ``build/fonts/``; the full variable font is registered
+too (family "Noto Sans CJK SC") for text a user adds by hand. Fonts are registered with
+``matplotlib.font_manager.fontManager.addfont`` only; no matplotlib configuration file is touched.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from analysis.paths import PROJECT_ROOT
+
+CJK_FACE_INDEX = 2  # faces in the collection: JP, KR, SC, TC, HK
+INSTANCE_FAMILY = "Noto Sans CJK SC Regular Subset"
+FALLBACK_FAMILY = "Noto Sans CJK SC"
+LATIN_FAMILY = "DejaVu Sans"  # ships with matplotlib
+_BASE_CHARS = "".join(chr(c) for c in range(0x20, 0x7F)) + "，。、；：？！“”‘’（）《》【】—…·％–−×≥≤≈°0123456789"
+
+
+def variable_font_path() -> Path:
+    """The Noto Sans CJK variable font collection inside the installed package."""
+    import manimgx_fonts_cjk
+
+    return Path(manimgx_fonts_cjk.__file__).parent / "NotoSansCJK-VF.otf.ttc"
+
+
+def font_licence_path() -> Path:
+    """The SIL Open Font License text shipped with the font package."""
+    from importlib.metadata import distribution
+
+    dist = distribution("manimgx-fonts-cjk")
+    for file in dist.files or []:
+        if file.name == "LICENSE":
+            return Path(dist.locate_file(file))
+    raise FileNotFoundError("the licence of manimgx-fonts-cjk was not found in its installation")
+
+
+def build_regular_instance(characters: str, cache_dir: Path) -> Path:
+    """Subset the SC face to ``characters`` and instantiate it at weight 400; cached by content hash."""
+    chars = sorted(set(characters) | set(_BASE_CHARS))
+    key = hashlib.sha256("".join(chars).encode("utf-8")).hexdigest()[:16]
+    target = cache_dir / f"NotoSansCJKsc-Regular-subset-{key}.otf"
+    if target.is_file():
+        return target
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib import instancer
+
+    font = TTFont(str(variable_font_path()), fontNumber=CJK_FACE_INDEX)
+    options = subset.Options()
+    options.name_IDs = ["*"]
+    options.layout_features = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[ord(c) for c in chars])
+    subsetter.subset(font)
+    regular = instancer.instantiateVariableFont(font, {"wght": 400}, updateFontNames=True)
+    names = regular["name"]
+    for record in list(names.names):
+        if record.nameID in (1, 4, 16):
+            names.setName(INSTANCE_FAMILY, record.nameID, record.platformID, record.platEncID, record.langID)
+        elif record.nameID == 6:
+            names.setName(INSTANCE_FAMILY.replace(" ", ""), record.nameID, record.platformID, record.platEncID, record.langID)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_suffix(".tmp")
+    regular.save(str(temporary))
+    temporary.replace(target)
+    return target
+
+
+def register_fonts(characters: str = "", root: Path = PROJECT_ROOT) -> list[str]:
+    """Register the CJK fonts with matplotlib and return the font family list to use (idempotent)."""
+    from matplotlib import font_manager
+
+    instance = build_regular_instance(characters, root / "build" / "fonts")
+    registered = {entry.fname for entry in font_manager.fontManager.ttflist}
+    for path in (instance, variable_font_path()):
+        if str(path) not in registered:
+            font_manager.fontManager.addfont(str(path))
+    return [INSTANCE_FAMILY, LATIN_FAMILY]

@@ -1,0 +1,69 @@
+"""Execute the numbered notebooks in a fresh kernel and render them to HTML.
+
+The notebooks in ``notebooks/`` are kept without outputs (see :func:`outputs_present`); executed
+copies and HTML renderings go to ``reports/notebooks/`` for colleagues without Jupyter.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+
+def notebook_paths(folder: Path) -> list[Path]:
+    """The numbered notebooks, in order (``01-…ipynb``, ``02-…``)."""
+    return sorted(p for p in folder.glob("[0-9][0-9]-*.ipynb"))
+
+
+def outputs_present(notebook: nbformat.NotebookNode) -> bool:
+    """True when any code cell carries outputs or an execution count (notebooks in git must not)."""
+    return any(cell.get("outputs") or cell.get("execution_count")
+               for cell in notebook.cells if cell.cell_type == "code")
+
+
+def strip_outputs(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of the notebook with outputs and execution counts removed."""
+    clean = nbformat.from_dict(notebook)
+    for cell in clean.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return clean
+
+
+def execute_notebook(path: Path, working_dir: Path, timeout: int = 600) -> nbformat.NotebookNode:
+    """Run a notebook top to bottom in a fresh python3 kernel; raise on the first failing cell."""
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(working_dir)}})
+    client.execute()
+    return notebook
+
+
+def to_html(notebook: nbformat.NotebookNode) -> str:
+    """A standalone HTML rendering (no input prompts' execution timestamps)."""
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(notebook)
+    return body
+
+
+def run_all(folder: Path, out_dir: Path, working_dir: Path, progress=None) -> list[Path]:
+    """Execute every notebook, write ``<name>.ipynb`` (executed) and ``<name>.html`` into ``out_dir``."""
+    from analysis.curated import write_text_atomic
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in notebook_paths(folder):
+        if progress:
+            progress(path.name)
+        executed = execute_notebook(path, working_dir)
+        for cell in executed.cells:  # execution timestamps would make every rebuild differ
+            cell.get("metadata", {}).pop("execution", None)
+        target = out_dir / path.name
+        write_text_atomic(target, nbformat.writes(executed) + "\n")
+        html = out_dir / path.with_suffix(".html").name
+        write_text_atomic(html, to_html(executed))
+        written += [target, html]
+    return written

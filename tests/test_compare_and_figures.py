@@ -1,0 +1,159 @@
+"""Comparison tables and report figures: every region shows up, Chinese renders, output is reproducible."""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import shutil
+import warnings
+
+import pandas as pd
+import pytest
+
+from analysis import compare, figures
+from analysis.corpus import load_texts
+from analysis.curated import load_tables
+from analysis.fonts import INSTANCE_FAMILY, font_licence_path, register_fonts
+from analysis.notebooks import notebook_paths, outputs_present, run_all
+from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from analysis.validate import validate_project
+from helpers import add_made_up_region
+
+TABLES = load_tables()
+TEXTS = load_texts(TABLES["documents"])
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Every figure built twice from the same data into two folders, glyph warnings as errors."""
+    families = register_fonts(figures.figure_characters(TABLES))
+    folders = []
+    for name in ("first", "second"):
+        folder = tmp_path_factory.mktemp(name)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message=r"Glyph .* missing from font")
+            figures.build_all_figures(TABLES, TEXTS, folder, families)
+        folders.append(folder)
+    return folders
+
+
+def digests(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_every_figure_exists_in_both_languages_and_three_formats(built):
+    names = set(digests(built[0]))
+    for stem, _ in figures.figure_specs(TABLES, TEXTS):
+        for lang in ("zh", "en"):
+            for fmt in ("png", "svg", "pdf"):
+                assert f"{stem}_{lang}.{fmt}" in names
+
+
+def test_rebuilding_with_unchanged_data_gives_byte_identical_files(built):
+    assert digests(built[0]) == digests(built[1])
+
+
+def test_png_is_300_dpi(built):
+    data = (built[0] / "01_corpus_timeline_zh.png").read_bytes()
+    chunk = data[data.index(b"pHYs") + 4:data.index(b"pHYs") + 12]
+    pixels_per_metre = int.from_bytes(chunk[:4], "big")
+    assert round(pixels_per_metre * 0.0254) == 300
+
+
+def test_svg_keeps_chinese_as_text_in_the_cjk_font(built):
+    svg = (built[0] / "05_commitment_levels_zh.svg").read_text(encoding="utf-8")
+    assert INSTANCE_FAMILY in svg
+    assert "学前教育普及普惠" in svg  # a theme name, as text rather than paths
+
+
+def test_pdf_embeds_the_font_with_a_unicode_map(built):
+    pdf = (built[0] / "03_kindergarten_targets_vs_national_zh.pdf").read_bytes()
+    assert re.search(rb"/FontFile[23]?\b", pdf), "font not embedded"
+    assert b"/ToUnicode" in pdf, "text would not be extractable"
+    assert b"CreationDate" not in pdf
+
+
+def test_figures_that_mix_genres_say_so_on_their_face(built):
+    for stem in ("05_theme_text_shares", "04_double_reduction_components", "03_kindergarten_targets_vs_national"):
+        assert "体裁与时期不同" in (built[0] / f"{stem}_zh.svg").read_text(encoding="utf-8")
+        assert "differ in genre and period" in (built[0] / f"{stem}_en.svg").read_text(encoding="utf-8")
+
+
+def test_each_region_keeps_one_colour_blind_safe_colour():
+    colours = figures.region_colours(TABLES)
+    assert len(set(colours.values())) == len(colours)
+    assert set(colours.values()) <= set(figures.OKABE_ITO)
+
+
+def test_the_font_licence_is_shipped():
+    shipped = (PROJECT_ROOT / "LICENSES" / "OFL-1.1-NotoSansCJK.txt").read_text(encoding="utf-8")
+    assert shipped == font_licence_path().read_text(encoding="utf-8")
+    assert "SIL Open Font License" in shipped
+
+
+def test_theme_shares_sum_to_one_per_document():
+    shares = compare.theme_text_shares(TABLES)
+    assert shares.groupby("doc_id")["share"].sum().round(9).eq(1).all()
+
+
+def test_indicator_comparison_sets_local_targets_beside_national_benchmarks():
+    table = compare.indicator_comparison(TABLES, ["kg_inclusive_coverage"])
+    assert {"local", "national"} == set(table["source"])
+    national = table[table["source"] == "national"]
+    assert {2020, 2025} <= set(national["year"].dropna())
+
+
+def test_double_reduction_matrix_is_backed_by_quotes_from_the_raw_text():
+    matrix = compare.double_reduction_matrix(TABLES, TEXTS)
+    present = matrix[matrix["present"]]
+    assert not present.empty
+    for row in present.itertuples():
+        assert row.quote in TEXTS[row.doc_id]
+
+
+def test_plan_against_result_pairs_a_target_with_an_achievement_of_the_same_region():
+    pairs = compare.plan_against_result(TABLES)
+    kinds = TABLES["targets"].set_index("target_id")["kind"]
+    assert (pairs["target_id_plan"].map(kinds) == "target").all()
+    assert (pairs["target_id_result"].map(kinds) == "achievement").all()
+
+
+def test_a_fifth_made_up_region_appears_in_every_table_and_figure(tmp_path):
+    shutil.copytree(PROJECT_ROOT / "data", tmp_path / "data", ignore=shutil.ignore_patterns("_staging", "*.xlsx"))
+    doc_id = add_made_up_region(tmp_path)
+    assert validate_project(tmp_path) == []
+    tables = load_tables(tmp_path)
+    texts = load_texts(tables["documents"], tmp_path)
+    for frame in (compare.corpus_overview(tables), compare.theme_text_shares(tables), compare.commitment_levels(tables),
+                  compare.target_counts(tables), compare.double_reduction_matrix(tables, texts),
+                  compare.teacher_rotation_mechanisms(tables, texts),
+                  compare.indicator_comparison(tables).rename(columns={"doc_id": "doc_id"})):
+        assert doc_id in set(frame["doc_id"]), frame.columns.tolist()
+    families = register_fonts(figures.figure_characters(tables), tmp_path)
+    labels = figures.make_labels(tables, "zh")
+    colours = figures.region_colours(tables)
+    assert "testcounty_demo" in colours
+    for stem, draw in figures.figure_specs(tables, texts):
+        if stem == "06_plan_against_result":
+            continue  # pairs plan and report of one region; the made-up region has no report
+        buffer = io.StringIO()
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message=r"Glyph .* missing from font")
+            draw(labels, colours, families).savefig(buffer, format="svg")
+        assert "测试县" in buffer.getvalue(), stem
+
+
+def test_notebooks_in_git_carry_no_outputs():
+    import nbformat
+
+    paths = notebook_paths(NOTEBOOKS_DIR)
+    assert len(paths) >= 6
+    for path in paths:
+        assert not outputs_present(nbformat.read(path, as_version=4)), f"{path.name}: strip its outputs"
+
+
+def test_notebooks_run_top_to_bottom_in_a_fresh_kernel_from_another_directory(tmp_path):
+    written = run_all(NOTEBOOKS_DIR, tmp_path / "out", tmp_path)
+    htmls = [p for p in written if p.suffix == ".html"]
+    assert len(htmls) == len(notebook_paths(NOTEBOOKS_DIR))
+    assert all("data:image/png;base64" in p.read_text(encoding="utf-8") for p in htmls)
