@@ -68,6 +68,37 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Propose the quantified targets of plain-text plans (CSV), write a review workbook, or import one."""
+    from analysis.extract import PlanReadError, ReviewError, import_review, run_extract
+
+    root = Path(args.root)
+    if args.import_path:
+        try:
+            plan = import_review(Path(args.import_path), root, dry_run=args.dry_run)
+        except ReviewError as error:
+            _print_problems(error.problems)
+            print(f"import refused: {len(error.problems)} problem(s); nothing written", file=sys.stderr)
+            return 1
+        print("\n".join(plan.summary_lines()))
+        print("dry run: nothing written" if args.dry_run else "imported; `python -m analysis validate` checks the whole project")
+        return 0
+    if not args.files:
+        print("extract: give plain-text plans (files or folders), or --import REVIEW.xlsx", file=sys.stderr)
+        return 2
+    output = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
+    try:
+        run_extract(args.files, root, output, sys.stderr, review=Path(args.review) if args.review else None,
+                    jobs=args.jobs, progress=not args.quiet)
+    except PlanReadError as error:
+        print(f"extract: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if args.output:
+            output.close()
+    return 0
+
+
 def _draw_figures(root: Path, languages: tuple[str, ...], progress) -> list[Path]:
     import warnings
 
@@ -181,6 +212,7 @@ COMMANDS = {
     "uncovered": (cmd_uncovered, "list numbers in the raw texts not yet curated or excluded (CSV)"),
     "parse": (cmd_parse, "parse Chinese quantity expressions into exact numbers"),
     "workbook": (cmd_workbook, "export the curated tables to an Excel workbook, or import an edited one (validated first)"),
+    "extract": (cmd_extract, "propose the quantified targets of new plain-text plans (CSV), review them in a workbook, import"),
 }
 
 
@@ -203,6 +235,14 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--skip-notebooks", action="store_true", help="leave the notebooks out (faster)")
         if name == "parse":
             command.add_argument("expressions", nargs="+", help="e.g. 1.2万套 21.66亿元 两三所")
+        if name == "extract":
+            command.add_argument("files", nargs="*", help="plain-text plans (UTF-8, UTF-8 with BOM or GBK), or folders of .txt files")
+            command.add_argument("-o", "--output", help="write the candidates CSV here (default: standard output)")
+            command.add_argument("--review", metavar="XLSX", help="also write a review workbook (accept column) here")
+            command.add_argument("--import", dest="import_path", metavar="XLSX", help="import a reviewed workbook into data/curated")
+            command.add_argument("--dry-run", action="store_true", help="with --import: check and report, write nothing")
+            command.add_argument("--jobs", type=int, default=0, help="processes for several files (default: all cores)")
+            command.add_argument("--quiet", action="store_true", help="no progress bar")
         if name == "workbook":
             actions = command.add_subparsers(dest="workbook_action", metavar="ACTION", required=True)
             export = actions.add_parser("export", help="write the workbook (default data/curated/edu_plans_curated.xlsx)")

@@ -20,31 +20,6 @@ NATIONAL_MILESTONES = pd.DataFrame(
     columns=["date", "label_zh", "label_en"],
 ).assign(date=lambda f: pd.to_datetime(f["date"]))
 
-DOUBLE_REDUCTION_COMPONENTS = pd.DataFrame(
-    [
-        ("homework", "作业管理", "Homework", r"作业"),
-        ("after_school", "课后服务", "After-school service", r"课后服务|课后延时|托管服务|课后辅导"),
-        ("tutoring", "校外培训治理", "Off-campus tutoring", r"校外培训|培训机构|校外教育"),
-        ("classroom", "课堂提质", "Classroom quality", r"课堂|提质增效|教学质量"),
-        ("five_managements", "五项管理", "Five managements", r"五项管理|睡眠|手机|读物|体质管理"),
-        ("teacher_burden", "教师减负", "Teacher burden", r"教师减负|减轻教师"),
-    ],
-    columns=["component", "name_zh", "name_en", "pattern"],
-)
-
-TEACHER_ROTATION_MECHANISMS = pd.DataFrame(
-    [
-        ("managed_hiring", "区管校聘/县管校聘", "District/county-managed, school-hired", r"[区县]管校聘"),
-        ("exchange_rotation", "交流轮岗", "Exchange and rotation", r"交流轮岗|轮岗交流|校长教师交流"),
-        ("group_internal", "集团内流动", "Rotation inside school groups", r"集团(内|间)|跨集团|集团化.{0,12}(交流|流动)"),
-        ("cross_stage_or_region", "跨校/城乡交流", "Across schools, stages or urban–rural", r"城乡|跨校|校际|乡村.{0,6}(支教|交流)|支教"),
-        ("team_rotation", "团队轮岗", "Team rotation", r"团队.{0,4}(轮岗|交流)|整体.{0,4}(轮岗|交流)"),
-        ("competitive_posts", "竞聘上岗", "Competitive appointment to posts", r"竞聘"),
-    ],
-    columns=["mechanism", "name_zh", "name_en", "pattern"],
-)
-
-
 def documents_with_regions(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Documents joined with their region's names, with numeric periods and body length."""
     docs = tables["documents"].merge(
@@ -164,58 +139,34 @@ def indicator_comparison(tables: dict[str, pd.DataFrame], groups: list[str] | No
     return out.sort_values(["indicator_group", "source", "year", "reference_id"], kind="stable").reset_index(drop=True)
 
 
-def pattern_matrix(tables: dict[str, pd.DataFrame], texts: dict[str, str], patterns: pd.DataFrame,
-                   key: str) -> pd.DataFrame:
-    """Which documents name which component (regex over normalised clause text), with the first quote.
+def component_matrix(tables: dict[str, pd.DataFrame], theme_id: str) -> pd.DataFrame:
+    """Which components of a focus theme each document contains (hand-coded), with the quote that shows it.
 
-    Returns one row per document × component with ``present`` and the clause and sentence that
-    show it, so a matrix figure can be backed by quotes.
+    One row per document × component, in the order of components.csv, labelled with region and
+    document, and dated against the national 双减 opinion.
     """
-    import re
-
-    from analysis.normalize import normalize
-
-    rows = []
-    clauses = clause_lengths(tables)
-    for doc_id in tables["documents"]["doc_id"]:
-        doc_clauses = clauses[clauses["doc_id"] == doc_id]
-        for component in patterns.itertuples():
-            found = None
-            for clause in doc_clauses.itertuples():
-                raw = texts[doc_id][int(clause.char_start):int(clause.char_end)]
-                normalised = normalize(raw)
-                match = re.search(component.pattern, normalised.text)
-                if match:
-                    start, end = normalised.to_raw_span(*_sentence_around(normalised.text, match.start(), match.end()))
-                    found = (clause.clause_id, raw[start:end].strip(), int(clause.char_start) + start)
-                    break
-            rows.append({"doc_id": doc_id, key: getattr(component, key), "name_zh": component.name_zh,
-                         "name_en": component.name_en, "present": found is not None,
-                         "clause_id": found[0] if found else "", "quote": found[1] if found else "",
-                         "char_start": found[2] if found else None})
-    return _with_labels(pd.DataFrame(rows), tables)
+    components = tables["components"][tables["components"]["theme_id"] == theme_id]
+    coded = tables["document_components"].merge(components, on="component")
+    coded = coded.assign(present=coded["present"] == "true",
+                         char_start=pd.to_numeric(coded["char_start"].replace("", None)).astype("Int64"))
+    order = {c: i for i, c in enumerate(components["component"])}
+    coded = coded.sort_values(["doc_id", "component"], key=lambda col: col.map(order) if col.name == "component" else col)
+    docs = documents_with_regions(tables)[["doc_id", "region_id", "region_zh", "region_en", "genre", "period_label",
+                                           "published", "after_double_reduction"]]
+    out = coded.merge(docs, on="doc_id", how="left")
+    return out[["doc_id", "region_id", "region_zh", "region_en", "genre", "period_label", "published",
+                "after_double_reduction", "component", "name_zh", "name_en", "present", "quote", "char_start",
+                "notes"]].reset_index(drop=True)
 
 
-def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence (between 。；; or line breaks) that contains ``text[start:end]``."""
-    import re
-
-    left = max((m.end() for m in re.finditer(r"[。;；\n]", text[:start])), default=0)
-    right_match = re.search(r"[。;；\n]", text[end:])
-    right = end + right_match.end() if right_match else len(text)
-    return left, right
-
-
-def double_reduction_matrix(tables, texts) -> pd.DataFrame:
+def double_reduction_matrix(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Which 双减 components each document contains, dated against the national opinion."""
-    matrix = pattern_matrix(tables, texts, DOUBLE_REDUCTION_COMPONENTS, "component")
-    docs = documents_with_regions(tables)[["doc_id", "published", "after_double_reduction"]]
-    return matrix.merge(docs, on="doc_id", how="left")
+    return component_matrix(tables, "double_reduction")
 
 
-def teacher_rotation_mechanisms(tables, texts) -> pd.DataFrame:
-    """Which rotation mechanisms each document names, with the quote."""
-    return pattern_matrix(tables, texts, TEACHER_ROTATION_MECHANISMS, "mechanism")
+def teacher_rotation_mechanisms(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Which teacher-rotation mechanisms each document names, with the quote."""
+    return component_matrix(tables, "teacher_rotation")
 
 
 def plan_against_result(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -7,6 +7,7 @@ embedded, text extractable) with no timestamps, so unchanged data gives byte-ide
 """
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,8 +41,8 @@ TEXT = {
         "comparable_title": "可比指标:地方数值与全国基准",
         "value": "数值",
         "national": "全国基准",
-        "rotation_title": "教师交流轮岗:各文件提及的机制(关键词识别,见引文表)",
-        "dr_title": "“双减”各组成部分(关键词识别;竖线左侧文件早于2021年7月全国“双减”意见)",
+        "rotation_title": "教师交流轮岗:各文件提及的机制(人工编码,附引文)",
+        "dr_title": "“双减”各组成部分(人工编码;竖线左侧文件早于2021年7月全国“双减”意见)",
         "before": "早于“双减”意见",
         "after": "晚于“双减”意见",
         "plan_result_title": "规划目标与成效报道(同一地区、同一指标)",
@@ -70,8 +71,8 @@ TEXT = {
         "comparable_title": "Comparable indicators: local values and national benchmarks",
         "value": "Value",
         "national": "National benchmark",
-        "rotation_title": "Teacher rotation: mechanisms each document names (keyword detection; see the quote table)",
-        "dr_title": "'Double reduction' components (keyword detection; documents left of the line predate the July 2021 opinion)",
+        "rotation_title": "Teacher rotation: mechanisms each document names (hand-coded, with quotes)",
+        "dr_title": "'Double reduction' components (hand-coded; documents left of the line predate the July 2021 opinion)",
         "before": "before the opinion",
         "after": "after the opinion",
         "plan_result_title": "Plan targets against the reported results (same region, same indicator)",
@@ -133,8 +134,7 @@ def figure_characters(tables: dict[str, pd.DataFrame]) -> str:
     """Every character a figure may draw: curated text plus the fixed labels (for the font subset)."""
     parts = [frame.to_csv(index=False) for frame in tables.values()]
     parts += [value for language in TEXT.values() for value in language.values()]
-    parts += list(compare.NATIONAL_MILESTONES["label_zh"]) + list(compare.DOUBLE_REDUCTION_COMPONENTS["name_zh"])
-    parts += list(compare.TEACHER_ROTATION_MECHANISMS["name_zh"])
+    parts += list(compare.NATIONAL_MILESTONES["label_zh"])
     return "".join(parts)
 
 
@@ -171,7 +171,7 @@ def _wrap(label: str, width: int) -> str:
     """Wrap a label at ' · ' separators, then Latin parts at spaces and Chinese parts every ``width`` characters."""
     lines: list[str] = []
     for part in label.split(" · "):
-        if part.isascii():
+        if not re.search(r"[\u3000-\u9fff]", part):
             lines += textwrap.wrap(part, width) or [""]
         else:
             lines += [part[i:i + width] for i in range(0, len(part), width)] or [""]
@@ -231,7 +231,9 @@ def plot_heatmap(tidy: pd.DataFrame, value: str, labels: Labels, title: str, fam
     axis.set_yticks(range(grid.shape[0]), [labels.themes[t] for t in grid.index], fontsize=8)
     axis.xaxis.tick_top()
     axis.set_title(title, fontsize=10, pad=12)
-    figure.colorbar(image, ax=axis, shrink=0.5, label=labels.t("level" if levels else "share"))
+    bar = figure.colorbar(image, ax=axis, shrink=0.5, label=labels.t("level" if levels else "share"))
+    if levels:
+        bar.set_ticks([0, 1, 2, 3])
     _note(figure, labels.t("genre_note"))
     return figure
 
@@ -357,12 +359,12 @@ def figure_specs(tables: dict[str, pd.DataFrame], texts: dict[str, str]) -> list
                        set(tables["targets"].loc[tables["targets"]["theme_id"] == "kindergarten_coverage", "indicator_group"]))
     kindergarten = compare.indicator_comparison(tables, kg_groups)
     comparable = compare.indicator_comparison(tables)
-    rotation = compare.teacher_rotation_mechanisms(tables, texts)
-    double_reduction = compare.double_reduction_matrix(tables, texts)
+    rotation = compare.teacher_rotation_mechanisms(tables)
+    double_reduction = compare.double_reduction_matrix(tables)
     pairs = compare.plan_against_result(tables)
     specs = [
         ("01_corpus_timeline", lambda L, C, F: plot_corpus_timeline(overview, L, C, F)),
-        ("02_teacher_rotation_mechanisms", lambda L, C, F: plot_presence_matrix(rotation, "mechanism", L, L.t("rotation_title"), F)),
+        ("02_teacher_rotation_mechanisms", lambda L, C, F: plot_presence_matrix(rotation, "component", L, L.t("rotation_title"), F)),
         ("03_kindergarten_targets_vs_national", lambda L, C, F: plot_indicators(kindergarten, L, C, F, L.t("kg_title"))),
         ("04_double_reduction_components", lambda L, C, F: plot_presence_matrix(double_reduction, "component", L, L.t("dr_title"), F, split_by_date=True)),
         ("05_theme_text_shares", lambda L, C, F: plot_heatmap(shares, "share", L, L.t("theme_share_title"), F)),

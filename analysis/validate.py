@@ -206,6 +206,19 @@ def commitment_coverage_problems(commitments: pd.DataFrame, documents: pd.DataFr
     return problems
 
 
+def component_coverage_problems(coded: pd.DataFrame, documents: pd.DataFrame, components: pd.DataFrame) -> list[Problem]:
+    """Every document × component is coded, and a present component carries its quote."""
+    label = CURATED + "document_components.csv"
+    done = set(zip(coded["doc_id"], coded["component"]))
+    problems = [Problem(label, 0, "component", f"no code for {doc_id} × {component}")
+                for doc_id in documents["doc_id"] for component in components["component"]
+                if (doc_id, component) not in done]
+    for index, row in coded.iterrows():
+        if row["present"] == "true" and not row["quote"]:
+            problems.append(Problem(label, _line(index), "quote", "a present component needs the quote that shows it"))
+    return problems
+
+
 def exclusion_problems(excluded: pd.DataFrame, texts: dict[str, str]) -> list[Problem]:
     """Each excluded number's text stands at its offsets."""
     label = CURATED + "excluded_numbers.csv"
@@ -275,6 +288,8 @@ def validate_project(root: Path = PROJECT_ROOT, *, closed_world: bool = True) ->
     targets = tables["targets"]
     problems += quote_problems(targets, "targets.csv", texts)
     problems += quote_problems(tables["commitments"], "commitments.csv", texts, optional=True)
+    problems += quote_problems(tables["document_components"], "document_components.csv", texts, optional=True)
+    problems += component_coverage_problems(tables["document_components"], documents, tables["components"])
     problems += value_problems(targets)
     problems += clause_problems(tables["clauses"], documents)
     problems += within_clause_problems(targets, tables["clauses"], "targets.csv")

@@ -75,6 +75,13 @@ def add_made_up_region(root: Path) -> str:
         commitments.append(dict(doc_id=doc_id, theme_id=theme, level=level, quote=quote,
                                 char_start=str(start) if quote else "", char_end=str(start + len(quote)) if quote else ""))
     append("commitments", commitments)
+    hiring = "深化县管校聘改革"
+    append("document_components", [
+        dict(doc_id=doc_id, component=c, present="true" if c == "managed_hiring" else "false",
+             quote=hiring if c == "managed_hiring" else "",
+             char_start=str(text.index(hiring)) if c == "managed_hiring" else "",
+             char_end=str(text.index(hiring) + len(hiring)) if c == "managed_hiring" else "")
+        for c in tables["components"]["component"]])
     tables = load_tables(root)
     missing = uncovered_numbers(tables["documents"], load_texts(tables["documents"], root), tables["targets"],
                                 tables["excluded_numbers"])

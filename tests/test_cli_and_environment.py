@@ -41,15 +41,17 @@ def test_validate_exits_non_zero_with_located_messages_on_broken_data(project_co
     assert "validation failed" in result.stderr
 
 
-def test_build_writes_a_deterministic_report_and_leaves_data_untouched(project_copy, capsys):
-    before = tree_digest(project_copy / "data")
-    assert main(["--root", str(project_copy), "build"]) == 0
+def test_build_writes_report_figures_and_workbook_and_changes_no_curated_csv(project_copy, capsys):
+    before = {k: v for k, v in tree_digest(project_copy / "data").items() if not k.endswith(".xlsx")}
+    assert main(["--root", str(project_copy), "build", "--skip-notebooks"]) == 0
     report = (project_copy / "reports/validation_report.md").read_bytes()
-    assert main(["--root", str(project_copy), "build"]) == 0
-    assert (project_copy / "reports/validation_report.md").read_bytes() == report
     assert b"PASSED" in report
-    assert tree_digest(project_copy / "data") == before
-    assert "[1/2]" in capsys.readouterr().out
+    after = {k: v for k, v in tree_digest(project_copy / "data").items() if not k.endswith(".xlsx")}
+    assert after == before
+    assert (project_copy / "figures" / "01_corpus_timeline_zh.png").is_file()
+    assert list((project_copy / "data" / "curated").glob("*.xlsx"))
+    out = capsys.readouterr().out
+    assert "[1/4] validate curated data" in out and "build done" in out
 
 
 def test_parse_command_prints_exact_values():

@@ -104,7 +104,7 @@ def test_indicator_comparison_sets_local_targets_beside_national_benchmarks():
 
 
 def test_double_reduction_matrix_is_backed_by_quotes_from_the_raw_text():
-    matrix = compare.double_reduction_matrix(TABLES, TEXTS)
+    matrix = compare.double_reduction_matrix(TABLES)
     present = matrix[matrix["present"]]
     assert not present.empty
     for row in present.itertuples():
@@ -125,8 +125,8 @@ def test_a_fifth_made_up_region_appears_in_every_table_and_figure(tmp_path):
     tables = load_tables(tmp_path)
     texts = load_texts(tables["documents"], tmp_path)
     for frame in (compare.corpus_overview(tables), compare.theme_text_shares(tables), compare.commitment_levels(tables),
-                  compare.target_counts(tables), compare.double_reduction_matrix(tables, texts),
-                  compare.teacher_rotation_mechanisms(tables, texts),
+                  compare.target_counts(tables), compare.double_reduction_matrix(tables),
+                  compare.teacher_rotation_mechanisms(tables),
                   compare.indicator_comparison(tables).rename(columns={"doc_id": "doc_id"})):
         assert doc_id in set(frame["doc_id"]), frame.columns.tolist()
     families = register_fonts(figures.figure_characters(tables), tmp_path)
