@@ -154,6 +154,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         _print_problems(problems)
         print(f"build stopped: {len(problems)} validation problem(s); see reports/validation_report.md", file=sys.stderr)
         return 1
+    from analysis.curated import write_text_atomic
+    from analysis.report import agreement_report_text
+
+    write_text_atomic(root / "reports" / "coding_agreement.md", agreement_report_text(root) + "\n")
+    print("  wrote reports/validation_report.md, reports/coding_agreement.md", flush=True)
     timings.append((steps[0], time.perf_counter() - started))
     started = step(2)
     _draw_figures(root, ("zh", "en"), lambda name: print(f"  drew {name}", flush=True))

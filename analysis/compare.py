@@ -133,6 +133,9 @@ def indicator_comparison(tables: dict[str, pd.DataFrame], groups: list[str] | No
     if groups is None:
         groups = sorted(set(local["indicator_group"]))
     out = out[out["indicator_group"].isin(groups)].copy()
+    names = tables["indicator_groups"][["indicator_group", "name_zh", "name_en"]].rename(
+        columns={"name_zh": "group_name_zh", "name_en": "group_name_en"})
+    out = out.merge(names, on="indicator_group", how="left")
     out["value"] = out["value"].astype(float)
     out["value_max"] = pd.to_numeric(out["value_max"].replace("", None)).astype(float)
     out["year"] = pd.to_numeric(out["year"].replace("", None)).astype("Int64")

@@ -267,7 +267,7 @@ def plot_indicators(comparison: pd.DataFrame, labels: Labels, colours: dict[str,
         low, high = rows["value"].min(), rows[["value", "value_max"]].max().max()
         pad = (high - low) * 0.25 or max(abs(high) * 0.2, 1)
         axis.set_xlim(low - pad * 0.3, high + pad)
-        name = rows["indicator_zh"].iloc[0] if labels.lang == "zh" else rows["indicator_en"].iloc[0]
+        name = rows["group_name_zh"].iloc[0] if labels.lang == "zh" else rows["group_name_en"].iloc[0]
         axis.set_title(_wrap(name, 90 if labels.lang == "en" else 40), fontsize=9, loc="left")
         axis.spines[["top", "right"]].set_visible(False)
     figure.suptitle(title, fontsize=11)
