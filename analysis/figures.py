@@ -53,6 +53,7 @@ TEXT = {
         "absent": "无",
         "level": "强度",
         "share": "占比",
+        "count": "数量",
         "document": "文件",
         "theme": "主题",
         "milestone": "全国政策节点",
@@ -84,6 +85,7 @@ TEXT = {
         "absent": "no",
         "level": "level",
         "share": "share",
+        "count": "count",
         "document": "Document",
         "theme": "Theme",
         "milestone": "national milestone",
@@ -207,7 +209,7 @@ def plot_corpus_timeline(overview: pd.DataFrame, labels: Labels, colours: dict[s
 
 
 def plot_heatmap(tidy: pd.DataFrame, value: str, labels: Labels, title: str, families: list[str], *,
-                 fmt: str = "{:.0%}", levels: bool = False) -> Figure:
+                 fmt: str = "{:.0%}", levels: bool = False, bar_label: str = "share") -> Figure:
     """Document × theme heatmap of ``value``; themes with nothing anywhere are left out."""
     grid = tidy.pivot(index="theme_id", columns="doc_id", values=value).fillna(0)
     grid = grid.loc[grid.sum(axis=1) > 0]
@@ -231,7 +233,7 @@ def plot_heatmap(tidy: pd.DataFrame, value: str, labels: Labels, title: str, fam
     axis.set_yticks(range(grid.shape[0]), [labels.themes[t] for t in grid.index], fontsize=8)
     axis.xaxis.tick_top()
     axis.set_title(title, fontsize=10, pad=12)
-    bar = figure.colorbar(image, ax=axis, shrink=0.5, label=labels.t("level" if levels else "share"))
+    bar = figure.colorbar(image, ax=axis, shrink=0.5, label=labels.t("level" if levels else bar_label))
     if levels:
         bar.set_ticks([0, 1, 2, 3])
     _note(figure, labels.t("genre_note"))
@@ -369,7 +371,7 @@ def figure_specs(tables: dict[str, pd.DataFrame], texts: dict[str, str]) -> list
         ("04_double_reduction_components", lambda L, C, F: plot_presence_matrix(double_reduction, "component", L, L.t("dr_title"), F, split_by_date=True)),
         ("05_theme_text_shares", lambda L, C, F: plot_heatmap(shares, "share", L, L.t("theme_share_title"), F)),
         ("05_commitment_levels", lambda L, C, F: plot_heatmap(levels, "level", L, L.t("commitment_title"), F, fmt="{:.0f}", levels=True)),
-        ("05_quantity_counts", lambda L, C, F: plot_heatmap(counts, "quantities", L, L.t("counts_title"), F, fmt="{:.0f}")),
+        ("05_quantity_counts", lambda L, C, F: plot_heatmap(counts, "quantities", L, L.t("counts_title"), F, fmt="{:.0f}", bar_label="count")),
         ("05_comparable_indicators", lambda L, C, F: plot_indicators(comparable, L, C, F, L.t("comparable_title"))),
     ]
     if not pairs.empty:
