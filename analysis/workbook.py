@@ -1,0 +1,660 @@
+"""The curated tables as one Excel workbook: export it, and bring an edited copy back.
+
+Export writes one sheet per resource of ``datapackage.json`` (typed cells, drop-downs for coded
+columns), a README sheet, and comparison sheets of live formulas (:mod:`analysis.workbook_formulas`).
+The file is reproducible: fixed document timestamps and zip entry dates.
+
+Import reads an edited workbook defensively (no macros, no external links, defusedxml, refuses XML
+entity declarations), turns every cell back into the text the CSV holds, validates the result
+exactly like ``python -m analysis validate`` in a temporary copy of ``data/``, and only then
+rewrites the CSVs that changed. Problems name sheet, row and column.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import openpyxl.xml
+import pandas as pd
+from openpyxl.cell.cell import IllegalCharacterError
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+from analysis.curated import (Problem, frame_to_csv_text, load_tables, read_datapackage, resource,
+                              write_csv_atomic)
+from analysis.paths import PROJECT_ROOT
+from analysis.workbook_formulas import (COMPARISON_SHEETS, LISTS_SHEET, SPARE_ROWS, CodeList, Formula, SheetSpec,
+                                        code_lists, comparison_sheets, list_ranges, readme_rows, unique_lists)
+
+WORKBOOK_NAME = "edu_plans_curated.xlsx"
+README_SHEET = "README"
+GENERATED_SHEETS = (README_SHEET, *COMPARISON_SHEETS, LISTS_SHEET)
+FIXED_TIME = dt.datetime(2000, 1, 1)  # document properties and zip entries: same data, same bytes
+MAX_WIDTH = 60
+MAX_CELL_CHARS = 32767
+MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
+OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+FORMULA_START = ("=", "+", "-", "@")
+# Text Excel would turn into a number, date or boolean if someone retyped it: written with a quote prefix.
+LOOKS_TYPED = re.compile(r"\s*([-+]?[\d.,]+%?|\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?|true|false)\s*$", re.IGNORECASE)
+
+
+class WorkbookError(ValueError):
+    """The file cannot be imported at all (not a workbook, damaged, encrypted, missing sheets …)."""
+
+
+# ----------------------------------------------------------------------------------------------
+# Cells: CSV text ⇄ typed Excel values (pure)
+
+
+def field_types(descriptor: dict, name: str) -> dict[str, str]:
+    """Column → Table Schema type of one resource."""
+    return {f["name"]: f.get("type", "string") for f in resource(descriptor, name)["schema"]["fields"]}
+
+
+def excel_value(text: str, kind: str):
+    """The Excel cell value for a CSV cell and the number format it needs (``None``: General).
+
+    integer/number become numbers, boolean a boolean, date a date; everything else stays text,
+    including text that merely looks like a number. Numbers Excel cannot hold exactly (more than 15
+    significant digits) stay text.
+
+    >>> excel_value("0.50", "number"), excel_value("12", "string"), excel_value("", "integer")
+    ((0.5, '0.00'), ('12', None), (None, None))
+    """
+    if text == "":
+        return None, None
+    if kind in ("integer", "number") and re.fullmatch(r"-?\d+(\.\d+)?", text):
+        digits = len(text.lstrip("-").replace(".", "").lstrip("0"))
+        if digits <= 15:
+            if "." not in text:
+                return int(text), None
+            return float(text), "0." + "0" * len(text.split(".")[1])
+    if kind == "boolean" and text in ("true", "false"):
+        return text == "true", None
+    if kind == "date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return dt.date.fromisoformat(text), "yyyy-mm-dd"
+        except ValueError:
+            pass
+    return text, None
+
+
+def _decimals(number_format: str) -> int:
+    match = re.fullmatch(r"[#,]*0\.(0+)", number_format or "")
+    return len(match.group(1)) if match else 0
+
+
+def _number_text(value: float | int, kind: str, number_format: str) -> str:
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    text = str(int(number)) if number == number.to_integral_value() else format(number, "f")
+    if kind == "number" and (decimals := _decimals(number_format)):
+        have = len(text.split(".")[1]) if "." in text else 0
+        if have < decimals:
+            text += ("" if have else ".") + "0" * (decimals - have)
+    return text
+
+
+def cell_text(value, kind: str, number_format: str = "General") -> tuple[str, str | None]:
+    """The CSV text of an Excel cell value for a column of Table Schema type ``kind``, and a note.
+
+    Copes with what Excel does to cells: 3.0 in an integer column is "3"; 0.5 shown as 0.50 in a
+    number column is "0.50"; numbers stored as text are trimmed; a date becomes YYYY-MM-DD. The
+    note says when Excel may have changed what was typed. Raises ValueError for a value no CSV
+    cell can hold (a time, a duration).
+
+    >>> cell_text(3.0, "integer"), cell_text(0.5, "number", "0.00"), cell_text(" 12 ", "integer")
+    (('3', None), ('0.50', None), ('12', None))
+    """
+    if value is None:
+        return "", None
+    if isinstance(value, bool):
+        return ("true" if value else "false"), None
+    if isinstance(value, (int, float)):
+        text = _number_text(value, kind, number_format)
+        note = None if kind in ("integer", "number") else f"Excel stored a number here; read as {text!r}: check it (type text as '{text} to keep it text)"
+        return text, note
+    if isinstance(value, dt.datetime):
+        text = value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+        return text, None if kind == "date" else f"Excel turned this cell into a date; read as {text!r}: check it"
+    if isinstance(value, dt.date):
+        text = value.isoformat()
+        return text, None if kind == "date" else f"Excel turned this cell into a date; read as {text!r}: check it"
+    if isinstance(value, (dt.time, dt.timedelta)):
+        raise ValueError(f"holds a time or duration ({value}); type the value as text")
+    if isinstance(value, str):
+        text = value.replace("\r\n", "\n").replace("\r", "\n")
+        if kind in ("integer", "number", "boolean", "date"):
+            text = text.strip()
+        if kind == "integer" and re.fullmatch(r"[+-]?\d+\.0*", text):
+            text = text.split(".")[0].lstrip("+")
+        if kind == "boolean" and text.lower() in ("true", "false"):
+            text = text.lower()
+        return text, None
+    raise ValueError(f"holds a value of unsupported type {type(value).__name__}")
+
+
+# ----------------------------------------------------------------------------------------------
+# Export
+
+
+def display_width(text: str) -> int:
+    """Columns a text needs: East Asian wide characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def column_widths(frame: pd.DataFrame) -> dict[str, tuple[float, bool]]:
+    """Width per column from its header and longest line, capped; ``True`` when the column wraps."""
+    out = {}
+    for column in frame.columns:
+        longest = max((display_width(line) for v in frame[column] for line in str(v).split("\n")), default=0)
+        width = max(display_width(column) + 3, min(longest + 2, MAX_WIDTH), 6)
+        out[column] = (float(width), longest + 2 > MAX_WIDTH)
+    return out
+
+
+def _put(cell, value, number_format: str | None = None) -> None:
+    """Write a value; text is always text, never a formula, even when it starts with = + - @."""
+    if isinstance(value, Formula):
+        cell.value = str(value)
+        return
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_START) or LOOKS_TYPED.match(value):
+            cell.quotePrefix = True  # Excel keeps the cell text when it is edited
+    if number_format:
+        cell.number_format = number_format
+
+
+def _lists_sheet(workbook, lists: dict[tuple[str, str], CodeList]) -> None:
+    sheet = workbook.create_sheet(LISTS_SHEET)
+    for index, code in enumerate(unique_lists(lists), start=1):
+        _put(sheet.cell(1, index), code.name)
+        for row, value in enumerate(code.values, start=2):
+            _put(sheet.cell(row, index), value)
+    sheet.sheet_state = "hidden"
+
+
+def _data_sheet(workbook, name: str, frame: pd.DataFrame, kinds: dict[str, str],
+                lists: dict[tuple[str, str], CodeList], ranges: dict[str, str]) -> None:
+    sheet = workbook.create_sheet(name)
+    widths = column_widths(frame)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for col, column in enumerate(frame.columns, start=1):
+        _put(sheet.cell(1, col), column)
+        sheet.cell(1, col).font = Font(bold=True)
+        sheet.cell(1, col).fill = HEADER_FILL
+        letter = get_column_letter(col)
+        width, wraps = widths[column]
+        sheet.column_dimensions[letter].width = width
+        kind = kinds.get(column, "string")
+        for row, text in enumerate(frame[column], start=2):
+            if len(text) > MAX_CELL_CHARS:
+                raise WorkbookError(f"{name}.csv line {row}, column '{column}': {len(text)} characters, more than an "
+                                    f"Excel cell holds ({MAX_CELL_CHARS})")
+            cell = sheet.cell(row, col)
+            try:
+                _put(cell, *excel_value(text, kind))
+            except IllegalCharacterError:
+                raise WorkbookError(f"{name}.csv line {row}, column '{column}': a control character that Excel "
+                                    "cannot hold") from None
+            if wraps:
+                cell.alignment = wrap
+        code = lists.get((name, column))
+        if code:
+            rule = DataValidation(type="list", formula1=ranges[code.name], allow_blank=True,
+                                  showErrorMessage=True, errorStyle=code.error_style,
+                                  errorTitle=f"{column}: not in the list",
+                                  error=f"{column} takes a code from {code.name} ({code.source}); see the README sheet.")
+            rule.add(f"{letter}2:{letter}{len(frame) + 1 + SPARE_ROWS}")
+            sheet.add_data_validation(rule)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(frame.columns)))}{len(frame) + 1}"
+
+
+def _spec_sheet(workbook, spec: SheetSpec) -> None:
+    sheet = workbook.create_sheet(spec.name)
+    for r, row in enumerate(spec.rows, start=1):
+        for c, value in enumerate(row, start=1):
+            cell = sheet.cell(r, c)
+            _put(cell, value)
+            if r <= spec.header_rows:
+                cell.font = Font(bold=True)
+                cell.fill = HEADER_FILL
+    for letter, width in spec.widths.items():
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = spec.freeze
+    if spec.header_rows == 1:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(row) for row in spec.rows))}{len(spec.rows)}"
+
+
+def _readme_sheet(workbook, rows: list[tuple[str, list[str]]]) -> None:
+    sheet = workbook.create_sheet(README_SHEET)
+    number = 0
+    for style, cells in rows:
+        number += 2 if style in ("section", "title") and number else 1  # a blank line before each section
+        for col, value in enumerate(cells, start=1):
+            cell = sheet.cell(number, col)
+            _put(cell, value)
+            if style in ("title", "section", "header"):
+                cell.font = Font(bold=True, size=14 if style == "title" else 11)
+            if style == "header":
+                cell.fill = HEADER_FILL
+            if style == "row":
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, width in zip("ABCDEF", (22, 30, 18, 24, 70, 70)):
+        sheet.column_dimensions[letter].width = width
+
+
+def build_workbook(tables: dict[str, pd.DataFrame], descriptor: dict) -> openpyxl.Workbook:
+    """The whole workbook in memory: README, one sheet per resource, comparison sheets, hidden lists."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    lists = code_lists(tables, descriptor)
+    specs = comparison_sheets(tables)
+    _readme_sheet(workbook, readme_rows(tables, descriptor, specs, lists))
+    names = [item["name"] for item in descriptor["resources"]]
+    clash = [n for n in names if n in GENERATED_SHEETS or len(n) > 31]
+    if clash:
+        raise WorkbookError(f"resource names {clash} cannot be sheet names (reserved or longer than 31 characters)")
+    ranges = list_ranges(lists)
+    for name in names:
+        _data_sheet(workbook, name, tables[name], field_types(descriptor, name), lists, ranges)
+    for spec in specs:
+        _spec_sheet(workbook, spec)
+    _lists_sheet(workbook, lists)
+    workbook.active = 0
+    workbook.calculation.fullCalcOnLoad = True
+    workbook.properties.creator = "python -m analysis workbook export"
+    workbook.properties.title = descriptor.get("title", "")
+    workbook.properties.created = FIXED_TIME
+    return workbook
+
+
+def reproducible_bytes(workbook: openpyxl.Workbook) -> bytes:
+    """The saved workbook with fixed document timestamps and zip entry dates."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+                                 lambda m: m.group(1) + stamp + m.group(3), content)
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            entry.create_system = 3  # the same bytes whatever system exports
+            target.writestr(entry, content)
+    return out.getvalue()
+
+
+def _write_bytes_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def default_workbook_path(root: Path = PROJECT_ROOT) -> Path:
+    return Path(root) / "data" / "curated" / WORKBOOK_NAME
+
+
+def export_workbook(root: Path = PROJECT_ROOT, path: Path | None = None) -> Path:
+    """Write the curated workbook (default ``data/curated/edu_plans_curated.xlsx``) and return its path."""
+    root = Path(root)
+    path = Path(path) if path else default_workbook_path(root)
+    tables = load_tables(root)
+    _write_bytes_atomic(path, reproducible_bytes(build_workbook(tables, read_datapackage(root))))
+    return path
+
+
+# ----------------------------------------------------------------------------------------------
+# Import
+
+
+def _refuse_unsafe_archive(data: bytes, label: str) -> None:
+    """Clear errors for what is not an .xlsx, is damaged, encrypted or carries XML entity declarations."""
+    if data.startswith(OLE_SIGNATURE):
+        raise WorkbookError(f"{label} is an OLE2 compound file (signature D0 CF 11 E0), not an .xlsx: it is either "
+                            "password-protected (Excel encrypts protected workbooks into this container) or an old .xls "
+                            "workbook. Remove the password (File > Info > Protect Workbook) or save it as Excel Workbook "
+                            "(.xlsx), then import again.")
+    if not data.startswith(b"PK\x03\x04"):
+        start = data[:8].hex(" ").upper() or "nothing (the file is empty)"
+        raise WorkbookError(f"{label} is not an Excel workbook (.xlsx): an .xlsx file is a ZIP archive starting with "
+                            f"50 4B 03 04, this one starts with {start}. Save it from Excel as Excel Workbook (.xlsx).")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            if sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES:
+                raise WorkbookError(f"{label} unpacks to more than {MAX_UNZIPPED_BYTES // 2**20} MB; refused")
+            names = {i.filename for i in infos}
+            if "xl/workbook.xml" not in names:
+                raise WorkbookError(f"{label} is a ZIP archive but not an Excel workbook (it has no xl/workbook.xml)")
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")):
+                    head = archive.read(info.filename)
+                    if re.search(rb"<!\s*(DOCTYPE|ENTITY)", head, re.IGNORECASE):
+                        raise WorkbookError(f"{label}: part {info.filename} declares a DOCTYPE/XML entities, which Excel "
+                                            "and LibreOffice never write (possible entity-expansion attack); refused")
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError, OSError) as error:
+        raise WorkbookError(f"{label} is damaged or truncated (not a complete ZIP archive: {error}). "
+                            "Save it again from Excel or copy it again.") from None
+
+
+def open_workbook(path: Path, *, data_only: bool = False) -> openpyxl.Workbook:
+    """Load a workbook someone sent, safely: defusedxml, no macros, no external links; clear errors."""
+    path = Path(path)
+    if not openpyxl.xml.DEFUSEDXML:
+        raise WorkbookError("refusing to read workbooks without defusedxml (pip install defusedxml)")
+    if not path.is_file():
+        raise WorkbookError(f"{path} does not exist")
+    data = path.read_bytes()
+    _refuse_unsafe_archive(data, str(path))
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only, keep_vba=False, keep_links=False,
+                                      rich_text=False)
+    except Exception as error:  # openpyxl raises many kinds on a malformed package; all mean the same here
+        name = type(error).__name__
+        cause = type(error.__cause__).__name__ if error.__cause__ else ""
+        if "Forbidden" in name + cause:  # defusedxml: DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+            raise WorkbookError(f"{path}: XML entity declarations refused ({cause or name})") from None
+        raise WorkbookError(f"{path} could not be read as an Excel workbook ({name}: {error})") from None
+
+
+@dataclass
+class SheetRows:
+    """One data sheet read back: the table as CSV text and, for each row, the sheet row it came from."""
+
+    frame: pd.DataFrame
+    sheet_rows: list[int]
+    letters: dict[str, str]  # column → letter in the edited sheet
+
+
+def _where(sheet: str, row: int | None = None, column: str | None = None, letter: str | None = None) -> str:
+    text = f"sheet '{sheet}'"
+    if row:
+        text += f", row {row}"
+    if column:
+        text += f", column '{column}'"
+        if letter and row:
+            text += f" (cell {letter}{row})"
+    return text
+
+
+def read_sheet(sheet, values_sheet, name: str, columns: list[str], kinds: dict[str, str]
+               ) -> tuple[SheetRows | None, list[str], list[str]]:
+    """A data sheet as CSV text by header name: (rows, warnings, problems). ``values_sheet`` holds cached
+    formula results (a ``data_only`` load) or is None when the sheet has no formulas."""
+    warnings, problems = [], []
+    grid = list(sheet.iter_rows())
+    header = [("" if c.value is None else str(c.value).strip()) for c in (grid[0] if grid else [])]
+    position: dict[str, int] = {}
+    for index, title in enumerate(header):
+        letter = get_column_letter(index + 1)
+        if title in position:
+            problems.append(f"{_where(name, 1, title, letter)}: the column appears twice in the header")
+        elif title:
+            position[title] = index
+    for column in columns:
+        if column not in position:
+            problems.append(f"{_where(name, 1, column)}: the column is missing from the header (renamed or deleted?); "
+                            f"the header must keep the names {', '.join(columns)}")
+    for title, index in position.items():
+        if title not in columns:
+            warnings.append(f"{_where(name, 1, title, get_column_letter(index + 1))}: extra column, ignored")
+    for index, title in enumerate(header):
+        if not title and any(len(r) > index and r[index].value not in (None, "") for r in grid[1:]):
+            warnings.append(f"{_where(name, column=get_column_letter(index + 1))}: column without a header, ignored")
+    if problems:
+        return None, warnings, problems
+    records, sheet_rows = [], []
+    for cells in grid[1:]:
+        record = {}
+        for column in columns:
+            index = position[column]
+            cell = cells[index] if index < len(cells) else None
+            value, row = (cell.value, cell.row) if cell is not None else (None, cells[0].row)
+            place = _where(name, row, column, get_column_letter(index + 1))
+            if cell is not None and cell.data_type == "e":
+                problems.append(f"{place}: the cell holds the Excel error {value}; type the value")
+                continue
+            if cell is not None and (cell.data_type == "f" or isinstance(value, (ArrayFormula, DataTableFormula))):
+                formula = getattr(value, "text", value)
+                cached = values_sheet[cell.coordinate].value if values_sheet is not None else None
+                if cached is None:
+                    problems.append(f"{place}: the cell holds the formula {formula} and no saved result; type the "
+                                    "value instead (or open and save the file in Excel so that the result is stored)")
+                    continue
+                if str(formula).upper() not in ("=TRUE()", "=FALSE()"):  # LibreOffice saves booleans so
+                    warnings.append(f"{place}: took the saved result {cached!r} of the formula {formula}")
+                value = cached
+            try:
+                text, note = cell_text(value, kinds.get(column, "string"),
+                                       cell.number_format if cell is not None else "General")
+            except ValueError as error:
+                problems.append(f"{place}: the cell {error}")
+                continue
+            if note:
+                warnings.append(f"{place}: {note}")
+            record[column] = text
+        if any(v.strip() for v in record.values()) or len(record) < len(columns):
+            records.append(record)
+            sheet_rows.append(cells[0].row)
+    frame = pd.DataFrame(records, columns=columns, dtype=object).fillna("").astype(object)
+    letters = {c: get_column_letter(position[c] + 1) for c in columns}
+    return SheetRows(frame, sheet_rows, letters), warnings, problems
+
+
+def keep_row_order(new: pd.DataFrame, sheet_rows: list[int], old: pd.DataFrame, key: list[str]
+                   ) -> tuple[pd.DataFrame, list[int], bool]:
+    """Rows in CSV order when the sheet was sorted: existing rows keep their old order, each new row
+    follows the row above it in the sheet. Returns (frame, sheet rows, whether the order was restored)."""
+    keys = [tuple(r) for r in new[key].itertuples(index=False)] if key else []
+    old_position = {k: i for i, k in enumerate(tuple(r) for r in old[key].itertuples(index=False))} if key else {}
+    existing = [old_position[k] for k in keys if k in old_position]
+    if not key or len(set(keys)) != len(keys) or existing == sorted(existing):
+        return new, sheet_rows, False
+    anchored: dict[int | None, list[int]] = {}
+    anchor = None
+    for i, k in enumerate(keys):
+        if k in old_position:
+            anchor = old_position[k]
+        else:
+            anchored.setdefault(anchor, []).append(i)
+    by_old = {old_position[k]: i for i, k in enumerate(keys) if k in old_position}
+    order = list(anchored.get(None, []))
+    for position in sorted(by_old):
+        order += [by_old[position], *anchored.get(position, [])]
+    return new.iloc[order].reset_index(drop=True), [sheet_rows[i] for i in order], True
+
+
+CHANGE_COLUMNS = ["table", "change", "key", "columns"]
+
+
+def table_changes(name: str, old: pd.DataFrame, new: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """Rows added, changed (with the columns that changed) and removed, by primary key."""
+    def keyed(frame):
+        return {"/".join(r[c] for c in key): r for r in frame.to_dict("records")}
+
+    before, after = keyed(old), keyed(new)
+    rows = []
+    for k, row in after.items():
+        if k not in before:
+            rows.append((name, "added", k, ""))
+        else:
+            changed = [c for c in new.columns if row[c] != before[k].get(c, "")]
+            if changed:
+                rows.append((name, "changed", k, ", ".join(changed)))
+    rows += [(name, "removed", k, "") for k in before if k not in after]
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def _primary_key(descriptor: dict, name: str) -> list[str]:
+    key = resource(descriptor, name)["schema"].get("primaryKey", [])
+    return [key] if isinstance(key, str) else list(key)
+
+
+def validate_tables(root: Path, tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    """``validate_project`` on a temporary copy of ``data/`` holding ``tables`` in place of the curated CSVs."""
+    from analysis.validate import validate_project
+
+    descriptor = read_datapackage(root)
+    with tempfile.TemporaryDirectory(prefix="workbook-import-") as temporary:
+        copy = Path(temporary)
+        shutil.copytree(Path(root) / "data", copy / "data",
+                        ignore=shutil.ignore_patterns("_staging", "*.xlsx", ".~lock*", "~$*"))
+        for name, frame in tables.items():
+            write_csv_atomic(frame, copy / "data" / "curated" / resource(descriptor, name)["path"])
+        return validate_project(copy)
+
+
+def locate(problem: Problem, descriptor: dict, sheets: dict[str, SheetRows]) -> str:
+    """A validation problem of a temporary CSV, told in sheet, row and column of the workbook."""
+    by_file = {f"data/curated/{item['path']}": item["name"] for item in descriptor["resources"]}
+    name = by_file.get(problem.file)
+    if name is None or name not in sheets:
+        tables = " and ".join(f"'{n}'" for n in ("targets", "excluded_numbers") if n in sheets)
+        return f"sheets {tables} ({problem.file}): {problem.message}" if problem.file.startswith("data/raw/") else str(problem)
+    read = sheets[name]
+    column = problem.column.split(",")[0] if problem.column else ""
+    row = None
+    if problem.line == 1:
+        row = 1
+    elif 2 <= problem.line < len(read.sheet_rows) + 2:
+        row = read.sheet_rows[problem.line - 2]
+    return f"{_where(name, row, column or None, read.letters.get(column))}: {problem.message}"
+
+
+@dataclass
+class ImportPlan:
+    """What importing a workbook would do: the new CSV texts, the changes, warnings and problems."""
+
+    path: Path
+    changes: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)  # CSV file (relative to data/curated) → new text
+    before: dict[str, str] = field(default_factory=dict)  # same files → text when planned
+
+    def summary_lines(self) -> list[str]:
+        """What changed per table, then each change by primary key."""
+        lines = []
+        for table, rows in self.changes.groupby("table", sort=False):
+            counts = rows["change"].value_counts()
+            lines.append(f"{table}: {counts.get('added', 0)} added, {counts.get('changed', 0)} changed, "
+                         f"{counts.get('removed', 0)} removed")
+            for row in rows.itertuples():
+                lines.append(f"  {row.change:8s} {row.key}" + (f"  [{row.columns}]" if row.columns else ""))
+        if self.texts:
+            lines.append("CSV files to rewrite: " + ", ".join(f"data/curated/{f}" for f in self.texts))
+        return lines or ["no changes: every table is as in data/curated/"]
+
+
+def plan_import(path: Path, root: Path = PROJECT_ROOT) -> ImportPlan:
+    """Read and validate an edited workbook against the project at ``root``; writes nothing.
+
+    Raises :class:`WorkbookError` when the file is no readable workbook or a data sheet is missing.
+    """
+    root = Path(root)
+    workbook = open_workbook(path)
+    descriptor = read_datapackage(root)
+    names = [item["name"] for item in descriptor["resources"]]
+    folder = root / "data" / "curated"
+    snapshot = {item["path"]: (folder / item["path"]).read_text(encoding="utf-8") for item in descriptor["resources"]}
+    current = load_tables(root)
+    missing = [n for n in names if n not in workbook.sheetnames]
+    if missing:
+        unknown = [s for s in workbook.sheetnames if s not in names and s not in GENERATED_SHEETS]
+        hint = f"; sheets not from the export: {', '.join(repr(s) for s in unknown)} (renamed?)" if unknown else ""
+        raise WorkbookError(f"{path}: sheet(s) {', '.join(repr(n) for n in missing)} missing. Each curated table must "
+                            f"keep its sheet, named as exported (a table added since the export needs a fresh export){hint}")
+    warnings = [f"sheet '{s}' is not part of the export; ignored" for s in workbook.sheetnames
+                if s not in names and s not in GENERATED_SHEETS]
+    has_formulas = any(c.data_type == "f" for n in names for row in workbook[n].iter_rows() for c in row)
+    values = open_workbook(path, data_only=True) if has_formulas else None
+    sheets, problems, new = {}, [], {}
+    for name in names:
+        read, sheet_warnings, sheet_problems = read_sheet(workbook[name], values[name] if values else None, name,
+                                                          list(current[name].columns), field_types(descriptor, name))
+        warnings += sheet_warnings
+        problems += sheet_problems
+        if read is None:
+            continue
+        frame, rows, restored = keep_row_order(read.frame, read.sheet_rows, current[name], _primary_key(descriptor, name))
+        if restored:
+            warnings.append(f"sheet '{name}': rows were sorted; the CSV keeps its row order (new rows follow the row above them)")
+        sheets[name] = SheetRows(frame, rows, read.letters)
+        new[name] = frame
+    changes = pd.concat([table_changes(n, current[n], new[n], _primary_key(descriptor, n)) for n in new],
+                        ignore_index=True) if new else pd.DataFrame(columns=CHANGE_COLUMNS)
+    plan = ImportPlan(Path(path), changes, warnings, problems)
+    if problems:
+        return plan
+    plan.problems = [locate(p, descriptor, sheets) for p in validate_tables(root, new)]
+    if plan.problems:
+        return plan
+    for name, frame in new.items():
+        file = resource(descriptor, name)["path"]
+        text = frame_to_csv_text(frame)
+        if text != snapshot[file]:
+            plan.texts[file], plan.before[file] = text, snapshot[file]
+    return plan
+
+
+def apply_import(plan: ImportPlan, root: Path = PROJECT_ROOT) -> list[Path]:
+    """Rewrite the CSVs a valid plan changes; refuse if one of them changed on disk since planning.
+
+    Every new file is first written in full next to its CSV, then each replaces its CSV with an atomic
+    rename, so no CSV is ever half written."""
+    if plan.problems:
+        raise WorkbookError("the import has problems; nothing written")
+    folder = Path(root) / "data" / "curated"
+    moved = [f for f, text in plan.before.items() if (folder / f).read_text(encoding="utf-8") != text]
+    if moved:
+        raise WorkbookError(f"{', '.join(moved)} changed on disk since the workbook was checked; nothing written, import again")
+    staged: list[tuple[str, Path]] = []
+    try:  # every new file is complete on disk before the first one replaces its CSV
+        for file, text in plan.texts.items():
+            handle, temporary = tempfile.mkstemp(prefix=f".{Path(file).name}.", suffix=".tmp", dir=folder)
+            staged.append((temporary, folder / file))
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                stream.write(text)
+            os.chmod(temporary, (folder / file).stat().st_mode & 0o777 if (folder / file).exists() else 0o644)
+        for temporary, target in staged:
+            os.replace(temporary, target)
+    finally:
+        for temporary, _ in staged:
+            Path(temporary).unlink(missing_ok=True)
+    return [target for _, target in staged]
+
+
+def import_workbook(path: Path, root: Path = PROJECT_ROOT, *, dry_run: bool = False) -> ImportPlan:
+    """Plan the import and, unless ``dry_run`` or a problem was found, rewrite the changed CSVs."""
+    plan = plan_import(path, root)
+    if not plan.problems and not dry_run:
+        apply_import(plan, root)
+    return plan
