@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,11 +38,12 @@ class NormalizedText:
     """Normalised text plus, for each of its characters, the raw index it came from.
 
     ``raw_index`` has one more entry than ``text``: the raw length, so that end-exclusive
-    spans map back cleanly.
+    spans map back cleanly. It is a ``range`` while no step has changed the text's length (the
+    usual case: no memory per character), a ``tuple`` otherwise.
     """
 
     text: str
-    raw_index: tuple[int, ...]
+    raw_index: Sequence[int]
 
     def to_raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised span ``[start, end)`` to the raw span that produced it."""
@@ -60,12 +62,7 @@ class NormalizedText:
 
 def identity(raw: str) -> NormalizedText:
     """Wrap raw text with an identity offset map."""
-    return NormalizedText(raw, tuple(range(len(raw) + 1)))
-
-
-def _replace_chars(nt: NormalizedText, mapping) -> NormalizedText:
-    """Apply a one-to-one character mapping (length preserving)."""
-    return NormalizedText("".join(mapping(c) for c in nt.text), nt.raw_index)
+    return NormalizedText(raw, range(len(raw) + 1))
 
 
 def fullwidth_to_halfwidth(char: str) -> str:
@@ -84,14 +81,57 @@ def fullwidth_to_halfwidth(char: str) -> str:
     return char
 
 
+_HALFWIDTH_TABLE = {code: fullwidth_to_halfwidth(chr(code)) for code in (*range(0xFF01, 0xFF5F), 0x3000)}
+
+
+_FULLWIDTH_RE = re.compile("[\uFF01-\uFF5E\u3000]")
+
+
+def _halfwidth_text(text: str) -> str:
+    """``text`` with :func:`fullwidth_to_halfwidth` applied to every character.
+
+    Long texts go through numpy (one vectorised pass over the code points); ``str.translate``
+    with a dict is slow on CJK text, where almost every comma is a full-width one.
+    """
+    if not _FULLWIDTH_RE.search(text):
+        return text
+    if len(text) < 4096:
+        return text.translate(_HALFWIDTH_TABLE)
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).copy()
+    fullwidth = (codes >= 0xFF01) & (codes <= 0xFF5E)
+    codes[fullwidth] -= _FULLWIDTH_OFFSET
+    codes[codes == 0x3000] = 0x20
+    return codes.tobytes().decode("utf-32-le")
+
+
 def halfwidth_forms(nt: NormalizedText) -> NormalizedText:
     """Replace full-width digits, letters and ASCII punctuation by half-width ones."""
-    return _replace_chars(nt, fullwidth_to_halfwidth)
+    return NormalizedText(_halfwidth_text(nt.text), nt.raw_index)
+
+
+_STOP_BEFORE_DIGIT_RE = re.compile(r"[。．](?=\d)")
 
 
 def decimal_stops(nt: NormalizedText) -> NormalizedText:
-    """Read "。" or "．" between two digits as a decimal point ("21。66" → "21.66")."""
-    return NormalizedText(_DECIMAL_STOP_RE.sub(".", nt.text), nt.raw_index)
+    """Read "。" or "．" between two digits as a decimal point ("21。66" → "21.66").
+
+    Same result as ``_DECIMAL_STOP_RE.sub(".", text)``; looking for the stop first and checking the
+    character before it (``isdecimal`` is ``\\d``) is faster than a look-behind at every position.
+    """
+    text = nt.text
+    parts: list[str] = []
+    last = 0
+    for match in _STOP_BEFORE_DIGIT_RE.finditer(text):
+        position = match.start()
+        if position > 0 and text[position - 1].isdecimal():
+            parts += (text[last:position], ".")
+            last = position + 1
+    if not parts:
+        return nt
+    parts.append(text[last:])
+    return NormalizedText("".join(parts), nt.raw_index)
 
 
 @lru_cache(maxsize=1)
@@ -101,7 +141,7 @@ def _t2s_converter():
     return opencc.OpenCC("t2s")
 
 
-def _align(old: str, new: str, old_index: tuple[int, ...]) -> tuple[int, ...]:
+def _align(old: str, new: str, old_index: Sequence[int]) -> tuple[int, ...]:
     """Offset map for ``new`` when a conversion changed the length of ``old``."""
     index: list[int] = []
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
@@ -117,20 +157,49 @@ def _align(old: str, new: str, old_index: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def to_simplified(nt: NormalizedText) -> NormalizedText:
-    """Traditional → simplified Chinese with OpenCC (t2s), keeping the offset map."""
+    """Traditional → simplified Chinese with OpenCC (t2s), keeping the offset map.
+
+    When a conversion changes the length of the text (rare), only the lines whose length
+    changed are aligned again, so long texts stay fast.
+    """
     converted = _t2s_converter().convert(nt.text)
     if len(converted) == len(nt.text):
         return NormalizedText(converted, nt.raw_index)
-    return NormalizedText(converted, _align(nt.text, converted, nt.raw_index))
+    old_lines, new_lines = nt.text.split("\n"), converted.split("\n")
+    if len(old_lines) != len(new_lines):
+        return NormalizedText(converted, _align(nt.text, converted, nt.raw_index))
+    index: list[int] = []
+    cursor = 0
+    for old, new in zip(old_lines, new_lines):
+        line_index = nt.raw_index[cursor:cursor + len(old) + 1]  # the line and its newline (or the end)
+        if len(old) == len(new):
+            index.extend(line_index[:-1])
+        else:
+            index.extend(_align(old, new, line_index)[:-1])
+        index.append(line_index[-1])  # the newline, or the raw length after the last line
+        cursor += len(old) + 1
+    return NormalizedText(converted, tuple(index))
+
+
+# Every furniture pattern needs one of these words or characters on its line; lines without any
+# are skipped without running the patterns (most of a long text).
+_FURNITURE_HINT_RE = re.compile(r"位置|分享到|打印正文|关闭窗口|用户登录|×|扫一扫|来源|发布时间|发表于")
 
 
 def furniture_line_spans(text: str) -> list[tuple[int, int]]:
     """Spans ``[start, end)`` (newline included) of lines that are web-page furniture."""
     spans = []
-    for match in re.finditer(r"[^\n]*(?:\n|$)", text):
-        line = match.group(0)
+    last_line = -1
+    for hint in _FURNITURE_HINT_RE.finditer(text):
+        line_start = text.rfind("\n", 0, hint.start()) + 1
+        if line_start == last_line:
+            continue
+        last_line = line_start
+        newline = text.find("\n", hint.start())
+        line_end = len(text) if newline < 0 else newline + 1
+        line = text[line_start:line_end]
         if line.strip() and _FURNITURE_RE.search(line):
-            spans.append((match.start(), match.end()))
+            spans.append((line_start, line_end))
     return spans
 
 

@@ -123,7 +123,7 @@ def _scale(value: Decimal, multiplier: str | None) -> Decimal:
     return value * MULTIPLIERS[multiplier] if multiplier else value
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)
 def _parse_normalised(expression: str) -> Quantity:
     text = expression.strip()
     if not text:
@@ -227,63 +227,152 @@ class NumberToken:
     reason: str  # "quantity" or why it is not one
 
 
-_CN_TOKEN_RE = re.compile(rf"[{CN_NUMERAL_CHARS}万亿]+")
 _AR_TOKEN_RE = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 
 _DATE_TIME_RE = re.compile(r"(?:19|20)\d\d-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d\d(?::\d\d)?)?")
 
+# Context patterns, compiled once (scan_numbers calls _context_reason for every number).
+_C = re.compile
+_ITEM_PREFIX_RE = _C(r"^\s*[(（]?$")
+_ITEM_AFTER_RE = _C(r"^[)）]?[.、．)）]")
+_CN_OR_DIGITS_RE = _C(rf"[{CN_NUMERAL_CHARS}]+|\d+")
+_YEAR_TOKEN_RE = _C(r"^(19|20)\d\d$")
+_YEAR_AFTER_RE = _C(r"^\s*(年|[-—–~至]\s*(19|20)\d\d|\.\d|/)")
+_YEAR_RANGE_BEFORE_RE = _C(r"(19|20)\d\d\s*[-—–~至]\s*$")
+_ONE_TWO_DIGITS_RE = _C(r"^\d{1,2}$")
+_MONTH_AFTER_RE = _C(r"^月(?!份?[以之])")
+_MONTH_BEFORE_RE = _C(r"月$")
+_CLOCK_AFTER_RE = _C(r"^[:：]\d\d")
+_DATE_DASH_BEFORE_RE = _C(r"\d{4}-$")
+_DATE_DASH_AFTER_RE = _C(r"^-\d{1,2}")
+_DATE_PARTIAL_RE = _C(r"(19|20)\d\d-\d{1,2}$|^(19|20)\d\d$")
+_DOC_NUMBER_BEFORE_RE = _C(r"[〔\[【]\s*$")
+_DOC_YEAR_BEFORE_RE = _C(r"[〔\[]\d{4}[〕\]]\s*$")
+_FIVE_YEAR_TOKEN_RE = _C(r"^十[一二三四五六七八九]五$")
+_CONGRESS_TOKEN_RE = _C(r"^(十[一二三四五六七八九]|二十)$")
+_CONGRESS_AFTER_RE = _C(r"^(大|届|次全国|中全会)")
+_PLENUM_AFTER_RE = _C(r"^[一二三四五六七八九]中全会")
+_TWO_DIGITS_RE = _C(r"^\d\d$")
+_COHORT_AFTER_RE = _C(r"^(、\d\d)*后")
+_DIGITS_RE = _C(r"^\d+$")
+_SCHOOL_AFTER_RE = _C(r"^中(?!全会)")
+_GRADE_BEFORE_RE = _C(r"[初高]$")
+_GRADE_TOKEN_RE = _C(r"^[一二三]$")
+_PROGRAMME_AFTER_RE = _C(r"^(\.\d+)?(版|行动|工程|计划|战略)")
+_NAMED_SCHEME_AFTER_RE = _C(r"^[^,，。;；\n]{0,6}(工程|计划|行动|方案|模式|体系|机制)")
+
+
+# Every rule of _context_reason that looks at the characters before a number needs one of these.
+_BEFORE_TRIGGER_RE = _C(r"[(（第\-—–~至月〔\[【初高+“\"《]")
+
 
 def _context_reason(text: str, start: int, end: int) -> str | None:
-    """Why the number at ``text[start:end]`` is not a quantity, judged from its surroundings."""
+    """Why the number at ``text[start:end]`` is not a quantity, judged from its surroundings.
+
+    The rules are tried in order and the first that applies gives the reason; each regular
+    expression is guarded by a cheap test of the characters it needs, because this runs for
+    every number in the text (rules on the characters before the number only run when one of
+    the characters they need is there).
+    """
     before = text[max(0, start - 12):start]
     after = text[end:end + 8]
+    first_after = after[:1]
+    length = end - start
+    triggered = _BEFORE_TRIGGER_RE.search(before) is not None
+    if first_after and first_after in ")）.、．" and _ITEM_AFTER_RE.match(after):
+        line_start = text.rfind("\n", 0, start) + 1
+        if _ITEM_PREFIX_RE.match(text[line_start:start]):
+            return "item_number"
     token = text[start:end]
-    line_start = text.rfind("\n", 0, start) + 1
-    prefix = text[line_start:start]
-    if re.match(r"^\s*[(（]?$", prefix) and re.match(r"^[)）]?[.、．)）]", after):
-        return "item_number"
-    if before.endswith(("(", "（")) and after.startswith((")", "）")) and re.fullmatch(rf"[{CN_NUMERAL_CHARS}]+|\d+", token):
-        return "item_number"
-    if before.endswith("第"):
-        return "ordinal"
-    if re.match(r"^(19|20)\d\d$", token) and re.match(r"^\s*(年|[-—–~至]\s*(19|20)\d\d|\.\d|/)", after):
-        return "year"
-    if re.match(r"^(19|20)\d\d$", token) and re.search(r"(19|20)\d\d\s*[-—–~至]\s*$", before):
-        return "year"
-    if re.match(r"^\d{1,2}$", token) and (re.match(r"^月(?!份?[以之])", after) and not before.endswith("个")):
+    if triggered:
+        if before.endswith(("(", "（")) and after.startswith((")", "）")) and _CN_OR_DIGITS_RE.fullmatch(token):
+            return "item_number"
+        if before.endswith("第"):
+            return "ordinal"
+    if length == 4 and _YEAR_TOKEN_RE.match(token):
+        if _YEAR_AFTER_RE.match(after) or (triggered and _YEAR_RANGE_BEFORE_RE.search(before)):
+            return "year"
+    if length <= 2 and _ONE_TWO_DIGITS_RE.match(token):
+        if first_after == "月" and _MONTH_AFTER_RE.match(after) and not before.endswith("个"):
+            return "date"
+        if first_after in ("日", "号") and triggered and "月" in before[-2:] and _MONTH_BEFORE_RE.search(before):
+            return "date"
+        if first_after in (":", "：") and _CLOCK_AFTER_RE.match(after):
+            return "time_of_day"
+    if triggered and "-" in before[-2:] and _DATE_DASH_BEFORE_RE.search(before) or (
+            first_after == "-" and _DATE_DASH_AFTER_RE.match(after) and _DATE_PARTIAL_RE.search(before + token)):
         return "date"
-    if re.match(r"^\d{1,2}$", token) and re.match(r"^[日号]", after) and re.search(r"月$", before):
-        return "date"
-    if re.match(r"^\d{1,2}$", token) and re.match(r"^[:：]\d\d", after):
-        return "time_of_day"
-    if re.search(r"\d{4}-$", before) or re.match(r"^-\d{1,2}", after) and re.search(r"(19|20)\d\d-\d{1,2}$|^(19|20)\d\d$", before + token):
-        return "date"
-    if re.search(r"[〔\[【]\s*$", before) or re.search(r"[〔\[]\d{4}[〕\]]\s*$", before):
+    if triggered and ("〔" in before or "[" in before or "【" in before) and (
+            _DOC_NUMBER_BEFORE_RE.search(before) or _DOC_YEAR_BEFORE_RE.search(before)):
         return "document_number"
-    if re.match(r"^十[一二三四五六七八九]五$", token) or re.match(r"^(十[一二三四五六七八九]|二十)$", token) and re.match(r"^(大|届|次全国|中全会)", after):
+    if token[:1] in ("十", "二") and (_FIVE_YEAR_TOKEN_RE.match(token) or _CONGRESS_TOKEN_RE.match(token) and _CONGRESS_AFTER_RE.match(after)):
         return "party_congress_or_plan"
-    if re.match(r"^[一二三四五六七八九]中全会", after):
+    if "中全会" in after and _PLENUM_AFTER_RE.match(after):
         return "party_congress_or_plan"
-    if re.match(r"^\d\d$", token) and re.match(r"^(、\d\d)*后", after):
+    if length == 2 and "后" in after and _TWO_DIGITS_RE.match(token) and _COHORT_AFTER_RE.match(after):
         return "birth_cohort"
-    if re.match(r"^\d+$", token) and re.match(r"^中(?!全会)", after):
+    if first_after == "中" and _DIGITS_RE.match(token) and _SCHOOL_AFTER_RE.match(after):
         return "school_name"
-    if re.search(r"[初高]$", before) and re.match(r"^[一二三]$", token) and after.startswith("年级"):
+    if triggered and after.startswith("年级") and length == 1 and _GRADE_BEFORE_RE.search(before) and _GRADE_TOKEN_RE.match(token):
         return "grade_name"
-    if re.match(r"^(\.\d+)?(版|行动|工程|计划|战略)", after):
+    if first_after and first_after in ".版行工计战" and _PROGRAMME_AFTER_RE.match(after):
         return "programme_name"
-    if "+" in after[:1] or before.endswith("+"):
+    if first_after == "+" or (triggered and before.endswith("+")):
         return "programme_name"
-    open_quote = max(before.rfind("“"), before.rfind("\""))
-    close_quote = before.rfind("”")
-    if open_quote > close_quote and "”" in after:
+    if triggered:
+        open_quote = max(before.rfind("“"), before.rfind("\""))
+        if open_quote > before.rfind("”") and "”" in after:
+            return "programme_name"
+    if first_after and first_after in "年个项大" and _NAMED_SCHEME_AFTER_RE.match(after):
         return "programme_name"
-    if re.match(r"^[^,，。;；\n]{0,6}(工程|计划|行动|方案|模式|体系|机制)", after) and re.match(r"^[年个项大]", after):
-        return "programme_name"
-    if before.endswith("《") or (before.rfind("《") > before.rfind("》")):
+    if triggered and (before.endswith("《") or (before.rfind("《") > before.rfind("》"))):
         return "document_title"
     return None
+
+
+# A Chinese numeral that is a single character can only start a number when the next character
+# can continue one (a unit, a range separator, an item bracket, 大/届/中全会 or a ratio colon).
+_CAN_FOLLOW_NUMERAL = frozenset(
+    {unit[0] for unit in UNITS} | set(_RANGE_SEPARATORS) | set(")）、:大届中") | set("万亿")
+)
+_CN_NAMED_FIVE_YEAR_RE = _C(r"十[一二三四五六七八九]五")
+_CN_NAMED_CONGRESS_RE = _C(r"[" + CN_NUMERAL_CHARS + r"]+(大|届|中全会)")
+_CN_LEADING_RE = _C(r"[" + CN_NUMERAL_CHARS + r"]+")
+
+
+# Chinese runs that can start a number: two characters or more, or one that a unit, range
+# separator, item bracket, 大/届/中 or ratio colon follows (or the end of the text).
+_CN_CANDIDATE_RE = re.compile(
+    rf"[{CN_NUMERAL_CHARS}万亿](?:[{CN_NUMERAL_CHARS}万亿]+|(?=[{re.escape(''.join(sorted(_CAN_FOLLOW_NUMERAL)))}]|\Z))"
+)
+
+
+def _number_candidates(text: str) -> list[tuple[int, bool]]:
+    """Start positions of Arabic and Chinese number runs, sorted (``True`` for Arabic).
+
+    Every maximal run of Arabic digits, and every maximal run of Chinese numeral characters
+    except a lone one that nothing numeric follows (统一, 一体化, 进一步).
+    """
+    candidates = [(match.start(), True) for match in _AR_TOKEN_RE.finditer(text)]
+    candidates += [(match.start(), False) for match in _CN_CANDIDATE_RE.finditer(text)]
+    candidates.sort()
+    return candidates
+
+
+def _new_token(start: int, end: int, text: str, quantity: Quantity | None, reason: str) -> NumberToken:
+    """A :class:`NumberToken` without the frozen-dataclass ``__init__`` (a third of the scan's time)."""
+    token = object.__new__(NumberToken)
+    token.__dict__.update(start=start, end=end, text=text, quantity=quantity, reason=reason)
+    return token
+
+
+def _located(quantity: Quantity, start: int, end: int) -> Quantity:
+    """``quantity`` with its position in the scanned text, built as fast as :func:`_new_token`."""
+    located = object.__new__(Quantity)
+    located.__dict__.update(quantity.__dict__)
+    located.__dict__.update(start=start, end=end)
+    return located
 
 
 def scan_numbers(text: str) -> list[NumberToken]:
@@ -296,49 +385,62 @@ def scan_numbers(text: str) -> list[NumberToken]:
     >>> [(t.text, t.reason) for t in scan_numbers("2021年新建3所幼儿园,统一招生。")]
     [('2021年', 'year'), ('3所', 'quantity')]
     """
+    import bisect
+
     tokens: list[NumberToken] = []
-    taken: list[tuple[int, int]] = []
+    date_starts: list[int] = []
+    date_ends: list[int] = []
     for match in _DATE_TIME_RE.finditer(text):
-        tokens.append(NumberToken(match.start(), match.end(), match.group(0), None, "date"))
-        taken.append((match.start(), match.end()))
-
-    def overlaps(start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in taken)
-
-    candidates = [(m.start(), True) for m in _AR_TOKEN_RE.finditer(text)]
-    candidates += [(m.start(), False) for m in _CN_TOKEN_RE.finditer(text)]
-    for position, arabic in sorted(candidates):
-        if overlaps(position, position + 1):
+        tokens.append(_new_token(match.start(), match.end(), match.group(0), None, "date"))
+        date_starts.append(match.start())
+        date_ends.append(match.end())
+    token_end = 0  # tokens are found left to right, so one end marks what they cover
+    quantity_match = QUANTITY_RE.match
+    parse, new = _parse_normalised, object.__new__
+    for position, arabic in _number_candidates(text):
+        if position < token_end:
             continue
+        if date_starts:
+            index = bisect.bisect_right(date_starts, position) - 1
+            if index >= 0 and position < date_ends[index]:
+                continue
         start = position - 1 if position > 0 and text[position - 1] == "前" else position
-        match = QUANTITY_RE.match(text, start)
+        match = quantity_match(text, start)
         if not match or match.end() <= position:
             continue
         end = match.end()
         core = match["lo"]
+        named = False
         if not arabic:
-            bare_multiplier = not any(c in CN_DIGITS + "十" for c in core)
+            bare_multiplier = core.strip("百千") == ""  # no digit and no 十: 百, 千 alone
             digitless = core.strip("十百千") == "" and core != "十"
-            in_item = bool(re.match(r"^[)）、]", text[end:end + 1])) or (
-                text[start - 1:start] in "(（" and text[end:end + 1] in ")）")
-            named = bool(re.match(r"^十[一二三四五六七八九]五", text[start:]) or re.match(
-                r"^[" + CN_NUMERAL_CHARS + r"]+(大|届|中全会)", text[start:]))
+            following = text[end:end + 1]
+            # string containment on purpose: at either end of the text the slices are "" (in any string)
+            in_item = following in (")", "）", "、") or (
+                text[start - 1:start] in "(（" and following in ")）")
+            named = bool(_CN_NAMED_FIVE_YEAR_RE.match(text, start) or _CN_NAMED_CONGRESS_RE.match(text, start))
             if bare_multiplier or digitless or not (match["unit"] or in_item or named or match["hi"]):
                 continue
             if named:
-                end = start + len(re.match(r"^[" + CN_NUMERAL_CHARS + r"]+", text[start:]).group(0))
+                end = _CN_LEADING_RE.match(text, start).end()
         span_text = text[start:end]
-        reason = "party_congress_or_plan" if not arabic and named else None
-        reason = reason or _context_reason(text, position, position + len(core))
+        reason = "party_congress_or_plan" if named else _context_reason(text, position, position + len(core))
         quantity = None
         if reason is None:
             try:
-                quantity = _parse_normalised(span_text)
-                reason = "quantity"
+                parsed = parse(span_text)
             except NotAQuantityError as error:
                 reason = error.reason
-        if quantity is not None:
-            quantity = Quantity(**{**quantity.__dict__, "start": start, "end": end})
-        tokens.append(NumberToken(start, end, span_text, quantity, reason))
-        taken.append((start, end))
-    return sorted(tokens, key=lambda token: token.start)
+            else:
+                quantity = new(Quantity)  # _located, inlined: this loop runs for every number
+                quantity.__dict__.update(parsed.__dict__)
+                quantity.__dict__.update(start=start, end=end)
+                reason = "quantity"
+        token = new(NumberToken)  # _new_token, inlined
+        token.__dict__.update(start=start, end=end, text=span_text, quantity=quantity, reason=reason)
+        tokens.append(token)
+        if end > token_end:
+            token_end = end
+    if date_starts:
+        tokens.sort(key=lambda token: token.start)
+    return tokens

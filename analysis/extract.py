@@ -1,0 +1,1378 @@
+"""Propose the quantified targets of a plan, for a researcher to accept or reject.
+
+Reading a new plan for every quantity is the slow part of adding a region. This module reads
+a plain-text plan, finds every number with :func:`analysis.numbers.scan_numbers`, leaves
+alone what is not a quantity (years, item numbers, programme names, slogans, list counts …)
+and proposes the rest as candidate rows for ``targets.csv``: the quote and its offsets in the
+file's decoded text, the exact value, unit and comparator, and guesses at the kind, the
+indicator and the theme (from the codebook's keyword patterns, :func:`analysis.coding.keyword_scores`).
+
+Layout:
+
+- pure functions on strings and DataFrames: :func:`extract_text` (one text or one chunk of a
+  long text → candidates and the numbers left out), :func:`item_spans`, :func:`propose_clauses`;
+- reading files (the edge): :func:`detect_encoding`, :func:`iter_text_chunks` (a large file is
+  read and processed in chunks cut at line ends, so memory stays flat), :func:`extract_file`;
+- the review loop: :func:`review_workbook` writes candidates to an .xlsx sheet with an
+  ``accept`` column, :func:`read_review` reads it back, :func:`plan_import` turns accepted rows
+  into rows of ``targets.csv`` (and, optionally, ``excluded_numbers.csv`` and ``clauses.csv``), and
+  :func:`import_review` writes them only when the project still validates.
+
+Offsets are Python code points into the decoded text (no BOM), end exclusive, as everywhere
+in the project. Nothing here names a region or a document.
+"""
+from __future__ import annotations
+
+import bisect
+import codecs
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pandas as pd
+
+from analysis.coding import FALLBACK_THEME, keyword_scores
+from analysis.normalize import furniture_line_spans, normalize
+from analysis.numbers import CN_NUMERAL_CHARS, NumberToken, format_decimal, scan_numbers
+
+# ---------------------------------------------------------------------------------------------
+# Output columns
+
+CANDIDATE_COLUMNS: tuple[str, ...] = (
+    "doc", "char_start", "char_end", "quote", "number_text", "number_start", "number_end",
+    "value", "value_max", "unit", "unit_original", "comparator", "kind", "indicator", "theme_id",
+    "clause", "clause_start", "clause_end",
+)
+_INDICATOR = CANDIDATE_COLUMNS.index("indicator")
+LEFT_OUT_COLUMNS: tuple[str, ...] = ("doc", "char_start", "char_end", "text", "reason", "context")
+
+# Reasons a number is left out, in the vocabulary of excluded_numbers.csv. The scanner's own
+# reasons are mapped onto it; anything else becomes "other".
+EXCLUSION_REASONS: tuple[str, ...] = (
+    "year", "date", "time_of_day", "item_number", "ordinal", "programme_name", "slogan",
+    "party_congress_or_plan", "document_number", "document_title", "anniversary", "birth_cohort",
+    "school_name", "grade_name", "rank_name", "structure_name", "list_count", "indefinite",
+    "age_band", "time_window", "page_furniture", "duplicate_of_body", "other",
+)
+_EXCLUSION_REASON_SET = frozenset(EXCLUSION_REASONS)
+_SCANNER_REASONS = {"five_year_plan": "party_congress_or_plan", "party_congress": "party_congress_or_plan"}
+
+DEFAULT_CHUNK_CHARS = 1 << 18  # 262144 code points per chunk
+
+# ---------------------------------------------------------------------------------------------
+# Segments: where a quote starts and ends
+
+_SEGMENT_END_RE = re.compile(r"[,;。!?\n]|:(?!\d)")        # normalised text: commas are half-width
+_SEGMENT_END_REVERSED_RE = re.compile(r"[,;。!?\n]|(?<!\d):")  # the same, searched in the reversed text
+_SENTENCE_END_RE = re.compile(r"[;。!?\n]")
+_INLINE_ITEM_RE = re.compile(
+    r"(?<=[。;!?])\s*(?=[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、](?!\d)|[一二三四五六七八九十]{1,3}、)"
+)
+_LONG_LINE = 4000
+
+
+def item_spans(text: str) -> list[tuple[int, int]]:
+    """Spans ``[start, end)`` that tile ``text``: one per paragraph (line), blank lines and
+    trailing whitespace belonging to the item before them.
+
+    A very long line (a page that lost its line breaks) is cut further where a numbered item
+    (``(三)``, ``4.``, ``二、``) starts after a sentence end.
+
+    >>> item_spans("一、总体要求\\n\\n1.新建3所。\\n2.改建2所。")
+    [(0, 8), (8, 16), (16, 23)]
+    """
+    starts = [0]
+    position = text.find("\n")
+    while position >= 0:
+        following = text.find("\n", position + 1)
+        line_end = len(text) if following < 0 else following
+        if not text[position + 1:line_end].isspace() and line_end > position + 1:
+            starts.append(position + 1)
+        position = following
+    spans = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        spans.append((start, end))
+    result = []
+    for start, end in spans:
+        if end - start > _LONG_LINE:
+            cuts = [start] + [start + m.start() for m in _INLINE_ITEM_RE.finditer(text[start:end]) if m.start() > 0]
+            result.extend((a, b) for a, b in zip(cuts, cuts[1:] + [end]) if b > a)
+        else:
+            result.append((start, end))
+    if len(result) > 1 and not text[result[0][0]:result[0][1]].strip():
+        result[1] = (result[0][0], result[1][1])  # leading blank lines join the first item
+        result.pop(0)
+    return [(a, b) for a, b in result if b > a]
+
+
+def item_label(item_text: str, width: int = 24) -> str:
+    """A short label for an item: its first words up to the first full stop."""
+    head = item_text.strip().split("\n", 1)[0]
+    stop = head.find("。")
+    if 0 <= stop < width:
+        head = head[:stop + 1]
+    return head[:width] + ("…" if len(head) > width else "")
+
+
+# ---------------------------------------------------------------------------------------------
+# What is not a target quantity, beyond what the scanner refuses
+
+_QUOTE_PAIRS = (("“", "”"), ("「", "」"), ("『", "』"), ("《", "》"))
+_FORMULA_AFTER_RE = re.compile(r"(?:意识|自信|维护|确立|服务|回归|坚持|相统一|面向|优先|全面|必须|并举|一课|一做|三实|严三实|规定)")
+_STRUCTURE_AFTER_RE = re.compile(r"一体")
+# 一年有起色、两年见成效、三年大变样: stages of a plan named by years, not durations to measure
+_STAGE_AFTER_RE = re.compile(r"(?:有|见|大|上|打|出|显|初见|基本|全面)(?:起色|成效|发展|变样|变化|台阶|基础|成果|突破|提升|见效)")
+_TERM_AFTER_RE = re.compile(r"(?:分配|创业)")  # 二次分配: a term, not twice
+_SCHOOL_SYSTEM_AFTER_RE = re.compile(r"(?:一贯制|制|[^,;。\d]{0,4}教育)")  # 九年一贯制, 十五年免费教育: kinds of schooling
+# 专栏3, 附件1, 表2: labels of boxes, annexes and tables
+_LABEL_BEFORE_RE = re.compile(r"(?:专栏|附件|附表|附录|表|图|栏目)\s*$")
+_INLINE_ITEM_AFTER_RE = re.compile(r"[、.](?![\d\s])")  # …发展1、学前…: an item number run into the text
+_INDEFINITE_UNITS = frozenset("批支轮种条")
+_INDEFINITE_BEFORE = frozenset("每上下同另这那任新其某哪")
+_AGE_AFTER_RE = re.compile(r"(?:以下|以上|及以下|及以上|以内|至\d+岁)?的?[婴幼儿童少青学适老人孩]")
+_RANK_BEFORE_RE = re.compile(r"(?:省|市|区|县|国家|州|自治区)$")
+_TIME_WINDOW_BEFORE_RE = re.compile(r"(?:近|最近|过去|这|前后)$")
+_LIST_ITEM_SPLIT_RE = re.compile(r"[、和及与]")
+_IDENTIFIER_BEFORE_RE = re.compile(r"(?:电话|传真|邮编|邮政编码|手机|热线|QQ|qq|编号|代码|网址|No\.?)[:：\s]*$")
+_ASCII_LETTER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_MEASURE_UNITS_EXCLUDED = frozenset({"%", "‰", "元", "百分点", ""})
+_NUMERAL_RUN_RE = re.compile(rf"[\d.,]+|[{CN_NUMERAL_CHARS}]+")
+_CN_NUMERAL_SET = frozenset(CN_NUMERAL_CHARS)
+
+
+_OPENING_QUOTE_RE = re.compile('[“「『《"]')
+
+
+def _inside_quotes(text: str, token: NumberToken, sentence_start: int, sentence_end: int) -> bool:
+    """The number stands inside a quoted name or title closed later in the same sentence."""
+    if not _OPENING_QUOTE_RE.search(text, sentence_start, token.start):
+        return False
+    for opening, closing in _QUOTE_PAIRS:
+        opened = text.rfind(opening, sentence_start, token.start)
+        if opened >= 0 and text.rfind(closing, opened, token.start) < 0 and text.find(closing, token.end, sentence_end) >= 0:
+            return True
+    straight = text.count('"', sentence_start, token.start)
+    return straight % 2 == 1 and text.find('"', token.end, sentence_end) >= 0
+
+
+def _list_count(text: str, token: NumberToken, segment_start: int) -> bool:
+    """三项培训 after "师德师风、信息技术、新教师": the number restates the length of the list before it."""
+    quantity = token.quantity
+    if quantity.value_max is not None or quantity.unit in _MEASURE_UNITS_EXCLUDED or quantity.value < 2:
+        return False
+    left = text[segment_start:token.start].rstrip()
+    etc = left.endswith("等")
+    left = left.rstrip("等").rstrip()
+    if "、" not in left:
+        return False
+    items = [part for part in _LIST_ITEM_SPLIT_RE.split(left) if part.strip()]
+    count = len(items)
+    return count == quantity.value or (etc and 2 <= count <= quantity.value)
+
+
+def left_out_reason(text: str, token: NumberToken, segment_start: int, sentence_start: int,
+                    sentence_end: int) -> str | None:
+    """Why a number the scanner reads as a quantity is still not a target quantity (or None).
+
+    General rules, not fitted to one plan: a number inside a quoted name (“三个100%”), a numbered
+    formula (四个意识, 八项规定, 四位一体), 一 as an article (一批, 每一所, 新一轮) or in a pattern such as
+    一校一策, levels of a structure (三级网络; 省一级 is a rank), a count that restates the list before it,
+    a time window (近三年, 三年来), an age band (0—3岁婴幼儿), and codes (5G, 电话 …, 3号).
+    """
+    quantity = token.quantity
+    after = text[token.end:token.end + 6]
+    numeral_start = token.start + 1 if quantity.is_rank else token.start
+    numeral = _NUMERAL_RUN_RE.match(text, numeral_start).group(0)
+    chinese = text[numeral_start] in CN_NUMERAL_CHARS
+    before_char = text[token.start - 1:token.start]
+    if _inside_quotes(text, token, sentence_start, sentence_end):
+        return "programme_name"
+    if _FORMULA_AFTER_RE.match(after):
+        return "slogan"
+    if _STRUCTURE_AFTER_RE.match(after):
+        return "structure_name"
+    if chinese and numeral == "一":
+        if after[:1] == "一":
+            return "slogan"  # 一校一策, 一年一度
+        if quantity.unit in _INDEFINITE_UNITS or before_char in _INDEFINITE_BEFORE:
+            return "indefinite"
+    if chinese and quantity.unit == "年" and _STAGE_AFTER_RE.match(after):
+        return "slogan"
+    if chinese and quantity.unit == "次" and _TERM_AFTER_RE.match(after):
+        return "other"
+    if chinese and quantity.unit == "级":
+        return "rank_name" if _RANK_BEFORE_RE.search(text[max(0, token.start - 3):token.start]) else "structure_name"
+    if chinese and _list_count(text, token, segment_start):
+        return "list_count"
+    if quantity.unit in ("年", "个月", "天", "周") and (
+            _TIME_WINDOW_BEFORE_RE.search(text[max(0, token.start - 2):token.start])
+            or after.startswith(("来", "以来")) or (quantity.is_rank and quantity.unit == "年")):
+        return "time_window"
+    if quantity.unit in ("岁", "周岁") and (quantity.value_max is not None or _AGE_AFTER_RE.match(after)):
+        return "age_band"
+    if quantity.unit == "年" and _SCHOOL_SYSTEM_AFTER_RE.match(after):
+        return "structure_name"
+    if not chinese:
+        if not quantity.unit and len(numeral) <= 2 and numeral.isdigit() and _INLINE_ITEM_AFTER_RE.match(after):
+            return "item_number"
+        if before_char in _ASCII_LETTER or (not quantity.unit and after[:1] in _ASCII_LETTER):
+            return "other"  # a code or a name: 5G, 3D, V2
+        if not quantity.unit and (after[:1] == "号" or (len(numeral) >= 7 and numeral.isdigit())):
+            return "other"  # 3号楼, a telephone number
+        if not quantity.unit and _LABEL_BEFORE_RE.search(text, max(0, token.start - 4), token.start):
+            return "item_number"
+        if _IDENTIFIER_BEFORE_RE.search(text[max(0, token.start - 8):token.start]):
+            return "other"
+    return None
+
+
+def _counting_chains(text: str, tokens: list[NumberToken], bounds) -> set[int]:
+    """Starts of numerals that count up through parallel phrases: 一年有起色、两年有成效、三年大发展.
+
+    Chinese numerals 1, 2, 3 … in consecutive phrases separated by 、 name a slogan's parts,
+    not quantities.
+    """
+    chained: set[int] = set()
+    chain: list[NumberToken] = []
+
+    def close() -> None:
+        if len(chain) >= 2 and chain[0].quantity.value == 1:
+            chained.update(t.start for t in chain)
+
+    for token in tokens:
+        quantity = token.quantity
+        if quantity is None or quantity.value_max is not None:
+            continue
+        first = text[token.start + 1] if quantity.is_rank else text[token.start]
+        if first not in _CN_NUMERAL_SET:
+            continue
+        if chain:
+            previous = chain[-1]
+            gap = text[previous.end:token.start]
+            if (quantity.value == previous.quantity.value + 1 and len(gap) <= 12 and "、" in gap and "," not in gap
+                    and bounds(previous.start, previous.end, True) == bounds(token.start, token.end, True)):
+                chain.append(token)
+                continue
+            close()
+        chain = [token]
+    close()
+    return chained
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparator, kind and indicator guesses
+
+_FILLER = r"[^,;。\d]"
+_COMPARATOR_RULES: tuple[tuple[str, re.Pattern], ...] = (
+    # a rise written right before the number (提高10%); 新增/提升 + an object + a number counts new things
+    ("increase", re.compile(r"(?<!新)(?:提高|提升|增加|增长|上升|增幅|扩大|增多)了?(?P<to>到|至|为)?(?:近|约)?$")),
+    # a fall may name its object first: 减少外聘教师近300名
+    ("decrease", re.compile(rf"(?:下降|降低|减少|压减|缩减|降幅|缩小)了?(?P<to>到|至|为)?{_FILLER}{{0,6}}$")),
+    ("<=", re.compile(rf"(?:不超过|不高于|不多于|不大于|控制在|(?<!不)低于|(?<!不)少于|最多|至多){_FILLER}{{0,4}}$")),
+    (">=", re.compile(rf"(?:不少于|不低于|不小于|至少|最少|(?<!不)超过|(?<!不)高于|力争){_FILLER}{{0,6}}$")),
+    ("reach", re.compile(rf"(?:达到|达)了?$|(?:保持在|保持|稳定在|确保){_FILLER}{{0,2}}$")),
+    ("approx", re.compile(r"(?:约|大约|近)$")),
+)
+_RIGHT_COMPARATORS: tuple[tuple[str, re.Pattern], ...] = (
+    (">=", re.compile(r"(?:以上|及以上|或以上)")),
+    ("<=", re.compile(r"(?:以内|以下|之内|及以下|内)")),
+    ("approx", re.compile(r"左右")),
+)
+_ANY_CUE_RE = re.compile("提|增|上升|扩大|下降|降|减|缩|不|控制|低于|少于|最|至|超过|高于|力争|达|保持|稳定|确保|约|近")
+_RIGHT_CUE_FIRST = frozenset("以及或之内左")
+_CONNECTIVE_RE = re.compile(r"^[\s、和及与或/]*$")
+
+
+def guess_comparator(left: str, right: str, is_rank: bool, *, achievement: bool = False) -> str:
+    """The comparator of a quantity from the words just before (``left``) and after (``right``) it.
+
+    The cue nearest the number wins; a rise or fall (提高, 下降) before a level (以上) after.
+    达到/保持 mean ``>=`` in a plan and ``=`` in a report of results (``achievement``).
+
+    >>> guess_comparator("覆盖率达", "以上", False), guess_comparator("近视率比上年下降", "", False)
+    ('>=', 'decrease')
+    >>> guess_comparator("增加学位不少于", "", False), guess_comparator("在编制", "内自主聘用", False)
+    ('>=', '<=')
+    """
+    if is_rank:
+        return "rank_top"
+    found = []
+    rules = _COMPARATOR_RULES if _ANY_CUE_RE.search(left) else ()
+    for comparator, pattern in rules:
+        match = pattern.search(left, max(0, len(left) - 10))  # a cue and its filler: at most 9 characters
+        if match:
+            found.append((match.start(), comparator, match))
+    found.sort(key=lambda item: -item[0])
+    if len(found) > 1 and found[0][1] == "approx":
+        found.pop(0)  # 减少外聘教师近300名: 近 qualifies the number, the verb says what happens
+    for _, comparator, match in found:
+        if comparator in ("increase", "decrease"):
+            if match.group("to"):
+                return ">=" if comparator == "increase" else "<="
+            return comparator
+        break
+    if right[:1] in _RIGHT_CUE_FIRST:
+        for comparator, pattern in _RIGHT_COMPARATORS:
+            if pattern.match(right):
+                return comparator
+    if found:
+        comparator = found[0][1]
+        if comparator == "reach":
+            return "=" if achievement else ">="
+        return comparator
+    return "="
+
+
+_ACHIEVEMENT_RE = re.compile(r"已经?|累计|共计|先后|以来|截至|截止|(?<![为除])了")
+_BASELINE_RE = re.compile(r"(?:现有|共有|拥有|目前|现为|当前|原有|基数|发挥|依托|利用)[^,;。]{0,12}$|(?:由|从)$")
+
+
+def looks_like_report(text: str) -> bool:
+    """Whether a text reports results (past tense) rather than plans: ≥ 1 past marker per 1,000 characters.
+
+    >>> looks_like_report("累计建成了3所学校,先后交流教师300名。" * 3), looks_like_report("力争新建3所学校。" * 30)
+    (True, False)
+    """
+    markers = (text.count("了") - text.count("为了") - text.count("除了") + text.count("已经") + text.count("累计")
+               + text.count("先后") + text.count("以来") + text.count("截至") + text.count("截止"))
+    return markers * 1000 >= max(len(text), 1)
+
+
+def guess_kind(sentence_left: str, sentence: str, report: bool) -> str:
+    """``baseline`` when the words before the number state what exists (现有, 发挥 …), ``achievement`` when
+    the sentence is in the past (已, 累计, 了 …) or the text is a report, else ``target``."""
+    if _BASELINE_RE.search(sentence_left, max(0, len(sentence_left) - 16)):
+        return "baseline"
+    if report or _ACHIEVEMENT_RE.search(sentence):
+        return "achievement"
+    return "target"
+
+
+_CUE_TAIL_RE = re.compile(
+    r"(?:均|都|分别|力争|确保|要|将|逐年|每年|比上年|较上年|再|达到|达|保持在|保持|稳定在|控制在|不少于|不低于|不超过|不高于|"
+    r"至少|最少|提高到|提高|提升到|提升|增加到|增加|增长|下降到|下降|降低到|降低|减少|超过|在|为|到|至|了|近|约|占|由|从)$"
+)
+_LEAD_RE = re.compile(r"^[\s、,和及与或/的]+")
+_LEAD_FIRST = frozenset(" \t\n\u3000、,和及与或/的")
+_CUE_LAST = frozenset("均都别争保要将年再到达在定于少低过高提升加长降减为至了近约占由从")
+_RIGHT_LEAD_FIRST = frozenset("以或及之左内的")
+_TAIL_SPLIT_RE = re.compile(r"[、,]")
+_RIGHT_LEAD_RE = re.compile(r"^(?:以上|及以上|或以上|以内|以下|之内|及以下|左右|内|的)+")
+
+
+def guess_indicator(left: str, right: str, unit: str, width: int = 30) -> str:
+    """What the number measures, guessed from the words around it in its segment.
+
+    >>> guess_indicator("普惠性幼儿园覆盖率达", "以上", "%")
+    '普惠性幼儿园覆盖率'
+    >>> guess_indicator("新组建 ", "市级“名校+”教育联合体", "个")
+    '新组建市级“名校+”教育联合体'
+    """
+    core = _LEAD_RE.sub("", left).strip() if left[:1] in _LEAD_FIRST else left.strip()
+    while core and core[-1] in _CUE_LAST:
+        match = _CUE_TAIL_RE.search(core, max(0, len(core) - 3))  # cue words have at most 3 characters
+        if not match:
+            break
+        core = core[:match.start()].rstrip()
+    tail = (_RIGHT_LEAD_RE.sub("", right) if right[:1] in _RIGHT_LEAD_FIRST else right).strip()
+    tail = _TAIL_SPLIT_RE.split(tail, maxsplit=1)[0]
+    if unit not in _MEASURE_UNITS_EXCLUDED and len(tail) >= 2:
+        core = core + tail[:width]
+    core = core.replace(" ", "")
+    return core[-width:] if len(core) > width else core
+
+
+_TARGET_YEAR_RE = re.compile(r"(?:到|至|截至)((?:19|20)\d\d)年")
+
+# ---------------------------------------------------------------------------------------------
+# Extraction of one text (or one chunk of a long text)
+
+
+@dataclass
+class ChunkResult:
+    """Candidates and numbers left out of one chunk (DataFrames in the CANDIDATE/LEFT_OUT columns)."""
+
+    candidates: pd.DataFrame
+    left_out: pd.DataFrame
+    report: bool = False
+    chars: int = 0
+
+
+def _reason_name(reason: str) -> str:
+    reason = _SCANNER_REASONS.get(reason, reason)
+    return reason if reason in _EXCLUSION_REASON_SET else "other"
+
+
+def _bounds_finder(text: str):
+    """``bounds(start, end, sentence)``: the segment (or sentence) of ``text`` around ``[start, end)``.
+
+    Searching a reversed copy finds the previous delimiter with one regular-expression call.
+    """
+    reverse = text[::-1]
+    size = len(text)
+    segment_next, sentence_next = _SEGMENT_END_RE.search, _SENTENCE_END_RE.search
+    segment_previous, sentence_previous = _SEGMENT_END_REVERSED_RE.search, _SENTENCE_END_RE.search
+
+    def bounds(start: int, end: int, sentence: bool) -> tuple[int, int]:
+        after = (sentence_next if sentence else segment_next)(text, end)
+        before = (sentence_previous if sentence else segment_previous)(reverse, size - start)
+        return (size - before.start() if before else 0), (after.start() if after else size)
+
+    return bounds
+
+
+def extract_text(raw: str, doc: str, themes: pd.DataFrame, *, offset: int = 0,
+                 report: bool | None = None, left_out: bool = True) -> ChunkResult:
+    """Candidate target quantities in ``raw`` and the numbers left out, with offsets ``+ offset``.
+
+    ``raw`` is decoded text (a whole plan, or a chunk of one that starts at ``offset`` and is cut
+    at a line end). ``report`` says whether the text reports results (then quantities are
+    ``achievement``); ``None`` guesses it from the text (:func:`looks_like_report`). With
+    ``left_out=False`` the numbers left out are not listed (faster, when only candidates are wanted).
+
+    >>> themes = pd.DataFrame({"theme_id": ["kindergarten_coverage"], "keywords_zh": ["幼儿园|普惠"]})
+    >>> result = extract_text("2023年新建幼儿园3所,普惠性幼儿园覆盖率达到95%以上。", "plan.txt", themes)
+    >>> result.candidates[["number_text", "value", "unit", "comparator", "theme_id"]].values.tolist()
+    [['3所', '3', '所', '=', 'kindergarten_coverage'], ['95%', '95', '%', '>=', 'kindergarten_coverage']]
+    >>> result.left_out[["text", "reason"]].values.tolist()
+    [['2023年', 'year']]
+    """
+    nt = normalize(raw)
+    text = nt.text
+    raw_index = nt.raw_index
+    if report is None:
+        report = looks_like_report(text)
+    tokens = scan_numbers(text)
+    bounds = _bounds_finder(text)
+    furniture = furniture_line_spans(text)
+    furniture_starts = [s for s, _ in furniture]
+    items = item_spans(text)
+    item_starts = [s for s, _ in items]
+    chained = _counting_chains(text, tokens, bounds)
+
+    left_rows: list[tuple] = []
+    kept: list[tuple[NumberToken, int, int, int, int]] = []
+    segment_start = segment_end = sentence_start = sentence_end = -1
+    for token in tokens:
+        reason = None
+        if token.quantity is None:
+            if not left_out:
+                continue
+            reason = _reason_name(token.reason)
+        elif token.start in chained:
+            reason = "slogan"
+        else:
+            # tokens come in order: the segment and sentence of the last one often hold this one too
+            if not (segment_start <= token.start and token.end <= segment_end):
+                segment_start, segment_end = bounds(token.start, token.end, False)
+            if not (sentence_start <= token.start and token.end <= sentence_end):
+                sentence_start, sentence_end = bounds(token.start, token.end, True)
+            reason = left_out_reason(text, token, segment_start, sentence_start, sentence_end)
+            if reason is None and furniture:
+                index = bisect.bisect_right(furniture_starts, token.start) - 1
+                if index >= 0 and token.start < furniture[index][1]:
+                    reason = "page_furniture"
+        if reason is None:
+            kept.append((token, segment_start, segment_end, sentence_start, sentence_end))
+            continue
+        if not left_out:
+            continue
+        a, b = raw_index[token.start], raw_index[token.end - 1] + 1
+        left_rows.append((doc, a + offset, b + offset, raw[a:b], reason, raw[max(0, a - 12):b + 8].replace("\n", " ")))
+
+    records: list[tuple] = []
+    theme_texts: dict[tuple[int, int], str] = {}
+    past_sentences: dict[int, bool] = {}
+    labels: dict[int, str] = {}
+    count = len(kept)
+    for index, (token, segment_start, segment_end, sentence_start, sentence_end) in enumerate(kept):
+        quantity = token.quantity
+        start, end = token.start, token.end
+        previous = kept[index - 1][0] if index else None
+        following = kept[index + 1][0] if index + 1 < count else None
+        previous_end = previous.end if previous is not None and previous.end > segment_start else segment_start
+        next_start = following.start if following is not None and following.start < segment_end else segment_end
+        left = text[max(previous_end, start - 16):start]
+        right = text[end:next_start]
+        unit = quantity.unit
+        comparator_left = left
+        if previous_end > segment_start and _CONNECTIVE_RE.match(left):
+            # 分别下降18和29个百分点: a coordinated number shares the words before the first one
+            comparator_left = text[max(segment_start, previous.start - 16):previous.start]
+        if not unit:
+            if following is not None and following.start < segment_end and _CONNECTIVE_RE.match(text[end:following.start] or "x"):
+                unit = following.quantity.unit  # 18和29个百分点: the unit is written once
+            elif "系数" in text[segment_start:start]:
+                unit = "系数"  # 差异系数0.24: a coefficient
+        if report:
+            kind = "baseline" if _BASELINE_RE.search(text, max(sentence_start, start - 16), start) else "achievement"
+        else:
+            past = past_sentences.get(sentence_start)
+            if past is None:
+                past = past_sentences[sentence_start] = bool(_ACHIEVEMENT_RE.search(text, sentence_start, sentence_end))
+            kind = guess_kind(text[sentence_start:start], "了" if past else "", False)
+        comparator = guess_comparator(comparator_left, right[:6], quantity.is_rank, achievement=kind == "achievement")
+        indicator = guess_indicator(text[previous_end:start], right, unit)
+        if not indicator and previous_end > segment_start:
+            indicator = records[-1][_INDICATOR]  # 覆盖率由85%提高到90%: the second number measures the same thing
+        quote_start, quote_end = segment_start, segment_end
+        while quote_start < start and text[quote_start].isspace():
+            quote_start += 1
+        while quote_end > end and text[quote_end - 1].isspace():
+            quote_end -= 1
+        q_start, q_end = raw_index[quote_start], raw_index[quote_end - 1] + 1
+        n_start, n_end = raw_index[start], raw_index[end - 1] + 1
+        item_index = bisect.bisect_right(item_starts, start) - 1
+        item_start, item_end = items[item_index]
+        c_start, c_end = raw_index[item_start], raw_index[item_end - 1] + 1
+        label = labels.get(item_start)
+        if label is None:
+            label = labels[item_start] = item_label(raw[c_start:c_end])
+        if (sentence_start, sentence_end) not in theme_texts:
+            theme_texts[(sentence_start, sentence_end)] = text[sentence_start:sentence_end]
+        if (item_start, item_end) not in theme_texts:
+            theme_texts[(item_start, item_end)] = text[item_start:item_start + ITEM_HEAD_CHARS]
+        records.append((
+            doc, q_start + offset, q_end + offset, raw[q_start:q_end],
+            raw[n_start:n_end], n_start + offset, n_end + offset,
+            format_decimal(quantity.value), format_decimal(quantity.value_max),
+            unit, quantity.unit_original if quantity.unit_original != unit else "",
+            comparator, kind, indicator,
+            None, label, c_start + offset, c_end + offset,
+            (sentence_start, sentence_end), (item_start, item_end)))
+    candidates = pd.DataFrame.from_records(records, columns=[*CANDIDATE_COLUMNS, "_sentence", "_item"]).astype(object)
+    candidates["theme_id"] = guess_themes(candidates, theme_texts, themes)
+    candidates = candidates[list(CANDIDATE_COLUMNS)]
+    return ChunkResult(candidates, pd.DataFrame(left_rows, columns=list(LEFT_OUT_COLUMNS), dtype=object),
+                       report, len(raw))
+
+
+ITEM_HEAD_CHARS = 30
+
+
+def guess_themes(candidates: pd.DataFrame, theme_texts: dict[tuple[int, int], str], themes: pd.DataFrame) -> list[str]:
+    """Theme per candidate from the codebook's keyword patterns (:func:`analysis.coding.keyword_scores`).
+
+    The theme with most hits in the candidate's sentence; when the sentence has none, the theme
+    with most hits in the head of its item (its first 30 characters: the heading names the topic);
+    else ``overall_goals``. Ties go to the earlier theme in the codebook.
+    """
+    if candidates.empty:
+        return []
+    themes = themes[themes["theme_id"] != "web_furniture"]
+    sentences = list(dict.fromkeys(candidates["_sentence"]))
+    best = _best_themes(sentences, theme_texts, themes)
+    heads = list(dict.fromkeys(item for sentence, item in zip(candidates["_sentence"], candidates["_item"])
+                               if best[sentence] is None))
+    best.update(_best_themes(heads, theme_texts, themes))
+    return [best[sentence] or best[item] or FALLBACK_THEME
+            for sentence, item in zip(candidates["_sentence"], candidates["_item"])]
+
+
+def _best_themes(keys: list, theme_texts: dict, themes: pd.DataFrame) -> dict:
+    """The theme with most keyword hits in each text (None without any hit)."""
+    if not keys:
+        return {}
+    scores = keyword_scores(pd.Series([theme_texts[k] for k in keys], dtype=object), themes)
+    if scores.empty:
+        return dict.fromkeys(keys)
+    values = scores.to_numpy()
+    columns = list(scores.columns)
+    best, hits = values.argmax(axis=1).tolist(), values.max(axis=1).tolist()
+    return {key: (columns[index] if hit > 0 else None) for key, index, hit in zip(keys, best, hits)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading plans (the edge): encodings, chunks, files
+
+
+class PlanReadError(ValueError):
+    """A plan cannot be read (encoding, missing file)."""
+
+
+ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "gb18030": "GBK/GB18030"}
+_BLOCK = 1 << 20
+
+
+def detect_encoding(path: Path) -> str:
+    """``utf-8``, ``utf-8-sig`` (UTF-8 with a byte-order mark) or ``gb18030`` (GBK and its superset).
+
+    The whole file is checked, in blocks, so a GBK file with a UTF-8-looking start is caught.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise PlanReadError(f"{path}: no such file")
+    with path.open("rb") as stream:
+        start = stream.read(3)
+        if start == codecs.BOM_UTF8:
+            _check_decodes(path, "utf-8-sig")
+            return "utf-8-sig"
+    try:
+        _check_decodes(path, "utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        _check_decodes(path, "gb18030")
+        return "gb18030"
+    except UnicodeDecodeError as error:
+        raise PlanReadError(f"{path}: neither UTF-8 nor GBK/GB18030 (bad byte near {error.start} of a block)") from None
+
+
+def _check_decodes(path: Path, encoding: str) -> None:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    with Path(path).open("rb") as stream:
+        while block := stream.read(_BLOCK):
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
+
+
+def split_chunks(text: str, max_chars: int = DEFAULT_CHUNK_CHARS) -> list[tuple[int, int]]:
+    """Cut ``text`` into spans of at most about ``max_chars`` at line ends (at a sentence end, or
+    hard, only when a line is longer than that).
+
+    >>> split_chunks("ab\\ncd\\nef", 4)
+    [(0, 3), (3, 6), (6, 8)]
+    """
+    spans, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + max_chars)
+        if end < len(text):
+            cut = text.rfind("\n", start, end)
+            if cut < 0:
+                cut = text.rfind("。", start, end)
+            end = cut + 1 if cut >= 0 else end
+        spans.append((start, end))
+        start = end
+    return spans
+
+
+def iter_text_chunks(path: Path, encoding: str, max_chars: int = DEFAULT_CHUNK_CHARS) -> Iterator[tuple[int, str]]:
+    """``(offset, text)`` chunks of a file's decoded text, cut at line ends; memory stays O(chunk)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    buffer, offset = "", 0
+    with Path(path).open("rb") as stream:
+        while True:
+            block = stream.read(_BLOCK)
+            buffer += decoder.decode(block, final=not block)
+            while len(buffer) > max_chars or (not block and buffer):
+                spans = split_chunks(buffer, max_chars)
+                start, end = spans[0]
+                if block and end == len(buffer):
+                    break  # wait for more text
+                yield offset, buffer[start:end]
+                offset += end
+                buffer = buffer[end:]
+            if not block:
+                break
+
+
+@dataclass
+class FileSummary:
+    """What happened to one file."""
+
+    doc: str
+    encoding: str
+    script: str
+    chars: int = 0
+    candidates: int = 0
+    left_out: int = 0
+    report: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        said = [ENCODING_NAMES.get(self.encoding, self.encoding)]
+        if self.encoding == "utf-8-sig":
+            said.append("BOM skipped, offsets count from the character after it")
+        if self.encoding == "gb18030":
+            said.append("decoded from GBK; offsets are characters of the decoded text")
+        if self.script == "traditional":
+            said.append("traditional script, normalised to simplified for matching (quotes keep the original characters)")
+        if self.report:
+            said.append("reads as a report of results: quantities guessed as achievements")
+        return f"{self.doc}: {self.chars:,} characters, {self.candidates} candidates, {self.left_out} numbers left out ({'; '.join(said)})"
+
+
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def detect_script(sample: str) -> str:
+    """``traditional`` when at least 5% of the Han characters change under OpenCC t2s, else ``simplified``.
+
+    >>> detect_script("義務教育優質均衡發展"), detect_script("义务教育优质均衡发展")
+    ('traditional', 'simplified')
+    """
+    import operator
+
+    han = "".join(_HAN_RE.findall(sample))
+    if not han:
+        return "simplified"
+    converted = normalize(han).text
+    if len(converted) != len(han):
+        return "traditional"
+    changed = sum(map(operator.ne, han, converted))
+    return "traditional" if changed >= 0.05 * len(han) else "simplified"
+
+
+def extract_file(path: Path, doc: str, themes: pd.DataFrame, *, chunk_chars: int = DEFAULT_CHUNK_CHARS,
+                 report: bool | None = None, left_out: bool = True) -> Iterator[tuple[FileSummary, ChunkResult]]:
+    """Extract a plan chunk by chunk; yields the running summary with each chunk's result.
+
+    Whether the text is a report of results is decided once, on its first 100,000 characters
+    (:func:`looks_like_report`), whatever the chunk size.
+    """
+    encoding = detect_encoding(path)
+    with Path(path).open("rb") as stream:
+        sample = codecs.getincrementaldecoder(encoding)(errors="replace").decode(stream.read(400_000))[:100_000]
+    if report is None:
+        report = looks_like_report(normalize(sample).text)
+    script = detect_script(sample[:20000])
+    summary: FileSummary | None = None
+    for offset, chunk in iter_text_chunks(path, encoding, chunk_chars):
+        if summary is None:
+            summary = FileSummary(doc, encoding, script)
+        result = extract_text(chunk, doc, themes, offset=offset, report=report, left_out=left_out)
+        summary.chars += len(chunk)
+        summary.candidates += len(result.candidates)
+        summary.left_out += len(result.left_out)
+        summary.report = bool(report)
+        yield summary, result
+    if summary is None:  # an empty file
+        yield FileSummary(doc, encoding, "simplified"), ChunkResult(
+            pd.DataFrame(columns=list(CANDIDATE_COLUMNS)), pd.DataFrame(columns=list(LEFT_OUT_COLUMNS)))
+
+
+def plan_files(arguments: Iterable[str], suffixes: tuple[str, ...] = (".txt",)) -> list[tuple[str, Path]]:
+    """``(doc, path)`` for each argument: a file as given, or every text file under a folder (sorted)."""
+    found = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes):
+                found.append((str(Path(argument) / child.relative_to(path)), child))
+        elif path.is_file():
+            found.append((argument, path))
+        else:
+            raise PlanReadError(f"{argument}: no such file or folder")
+    return found
+
+
+def candidates_csv_text(frame: pd.DataFrame, header: bool) -> str:
+    """CSV text of candidate rows (UTF-8, LF line ends)."""
+    return frame.to_csv(index=False, header=header, lineterminator="\n")
+
+
+@lru_cache(maxsize=4)
+def _themes(root: str) -> pd.DataFrame:
+    from analysis.curated import load_table
+
+    return load_table("themes", Path(root))
+
+
+def extract_to_csv_files(job: tuple[str, str, str, int, bool]) -> tuple[FileSummary, str, str]:
+    """Worker for a process pool: extract one file into two temporary CSV files (candidates and, when
+    ``left_out`` is wanted, the numbers left out), without headers; return the summary and both paths."""
+    doc, path, root, chunk_chars, left_out = job
+    themes = _themes(root)
+    handles = [tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".csv", delete=False, newline="")
+               for _ in range(2)]
+    summary = None
+    with handles[0], handles[1]:
+        for summary, result in extract_file(Path(path), doc, themes, chunk_chars=chunk_chars, left_out=left_out):
+            handles[0].write(candidates_csv_text(result.candidates, header=False))
+            handles[1].write(candidates_csv_text(result.left_out, header=False))
+    return summary, handles[0].name, handles[1].name
+
+
+def run_extract(arguments: list[str], root: Path, output, log, *, review: Path | None = None, jobs: int = 0,
+                chunk_chars: int = DEFAULT_CHUNK_CHARS, progress: bool = True) -> list[FileSummary]:
+    """Extract every file (folders are walked for .txt files): candidates as CSV to ``output`` (a text
+    stream), one line per file to ``log``; with ``review``, also the review workbook.
+
+    Several files go to a pool of ``jobs`` processes (0: all cores); each file is read in chunks, so
+    memory stays flat however large a file is. Files come out in the order given.
+    """
+    import multiprocessing
+    import os
+
+    from tqdm import tqdm
+
+    files = plan_files(arguments)
+    if not files:
+        raise PlanReadError("no .txt files found in " + ", ".join(arguments))
+    root = Path(root)
+    jobs = jobs or os.cpu_count() or 1
+    want_left_out = review is not None
+    tasks = [(doc, str(path), str(root), chunk_chars, want_left_out) for doc, path in files]
+    show = progress and (len(files) > 1 or any(Path(a).is_dir() for a in arguments)) and log.isatty()
+    bar = tqdm(total=len(files), unit="file", desc="extract", disable=not show, file=log)
+    output.write(",".join(CANDIDATE_COLUMNS) + "\n")
+    summaries, kept_candidates, kept_left_out = [], [], []
+
+    def collect(summary: FileSummary, candidates_path: str, left_out_path: str) -> None:
+        with open(candidates_path, encoding="utf-8", newline="") as stream:
+            shutil.copyfileobj(stream, output)
+        if want_left_out:
+            kept_candidates.append(_read_part(candidates_path, CANDIDATE_COLUMNS))
+            kept_left_out.append(_read_part(left_out_path, LEFT_OUT_COLUMNS))
+        Path(candidates_path).unlink(missing_ok=True)
+        Path(left_out_path).unlink(missing_ok=True)
+        summaries.append(summary)
+        bar.update(1)
+        if show:
+            bar.write(summary.describe(), file=log)
+        else:
+            print(summary.describe(), file=log)
+
+    if len(tasks) == 1 or jobs == 1:
+        for task in tasks:
+            collect(*extract_to_csv_files(task))
+    else:
+        with multiprocessing.get_context().Pool(min(jobs, len(tasks))) as pool:
+            for result in pool.imap(extract_to_csv_files, tasks):
+                collect(*result)
+    bar.close()
+    if review is not None:
+        write_review_workbook(review, files, root, pd.concat(kept_candidates, ignore_index=True),
+                              pd.concat(kept_left_out, ignore_index=True))
+        print(f"review workbook: {review}", file=log)
+    return summaries
+
+
+def _read_part(path: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    if Path(path).stat().st_size == 0:
+        return pd.DataFrame(columns=list(columns), dtype=object)
+    return pd.read_csv(path, header=None, names=list(columns), dtype=str, keep_default_na=False)
+
+
+def write_review_workbook(path: Path, files: list[tuple[str, Path]], root: Path, candidates: pd.DataFrame,
+                          left_out: pd.DataFrame) -> None:
+    """Write the review workbook, proposing clauses for files in the manifest that have none yet."""
+    from analysis.curated import load_tables
+
+    tables = load_tables(root)
+    documents, clauses, themes = tables["documents"], tables["clauses"], tables["themes"]
+    manifest = _manifest_lookup(documents)
+    proposals = []
+    for doc, file_path in files:
+        entry = manifest.get(Path(doc).name)
+        if entry is None or (clauses["doc_id"] == entry["doc_id"]).any():
+            continue
+        encoding = detect_encoding(file_path)
+        raw = file_path.read_bytes().decode(encoding)
+        proposed = propose_clauses(raw, entry["doc_id"], int(entry["body_char_start"]), int(entry["body_char_end"]), themes)
+        proposed["text"] = [item_label(raw[int(a):int(b)], 40) for a, b in zip(proposed["char_start"], proposed["char_end"])]
+        proposals.append(proposed)
+    proposed = pd.concat(proposals, ignore_index=True) if proposals else None
+    frames = review_frames(candidates, left_out, documents, clauses, proposed)
+    save_workbook_atomic(review_workbook(frames, themes), Path(path))
+
+
+def save_workbook_atomic(workbook, path: Path) -> None:
+    """Save an openpyxl workbook through a temporary file in the same folder and a rename."""
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        workbook.save(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# ---------------------------------------------------------------------------------------------
+# Clauses proposed from the items
+
+_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十\d]+[章部分节])")
+_ITEM_RE = re.compile(r"^\s*(?:[(（](?P<paren>[一二三四五六七八九十\d]{1,3})[)）]|(?P<num>\d{1,3})\s*[.、．](?!\d))")
+_GOAL_RE = re.compile(r"^\s*[—-]{1,2}\s*((?:19|20)\d\d)年")
+
+
+def _cn_index(numeral: str) -> str:
+    from analysis.numbers import parse_quantity
+
+    if numeral.isdigit():
+        return str(int(numeral))
+    try:
+        return format_decimal(parse_quantity(numeral).value)
+    except ValueError:
+        return numeral
+
+
+def propose_clauses(raw: str, doc_id: str, body_start: int, body_end: int, themes: pd.DataFrame) -> pd.DataFrame:
+    """Clause rows (clauses.csv columns) that tile ``raw[body_start:body_end]``: one per title, heading,
+    numbered item, yearly goal or paragraph, each coded with the keyword coder. A proposal to review."""
+    spans = [(max(a, body_start), min(b, body_end)) for a, b in item_spans(raw) if b > body_start and a < body_end]
+    rows, used, section = [], set(), ""
+    normalised = [normalize(raw[a:b]).text for a, b in spans]
+    themes_no_furniture = themes[themes["theme_id"] != "web_furniture"]
+    scores = keyword_scores(pd.Series(normalised, dtype=object), themes_no_furniture) if spans else pd.DataFrame()
+    for index, ((start, end), text) in enumerate(zip(spans, normalised)):
+        stripped = text.strip()
+        heading = _HEADING_RE.match(stripped)
+        item = _ITEM_RE.match(stripped)
+        goal = _GOAL_RE.match(stripped)
+        if index == 0:
+            clause_type, clause_id = "title", "title"
+        elif heading:
+            clause_type = "heading"
+            section = f"h{sum(1 for r in rows if r['clause_type'] == 'heading') + 1}"
+            clause_id = section
+        elif goal:
+            clause_type, clause_id = "goal", f"g{goal.group(1)}"
+        elif item:
+            clause_type = "item"
+            number = _cn_index(item.group("paren") or item.group("num"))
+            clause_id = number if number not in used else f"{section}.{number}"
+        elif not any(r["clause_type"] in ("heading", "item") for r in rows):
+            clause_type, clause_id = "preamble", "pre"
+        else:
+            clause_type, clause_id = "paragraph", f"p{index:02d}"
+        base, suffix = clause_id, 2
+        while clause_id in used:
+            clause_id, suffix = f"{base}_{suffix}", suffix + 1
+        used.add(clause_id)
+        row_scores = scores.iloc[index] if not scores.empty else pd.Series(dtype=int)
+        theme = row_scores.idxmax() if len(row_scores) and row_scores.max() > 0 else FALLBACK_THEME
+        rows.append({"doc_id": doc_id, "clause_id": clause_id, "clause_type": clause_type,
+                     "heading_path": item_label(raw[start:end], 12), "char_start": start, "char_end": end,
+                     "theme_id": theme, "secondary_theme_ids": "", "notes": "proposed by the extractor; check the theme"})
+    return pd.DataFrame(rows, columns=["doc_id", "clause_id", "clause_type", "heading_path", "char_start",
+                                       "char_end", "theme_id", "secondary_theme_ids", "notes"]).astype(object)
+
+
+# ---------------------------------------------------------------------------------------------
+# The review loop: a workbook with an accept column, and its import into the curated tables
+
+REVIEW_COLUMNS: tuple[str, ...] = (
+    "accept", "doc_id", "target_id", "kind", "theme_id", "indicator_zh", "indicator_en", "value", "value_max",
+    "unit", "unit_original", "comparator", "target_year", "notes", "number_text", "quote", "char_start",
+    "char_end", "clause_id", "exclude_reason", "doc", "clause", "number_start", "number_end",
+)
+OTHER_COLUMNS: tuple[str, ...] = ("exclude", "doc_id", "char_start", "char_end", "text", "reason", "notes", "context", "doc")
+CLAUSE_COLUMNS: tuple[str, ...] = (
+    "import", "doc_id", "clause_id", "clause_type", "heading_path", "char_start", "char_end", "theme_id",
+    "secondary_theme_ids", "notes", "text",
+)
+KINDS = ("target", "baseline", "achievement")
+COMPARATORS = (">=", ">", "<=", "<", "=", "approx", "increase", "decrease", "rank_top")
+CLAUSE_TYPES = ("title", "preamble", "heading", "item", "goal", "safeguard", "paragraph", "furniture")
+YES = frozenset({"yes", "y", "x", "1", "true", "是", "✓", "✔", "accept", "ok"})
+NO = frozenset({"", "no", "n", "0", "false", "否", "reject", "-"})
+READ_ME = (
+    "How to review the candidates",
+    "",
+    "Sheet 'candidates': one row per quantity the extractor proposes for targets.csv.",
+    "  accept: yes to add the row to targets.csv, no (or empty) to leave it out.",
+    "  doc_id: the document's id in documents.csv (filled in when the file is already in the manifest).",
+    "  kind, theme_id, indicator_zh, comparator, target_year: guesses; correct them. indicator_en: fill it in.",
+    "  value, value_max, unit, number_text, quote, char_start, char_end: read from the text; validation checks",
+    "    them against the raw file, so change them only together and carefully.",
+    "  clause_id: leave empty to take the clause (clauses.csv, or the sheet 'clauses') that holds the quote.",
+    "  exclude_reason: for a row you reject, a reason from the list adds its number to excluded_numbers.csv.",
+    "Sheet 'other_numbers': every other number in the text and the reason it was left out.",
+    "  exclude: yes to add the number to excluded_numbers.csv with that reason (the closed-world check needs",
+    "    every number of a raw file to be a target or an exclusion).",
+    "Sheet 'clauses' (documents in the manifest without clauses yet): a proposed segmentation of the body.",
+    "  import: yes to add the clause to clauses.csv; check clause_type and theme_id. Import all or none of a",
+    "    document's clauses: together they must tile its body.",
+    "",
+    "Then: python -m analysis extract --import THIS_FILE.xlsx   (add --dry-run to see what would change).",
+    "The import runs the same validation as `python -m analysis validate` on a copy of data/ and writes",
+    "nothing when the new rows bring a problem.",
+)
+
+
+class ReviewError(ValueError):
+    """A review workbook cannot be imported; every message names the sheet, row and column."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def _manifest_lookup(documents: pd.DataFrame | None) -> dict[str, pd.Series]:
+    if documents is None or documents.empty:
+        return {}
+    return {Path(row["raw_file"]).name: row for _, row in documents.iterrows()}
+
+
+def _target_year(quote: str, default: str) -> str:
+    match = _TARGET_YEAR_RE.search(normalize(quote).text)
+    return match.group(1) if match else default
+
+
+def _clause_for_span(clauses: pd.DataFrame, doc_id: str, start: int, end: int) -> str:
+    rows = clauses[(clauses["doc_id"] == doc_id) & (clauses["char_start"].astype(int) <= start)
+                   & (clauses["char_end"].astype(int) >= end)]
+    return str(rows["clause_id"].iloc[0]) if len(rows) else ""
+
+
+def review_frames(candidates: pd.DataFrame, left_out: pd.DataFrame, documents: pd.DataFrame | None,
+                  clauses: pd.DataFrame | None, proposed_clauses: pd.DataFrame | None = None
+                  ) -> dict[str, pd.DataFrame]:
+    """The sheets of a review workbook as DataFrames: ``candidates``, ``other_numbers``, ``clauses``.
+
+    ``doc_id``, ``target_year`` (the plan's end year, or 到20XX年 in the quote) and ``clause_id`` are
+    filled in when the file is in the manifest (matched by file name)."""
+    manifest = _manifest_lookup(documents)
+    known_clauses = pd.concat([c for c in (clauses, proposed_clauses) if c is not None and len(c)],
+                              ignore_index=True) if any(c is not None and len(c) for c in (clauses, proposed_clauses)) else None
+    rows = []
+    for row in candidates.itertuples(index=False):
+        entry = manifest.get(Path(row.doc).name)
+        doc_id = entry["doc_id"] if entry is not None else ""
+        default_year = str(entry["period_end_year"]) if entry is not None and row.kind == "target" else ""
+        clause_id = _clause_for_span(known_clauses, doc_id, int(row.char_start), int(row.char_end)) if (
+            doc_id and known_clauses is not None) else ""
+        rows.append({
+            "accept": "", "doc_id": doc_id, "target_id": "", "kind": row.kind, "theme_id": row.theme_id,
+            "indicator_zh": row.indicator, "indicator_en": "", "value": row.value, "value_max": row.value_max,
+            "unit": row.unit, "unit_original": row.unit_original, "comparator": row.comparator,
+            "target_year": _target_year(row.quote, default_year) if row.kind == "target" else "",
+            "notes": "", "number_text": row.number_text, "quote": row.quote, "char_start": row.char_start,
+            "char_end": row.char_end, "clause_id": clause_id, "exclude_reason": "", "doc": row.doc,
+            "clause": row.clause, "number_start": row.number_start, "number_end": row.number_end})
+    others = []
+    for row in left_out.itertuples(index=False):
+        entry = manifest.get(Path(row.doc).name)
+        others.append({"exclude": "", "doc_id": entry["doc_id"] if entry is not None else "",
+                       "char_start": row.char_start, "char_end": row.char_end, "text": row.text,
+                       "reason": row.reason, "notes": "", "context": row.context, "doc": row.doc})
+    proposed = proposed_clauses if proposed_clauses is not None else pd.DataFrame(columns=list(CLAUSE_COLUMNS[1:]))
+    proposed = proposed.copy()
+    proposed.insert(0, "import", "yes")
+    if "text" not in proposed:
+        proposed["text"] = ""
+    return {"candidates": pd.DataFrame(rows, columns=list(REVIEW_COLUMNS)),
+            "other_numbers": pd.DataFrame(others, columns=list(OTHER_COLUMNS)),
+            "clauses": proposed[list(CLAUSE_COLUMNS)]}
+
+
+def review_workbook(frames: dict[str, pd.DataFrame], themes: pd.DataFrame):
+    """An openpyxl workbook: a read-me, the three review sheets (with drop-down lists) and the code lists."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = openpyxl.Workbook()
+    readme = workbook.active
+    readme.title = "read_me"
+    for line in READ_ME:
+        readme.append([line])
+    readme.column_dimensions["A"].width = 110
+    lists = {"yes_no": ["yes", "no"], "kind": list(KINDS), "comparator": list(COMPARATORS),
+             "theme_id": list(themes["theme_id"]), "reason": list(EXCLUSION_REASONS), "clause_type": list(CLAUSE_TYPES)}
+    list_sheet = workbook.create_sheet("lists")
+    ranges = {}
+    for column, (name, values) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(column)
+        list_sheet.cell(1, column, name).font = Font(bold=True)
+        for row, value in enumerate(values, start=2):
+            list_sheet.cell(row, column, value)
+        ranges[name] = f"lists!${letter}$2:${letter}${len(values) + 1}"
+    editable = PatternFill("solid", fgColor="FFF2CC")
+    choices = {"accept": "yes_no", "exclude": "yes_no", "import": "yes_no", "kind": "kind", "comparator": "comparator",
+               "theme_id": "theme_id", "exclude_reason": "reason", "reason": "reason", "clause_type": "clause_type"}
+    fill_in = {"accept", "exclude", "import", "doc_id", "target_id", "kind", "theme_id", "indicator_zh",
+               "indicator_en", "comparator", "target_year", "notes", "clause_id", "exclude_reason", "reason",
+               "clause_type", "secondary_theme_ids"}
+    for name in ("candidates", "other_numbers", "clauses"):
+        frame = frames[name]
+        sheet = workbook.create_sheet(name, index=1 + ["candidates", "other_numbers", "clauses"].index(name))
+        sheet.append(list(frame.columns))
+        for row, values in enumerate(frame.itertuples(index=False), start=2):
+            for column, value in enumerate(values, start=1):
+                text = "" if value is None else str(value)
+                if not text:
+                    continue
+                cell = sheet.cell(row, column, text)
+                if text[0] in "=+-@":  # the comparator "=", a quote starting with "+": text, never a formula
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+        last = max(2, len(frame) + 1)
+        for column, header in enumerate(frame.columns, start=1):
+            letter = get_column_letter(column)
+            cell = sheet.cell(1, column)
+            cell.font = Font(bold=True)
+            if header in fill_in:
+                cell.fill = editable
+            width = {"quote": 50, "context": 40, "indicator_zh": 28, "indicator_en": 28, "notes": 30, "text": 40,
+                     "clause": 26, "doc": 24, "heading_path": 20}.get(header, 12)
+            sheet.column_dimensions[letter].width = width
+            if header in ("quote", "context", "text"):
+                for row in range(2, last + 1):
+                    sheet.cell(row, column).alignment = Alignment(wrap_text=False)
+            if header in choices:
+                validation = DataValidation(type="list", formula1=f"={ranges[choices[header]]}", allow_blank=True)
+                validation.add(f"{letter}2:{letter}{max(last, 1000)}")
+                sheet.add_data_validation(validation)
+        sheet.freeze_panes = "C2"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{last}"
+    return workbook
+
+
+def _cell_text(value) -> str:
+    """A cell value as the text the CSVs hold (numbers without a spurious .0, no exponent)."""
+    from decimal import Decimal
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return format_decimal(Decimal(repr(value)))
+    return str(value).strip()
+
+
+def read_review(path: Path) -> dict[str, tuple[pd.DataFrame, list[int]]]:
+    """The review sheets of a workbook: for each, its rows as text and the sheet row of each.
+
+    The workbook is opened with the project's safe loader (no macros, no external links, no XML
+    entities). Raises :class:`ReviewError` naming what is missing.
+    """
+    from analysis.workbook import WorkbookError, open_workbook
+
+    try:
+        workbook = open_workbook(Path(path), data_only=True)
+    except WorkbookError as error:
+        raise ReviewError([str(error)]) from None
+    if "candidates" not in workbook.sheetnames:
+        raise ReviewError([f"{path}: no sheet 'candidates' (is this a review workbook from `extract --review`?)"])
+    result = {}
+    for name, columns in (("candidates", REVIEW_COLUMNS), ("other_numbers", OTHER_COLUMNS), ("clauses", CLAUSE_COLUMNS)):
+        if name not in workbook.sheetnames:
+            result[name] = (pd.DataFrame(columns=list(columns)), [])
+            continue
+        rows = list(workbook[name].iter_rows(values_only=True))
+        header = [_cell_text(v) for v in rows[0]] if rows else []
+        missing = [c for c in columns if c not in header]
+        if missing:
+            raise ReviewError([f"{path}: sheet '{name}', row 1: column(s) {', '.join(missing)} missing from the header"])
+        data, numbers = [], []
+        for number, values in enumerate(rows[1:], start=2):
+            cells = {h: _cell_text(v) for h, v in zip(header, values) if h}
+            if not any(cells.values()):
+                continue
+            data.append([cells.get(c, "") for c in columns])
+            numbers.append(number)
+        result[name] = (pd.DataFrame(data, columns=list(columns), dtype=object), numbers)
+    return result
+
+
+def _choice(value: str, where: str, problems: list[str]) -> bool:
+    lowered = value.strip().lower()
+    if lowered in YES:
+        return True
+    if lowered not in NO:
+        problems.append(f"{where}: {value!r} is neither yes nor no")
+    return False
+
+
+def _id_prefix(doc_id: str, targets: pd.DataFrame) -> str:
+    existing = targets.loc[targets["doc_id"] == doc_id, "target_id"]
+    if len(existing):
+        return existing.str.rsplit("-T", n=1).str[0].mode().iloc[0]
+    return re.sub(r"[^A-Z0-9]", "", doc_id.upper()) or "NEW"
+
+
+@dataclass
+class ReviewImport:
+    """Rows an import adds to each curated table, the sheet row each came from, and what it skipped."""
+
+    added: dict[str, pd.DataFrame]  # table name → new rows (in the table's columns)
+    sources: dict[str, list[str]]  # table name → "sheet 'x', row n" for each new row
+    skipped: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"{name}: {len(frame)} row(s) to add" for name, frame in self.added.items()]
+        return lines + [f"skipped: {note}" for note in self.skipped]
+
+
+def plan_review_import(sheets: dict[str, tuple[pd.DataFrame, list[int]]], tables: dict[str, pd.DataFrame]
+                       ) -> ReviewImport:
+    """Accepted candidates → new ``targets`` rows; rows marked for exclusion → ``excluded_numbers``;
+    clauses marked for import → ``clauses``. Pure: reads the sheets and the current tables only."""
+    problems: list[str] = []
+    skipped: list[str] = []
+    targets, excluded, clauses = tables["targets"], tables["excluded_numbers"], tables["clauses"]
+    known_docs = set(tables["documents"]["doc_id"])
+
+    # clauses first: accepted targets may take their clause_id from them
+    clause_rows, clause_sources = [], []
+    frame, numbers = sheets["clauses"]
+    docs_with_clauses = set(clauses["doc_id"])
+    for row, number in zip(frame.to_dict("records"), numbers):
+        where = f"sheet 'clauses', row {number}"
+        if not _choice(row["import"], f"{where}, column 'import'", problems):
+            continue
+        if row["doc_id"] in docs_with_clauses:
+            skipped.append(f"{where}: {row['doc_id']} already has clauses in clauses.csv")
+            continue
+        clause_rows.append({c: row.get(c, "") for c in clauses.columns})
+        clause_sources.append(where)
+    new_clauses = pd.DataFrame(clause_rows, columns=list(clauses.columns), dtype=object)
+    all_clauses = pd.concat([clauses, new_clauses], ignore_index=True)
+
+    target_rows, target_sources, exclusion_rows, exclusion_sources = [], [], [], []
+    have_targets = {(r.doc_id, str(r.char_start), str(r.char_end), r.number_text) for r in targets.itertuples()}
+    have_exclusions = {(r.doc_id, str(r.char_start)) for r in excluded.itertuples()}
+    next_number: dict[str, int] = {}
+    used_ids = set(targets["target_id"])
+    frame, numbers = sheets["candidates"]
+    for row, number in zip(frame.to_dict("records"), numbers):
+        where = f"sheet 'candidates', row {number}"
+        accepted = _choice(row["accept"], f"{where}, column 'accept'", problems)
+        if not accepted:
+            if row["exclude_reason"]:
+                _add_exclusion(row, row["number_start"], row["number_end"], row["number_text"], row["exclude_reason"],
+                               where, known_docs, have_exclusions, exclusion_rows, exclusion_sources, problems, skipped)
+            continue
+        if not row["doc_id"]:
+            problems.append(f"{where}, column 'doc_id': an accepted row needs the document's doc_id (documents.csv)")
+            continue
+        if row["doc_id"] not in known_docs:
+            problems.append(f"{where}, column 'doc_id': {row['doc_id']!r} is not in documents.csv; add its manifest row first")
+            continue
+        if (row["doc_id"], row["char_start"], row["char_end"], row["number_text"]) in have_targets:
+            skipped.append(f"{where}: already in targets.csv")
+            continue
+        clause_id = row["clause_id"]
+        if not clause_id and row["char_start"].isdigit() and row["char_end"].isdigit():
+            clause_id = _clause_for_span(all_clauses, row["doc_id"], int(row["char_start"]), int(row["char_end"]))
+            if not clause_id:
+                problems.append(f"{where}, column 'clause_id': no clause of {row['doc_id']} holds characters "
+                                f"{row['char_start']}:{row['char_end']}; code the document's clauses (or import the "
+                                "sheet 'clauses') first, or fill in clause_id")
+                continue
+        target_id = row["target_id"]
+        if not target_id:
+            prefix = _id_prefix(row["doc_id"], targets)
+            if prefix not in next_number:
+                taken = [int(t.rsplit("-T", 1)[1]) for t in used_ids if t.startswith(prefix + "-T") and t.rsplit("-T", 1)[1].isdigit()]
+                next_number[prefix] = max(taken, default=0) + 1
+            target_id = f"{prefix}-T{next_number[prefix]:03d}"
+            next_number[prefix] += 1
+        used_ids.add(target_id)
+        new = {c: "" for c in targets.columns}
+        new.update({c: row[c] for c in ("doc_id", "kind", "theme_id", "indicator_zh", "indicator_en", "value",
+                                         "value_max", "unit", "unit_original", "comparator", "target_year",
+                                         "number_text", "quote", "char_start", "char_end", "notes") if c in new})
+        new.update(target_id=target_id, clause_id=clause_id)
+        target_rows.append(new)
+        target_sources.append(where)
+    frame, numbers = sheets["other_numbers"]
+    for row, number in zip(frame.to_dict("records"), numbers):
+        where = f"sheet 'other_numbers', row {number}"
+        if _choice(row["exclude"], f"{where}, column 'exclude'", problems):
+            _add_exclusion(row, row["char_start"], row["char_end"], row["text"], row["reason"], where, known_docs,
+                           have_exclusions, exclusion_rows, exclusion_sources, problems, skipped, notes=row["notes"])
+    added = {
+        "targets": pd.DataFrame(target_rows, columns=list(targets.columns), dtype=object),
+        "excluded_numbers": pd.DataFrame(exclusion_rows, columns=list(excluded.columns), dtype=object),
+        "clauses": new_clauses,
+    }
+    sources = {"targets": target_sources, "excluded_numbers": exclusion_sources, "clauses": clause_sources}
+    return ReviewImport(added, sources, skipped, problems)
+
+
+def _add_exclusion(row, start, end, text, reason, where, known_docs, have, rows, sources, problems, skipped, notes=""):
+    if not row["doc_id"]:
+        problems.append(f"{where}, column 'doc_id': a number to exclude needs the document's doc_id")
+        return
+    if row["doc_id"] not in known_docs:
+        problems.append(f"{where}, column 'doc_id': {row['doc_id']!r} is not in documents.csv")
+        return
+    if (row["doc_id"], str(start)) in have:
+        skipped.append(f"{where}: already in excluded_numbers.csv")
+        return
+    have.add((row["doc_id"], str(start)))
+    rows.append({"doc_id": row["doc_id"], "char_start": start, "char_end": end, "text": text, "reason": reason,
+                 "notes": notes})
+    sources.append(where)
+
+
+def _locate(problem, first_lines: dict[str, int], sources: dict[str, list[str]]) -> str:
+    """A validation problem of a new CSV row, told in the sheet and row it came from."""
+    for name, first in first_lines.items():
+        if problem.file == f"data/curated/{name}.csv" and problem.line >= first:
+            index = problem.line - first
+            if index < len(sources[name]):
+                column = f", column '{problem.column}'" if problem.column else ""
+                return f"{sources[name][index]}{column} (→ {problem.file}, line {problem.line}): {problem.message}"
+    return str(problem)
+
+
+def import_review(path: Path, root: Path, *, dry_run: bool = False) -> ReviewImport:
+    """Import a reviewed workbook into ``data/curated`` (targets, exclusions, clauses).
+
+    The new rows are written to a copy of ``data/`` and checked with
+    :func:`analysis.validate.validate_project`; the import is refused, and nothing written, when the
+    copy has any problem the project does not already have (a document still being curated may
+    lack commitments, say; the rows imported must not add a problem). Each table is then replaced
+    atomically. Raises :class:`ReviewError` with every problem located by sheet, row and column.
+    """
+    from analysis.curated import load_tables, write_csv_atomic
+    from analysis.validate import validate_project
+
+    root = Path(root)
+    sheets = read_review(path)
+    tables = load_tables(root)
+    plan = plan_review_import(sheets, tables)
+    if plan.problems:
+        raise ReviewError(plan.problems)
+    changed = {name: frame for name, frame in plan.added.items() if len(frame)}
+    if not changed:
+        return plan
+    merged = {name: pd.concat([tables[name], frame], ignore_index=True) for name, frame in changed.items()}
+    first_lines = {name: len(tables[name]) + 2 for name in changed}
+    before = set(validate_project(root))
+    with tempfile.TemporaryDirectory(prefix="extract-import-") as temporary:
+        copy = Path(temporary)
+        shutil.copytree(root / "data", copy / "data", ignore=shutil.ignore_patterns("_staging", "*.xlsx", "~$*"))
+        for name, frame in merged.items():
+            write_csv_atomic(frame, copy / "data" / "curated" / f"{name}.csv")
+        after = validate_project(copy)
+        after += _row_problems(copy, merged, first_lines)
+    new = sorted(set(after) - before)
+    if new:
+        raise ReviewError([_locate(p, first_lines, plan.sources) for p in new])
+    if not dry_run:
+        for name in ("clauses", "targets", "excluded_numbers"):  # clauses first: targets refer to them
+            if name in merged:
+                write_csv_atomic(merged[name], root / "data" / "curated" / f"{name}.csv")
+    return plan
+
+
+def _row_problems(root: Path, merged: dict[str, pd.DataFrame], first_lines: dict[str, int]) -> list:
+    """Quote, offset, value and clause checks of the new target rows themselves (they run even when an
+    earlier problem of the project stops ``validate_project`` before its provenance checks)."""
+    from analysis.corpus import load_texts
+    from analysis.curated import CuratedDataError, load_tables
+    from analysis.validate import quote_problems, value_problems, within_clause_problems
+
+    if "targets" not in merged:
+        return []
+    try:
+        tables = load_tables(root)
+        texts = load_texts(tables["documents"], root)
+    except (CuratedDataError, FileNotFoundError, ValueError):
+        return []  # reported by validate_project
+    new = merged["targets"].iloc[first_lines["targets"] - 2:]
+    try:
+        return (quote_problems(new, "targets.csv", texts) + value_problems(new)
+                + within_clause_problems(new, tables["clauses"], "targets.csv"))
+    except (ValueError, KeyError):
+        return []  # malformed offsets: the schema check names them
