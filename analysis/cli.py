@@ -210,14 +210,14 @@ def cmd_workbook(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "validate": (cmd_validate, "check schema, raw-file hashes and every quote, offset and value (exit 1 on problems)"),
-    "build": (cmd_build, "main job: validate, then regenerate every output (report, figures, workbook, notebooks)"),
-    "figures": (cmd_figures, "draw every report figure in Chinese and English into figures/ (PNG, SVG, PDF)"),
-    "notebooks": (cmd_notebooks, "execute the notebooks in a fresh kernel; executed copies and HTML in reports/notebooks/"),
-    "uncovered": (cmd_uncovered, "list numbers in the raw texts not yet curated or excluded (CSV)"),
-    "parse": (cmd_parse, "parse Chinese quantity expressions into exact numbers"),
-    "workbook": (cmd_workbook, "export the curated tables to an Excel workbook, or import an edited one (validated first)"),
-    "extract": (cmd_extract, "propose the quantified targets of new plain-text plans (CSV), review them in a workbook, import"),
+    "validate": (cmd_validate, "check schema, raw hashes, every quote, offset and value"),
+    "build": (cmd_build, "main job: validate, then rebuild every output"),
+    "figures": (cmd_figures, "draw every figure (zh, en; PNG, SVG, PDF) into figures/"),
+    "notebooks": (cmd_notebooks, "run the notebooks; executed copies + HTML in reports/"),
+    "uncovered": (cmd_uncovered, "list raw-text numbers not yet curated or excluded"),
+    "parse": (cmd_parse, "parse Chinese quantities (1.2万套, 两三所) exactly"),
+    "workbook": (cmd_workbook, "export the Excel workbook, or import an edited one"),
+    "extract": (cmd_extract, "propose targets in new plans; review and import them"),
 }
 
 

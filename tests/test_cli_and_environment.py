@@ -19,10 +19,16 @@ def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
 
 
 def test_help_lists_every_command_with_one_line(tmp_path):
-    result = run_cli("--help", cwd=tmp_path)  # from any working directory
+    import os
+
+    result = subprocess.run([sys.executable, "-m", "analysis", "--help"], capture_output=True, text=True,
+                            cwd=tmp_path, env={**os.environ, "COLUMNS": "80"}, check=False)  # any directory
     assert result.returncode == 0
+    lines = result.stdout.splitlines()
     for name in COMMANDS:
-        assert re.search(rf"^\s+{name}\s+\S", result.stdout, re.M), f"{name} missing from --help"
+        index = next(i for i, line in enumerate(lines) if re.match(rf"^\s+{name}\s+\S", line))
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        assert not re.match(r"^\s{10,}\S", following), f"{name}: its help takes more than one line"
 
 
 def test_validate_exits_zero_on_the_data():
