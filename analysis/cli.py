@@ -70,7 +70,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Propose the quantified targets of plain-text plans (CSV), write a review workbook, or import one."""
-    from analysis.extract import PlanReadError, ReviewError, import_review, run_extract
+    from analysis.extract import PlanReadError, run_extract
+    from analysis.review import ReviewError, import_review
 
     root = Path(args.root)
     if args.import_path:
