@@ -117,7 +117,7 @@ def _draw_figures(root: Path, languages: tuple[str, ...], progress) -> list[Path
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
-    """Draw every report figure (PNG 300 dpi, SVG, PDF) in Chinese and English into figures/."""
+    """Draw every report figure (PNG 300 dpi, PDF) in Chinese and English into figures/."""
     root = Path(args.root)
     written = _draw_figures(root, tuple(args.lang), lambda name: print(f"  drew {name}", flush=True))
     print(f"wrote {len(written)} files to {root / 'figures'}")
@@ -213,7 +213,7 @@ def cmd_workbook(args: argparse.Namespace) -> int:
 COMMANDS = {
     "validate": (cmd_validate, "check schema, raw hashes, every quote, offset and value"),
     "build": (cmd_build, "main job: validate, then rebuild every output"),
-    "figures": (cmd_figures, "draw every figure (zh, en; PNG, SVG, PDF) into figures/"),
+    "figures": (cmd_figures, "draw every figure (zh, en; PNG and PDF) into figures/"),
     "notebooks": (cmd_notebooks, "run the notebooks; executed copies + HTML in reports/"),
     "uncovered": (cmd_uncovered, "list raw-text numbers not yet curated or excluded"),
     "parse": (cmd_parse, "parse Chinese quantities (1.2万套, 两三所) exactly"),

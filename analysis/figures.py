@@ -2,8 +2,8 @@
 
 Each ``plot_*`` function takes comparison tables (from :mod:`analysis.compare`) and a language,
 and returns a :class:`matplotlib.figure.Figure` without touching pyplot's global state.
-:func:`save_figure` writes PNG (300 dpi) and SVG (text kept as text, font named) and PDF (font
-embedded, text extractable) with no timestamps, so unchanged data gives byte-identical files.
+:func:`save_figure` writes PNG (300 dpi) and PDF (font embedded as a subset, text extractable through
+its Unicode map) with no timestamps, so unchanged data gives byte-identical files.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from analysis import compare  # noqa: E402
 # Okabe–Ito, a colour-blind-safe qualitative palette; regions take colours in regions.csv order.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 LEVEL_COLOURS = ["#f7f7f7", "#c6dbef", "#6baed6", "#08519c"]
-FORMATS = ("png", "svg", "pdf")
+FORMATS = ("png", "pdf")  # PDF embeds the font and keeps the text extractable; SVG could do neither
 
 TEXT = {
     "zh": {
@@ -336,7 +336,7 @@ def plot_plan_against_result(pairs: pd.DataFrame, labels: Labels, colours: dict[
 
 
 def save_figure(figure: Figure, stem: Path) -> list[Path]:
-    """Save PNG (300 dpi), SVG and PDF without timestamps; return the paths written."""
+    """Save PNG (300 dpi) and PDF without timestamps; return the paths written."""
     stem.parent.mkdir(parents=True, exist_ok=True)
     metadata = {
         "png": {"Software": None},
