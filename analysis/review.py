@@ -412,11 +412,7 @@ def plan_review_import(sheets: dict[str, tuple[pd.DataFrame, list[int]]], tables
                 _add_exclusion(row, row["number_start"], row["number_end"], row["number_text"], row["exclude_reason"],
                                where, known_docs, have_exclusions, exclusion_rows, exclusion_sources, problems, skipped)
             continue
-        if not row["doc_id"]:
-            problems.append(f"{where}, column 'doc_id': an accepted row needs the document's doc_id (documents.csv)")
-            continue
-        if row["doc_id"] not in known_docs:
-            problems.append(f"{where}, column 'doc_id': {row['doc_id']!r} is not in documents.csv; add its manifest row first")
+        if _unknown_document(row, where, known_docs, problems):
             continue
         if (row["doc_id"], row["char_start"], row["char_end"], row["number_text"]) in have_targets:
             skipped.append(f"{where}: already in targets.csv")
@@ -460,12 +456,19 @@ def plan_review_import(sheets: dict[str, tuple[pd.DataFrame, list[int]]], tables
     return ReviewImport(added, sources, skipped, problems)
 
 
-def _add_exclusion(row, start, end, text, reason, where, known_docs, have, rows, sources, problems, skipped, notes=""):
+def _unknown_document(row, where: str, known_docs, problems: list[str]) -> bool:
+    """Record a problem and return True when the row names no document, or one not in documents.csv."""
     if not row["doc_id"]:
-        problems.append(f"{where}, column 'doc_id': a number to exclude needs the document's doc_id")
-        return
+        problems.append(f"{where}, column 'doc_id': the row needs the document's doc_id (documents.csv)")
+        return True
     if row["doc_id"] not in known_docs:
-        problems.append(f"{where}, column 'doc_id': {row['doc_id']!r} is not in documents.csv")
+        problems.append(f"{where}, column 'doc_id': {row['doc_id']!r} is not in documents.csv; add its manifest row first")
+        return True
+    return False
+
+
+def _add_exclusion(row, start, end, text, reason, where, known_docs, have, rows, sources, problems, skipped, notes=""):
+    if _unknown_document(row, where, known_docs, problems):
         return
     if (row["doc_id"], str(start)) in have:
         skipped.append(f"{where}: already in excluded_numbers.csv")

@@ -311,14 +311,19 @@ def fill_review(path: Path, reject: dict[str, str], indicator_en: str = "indicat
     workbook.save(path)
 
 
-def test_adding_a_region_end_to_end_with_the_extractor_doing_the_finding(project_copy):
-    root = project_copy
+def extract_made_up_plan(root):
+    """Put the made-up plan and its manifest rows into a project copy, extract it: c.csv and review.xlsx."""
     raw_file = "mouxian_2024_work_points.txt"
     add_manifest_rows(root, raw_file, PLAN)
     review = root / "review.xlsx"
-    # extract: the candidates as CSV, and the review workbook
     assert main(["--root", str(root), "extract", str(root / "data/raw" / raw_file), "-o", str(root / "c.csv"),
                  "--review", str(review)]) == 0
+    return review
+
+
+def test_adding_a_region_end_to_end_with_the_extractor_doing_the_finding(project_copy):
+    root = project_copy
+    review = extract_made_up_plan(root)
     found = pd.read_csv(root / "c.csv", dtype=str, keep_default_na=False)
     assert list(found["number_text"]) == ["3所", "900个", "92%", "1-2所", "120名", "20%", "500万元", "100%", "99%",
                                           "1个百分点"]
@@ -365,11 +370,7 @@ def test_adding_a_region_end_to_end_with_the_extractor_doing_the_finding(project
 
 def test_a_failed_import_changes_nothing_and_names_sheet_row_and_column(project_copy):
     root = project_copy
-    raw_file = "mouxian_2024_work_points.txt"
-    add_manifest_rows(root, raw_file, PLAN)
-    review = root / "review.xlsx"
-    assert main(["--root", str(root), "extract", str(root / "data/raw" / raw_file), "-o", str(root / "c.csv"),
-                 "--review", str(review)]) == 0
+    review = extract_made_up_plan(root)
     fill_review(review, reject={})
     workbook = openpyxl.load_workbook(review)
     sheet = workbook["candidates"]
