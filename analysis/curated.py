@@ -154,3 +154,24 @@ def write_text_atomic(path: Path, text: str) -> None:
 def write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
     """Write a curated table atomically in the project's CSV dialect."""
     write_text_atomic(path, frame_to_csv_text(frame))
+
+
+def table_path(name: str, root: Path = PROJECT_ROOT, descriptor: dict | None = None) -> Path:
+    """Where a curated table lives on disk (the one place that knows the layout of ``data/curated``)."""
+    descriptor = descriptor or read_datapackage(root)
+    return root / "data" / "curated" / resource(descriptor, name)["path"]
+
+
+def write_tables(frames: dict[str, pd.DataFrame], root: Path = PROJECT_ROOT, descriptor: dict | None = None) -> list[Path]:
+    """Write whole curated tables by resource name; every command that changes curated data calls this.
+
+    The storage layout (file per table, folder per region) and the all-or-nothing guarantee across
+    files belong here, so callers hand over logical tables and never build paths themselves.
+    """
+    descriptor = descriptor or read_datapackage(root)
+    written = []
+    for name, frame in frames.items():
+        path = table_path(name, root, descriptor)
+        write_csv_atomic(frame, path)
+        written.append(path)
+    return written
