@@ -24,7 +24,13 @@ def value_counts(data, values=None) -> tuple[np.ndarray, np.ndarray]:
     >>> counts.tolist(), values.tolist()
     ([[2, 0, 0], [0, 1, 1], [0, 0, 1]], [1.0, 2.0, 3.0])
     """
-    matrix = np.array([[np.nan if v is None else v for v in row] for row in data], dtype=float)
+    rows = [[None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in row] for row in data]
+    try:
+        matrix = np.array([[np.nan if v is None else float(v) for v in row] for row in rows], dtype=float)
+    except (TypeError, ValueError):  # labels (nominal data): number them in sorted order
+        labels = sorted({v for row in rows for v in row if v is not None}, key=str)
+        number = {label: i for i, label in enumerate(labels)}
+        matrix = np.array([[np.nan if v is None else number[v] for v in row] for row in rows], dtype=float)
     present = ~np.isnan(matrix)
     values = np.unique(matrix[present]) if values is None else np.asarray(values, dtype=float)
     index = np.searchsorted(values, matrix[present])
