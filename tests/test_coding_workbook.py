@@ -80,7 +80,7 @@ def test_a_made_up_coder_exports_fills_imports_and_gets_alpha_and_kappa_with_int
     assert "## curated vs blind_test_coder" in report
 
 
-def test_a_workbook_with_mistakes_is_refused_with_sheet_row_and_column_and_nothing_is_written(project_copy, capfd):
+def test_a_workbook_with_mistakes_is_refused_with_sheet_row_and_column_and_nothing_is_written(project_copy, capsys):
     out = project_copy / "blind.xlsx"
     assert main(["--root", str(project_copy), "coding", "export", "--coder", "T", "--sample", "6", str(out)]) == 0
     tables = load_tables(project_copy)
@@ -95,7 +95,7 @@ def test_a_workbook_with_mistakes_is_refused_with_sheet_row_and_column_and_nothi
     book.save(out)
     before = tree_digest(project_copy / "data")
     assert main(["--root", str(project_copy), "coding", "import", str(out)]) == 1
-    err = capfd.readouterr().err
+    err = capsys.readouterr().err
     assert "sheet 'clauses', row 2, column 'primary_theme': 'no_such_theme' is not a theme_id" in err
     assert "sheet 'clauses', row 3, column 'secondary_themes'" in err and "already the primary theme" in err
     assert "sheet 'clauses', row 4, column 'primary_theme': empty" in err
