@@ -242,6 +242,19 @@ def cmd_coding(args: argparse.Namespace) -> int:
         print("dry run: nothing written" if args.dry_run else "stored in readings.csv and reading_codes.csv; "
               "`python -m analysis coding agreement` reports the agreement")
         return 0
+    if args.coding_action == "adjudicate":
+        from analysis.adjudication import AdjudicationError, adjudicate
+
+        try:
+            reading, codes = adjudicate(Path(args.path), args.by, root, tuple(args.pair) if args.pair else None,
+                                        dry_run=args.dry_run)
+        except AdjudicationError as error:
+            _print_problems(error.problems)
+            print(f"adjudication refused: {len(error.problems)} problem(s); nothing written", file=sys.stderr)
+            return 1
+        print(f"reading {reading['reading_id']} ({reading['notes']} {len(codes)} codes)")
+        print("dry run: nothing written" if args.dry_run else "stored in readings.csv and reading_codes.csv")
+        return 0
     from analysis.report import write_agreement_reports
 
     for path in write_agreement_reports(root):
@@ -262,7 +275,12 @@ def add_coding_parser(command: argparse.ArgumentParser) -> None:
     load.add_argument("--coder-kind", default="person", choices=["person", "ai_model_session", "automatic"],
                       help="who coded (default: person)")
     load.add_argument("--dry-run", action="store_true", help="only check; write nothing")
-    actions.add_parser("agreement", help="write reports/coding_agreement.md, .csv and coding_disagreements.csv")
+    actions.add_parser("agreement", help="write reports/coding_agreement.md and .csv, and the disagreement sheet")
+    settle = actions.add_parser("adjudicate", help="store a filled disagreement sheet as an adjudicated reading")
+    settle.add_argument("path", help="reports/coding_disagreements.xlsx (or .csv) with decision and how filled")
+    settle.add_argument("--by", required=True, help="who adjudicated")
+    settle.add_argument("--pair", nargs=2, metavar=("READING_A", "READING_B"), help="which pair (if the sheet decides several)")
+    settle.add_argument("--dry-run", action="store_true", help="only check; write nothing")
 
 
 def cmd_qda(args: argparse.Namespace) -> int:

@@ -128,7 +128,7 @@ def write_coding_workbook(frames: dict[str, pd.DataFrame], path: Path) -> Path:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from analysis.review import save_workbook_atomic
+    from analysis.workbook import FIXED_TIME, _write_bytes_atomic, reproducible_bytes
 
     book = openpyxl.Workbook()
     readme = book.active
@@ -166,7 +166,8 @@ def write_coding_workbook(frames: dict[str, pd.DataFrame], path: Path) -> Path:
     clauses.add_data_validation(validation)
     if n:
         validation.add(f"{letter}2:{letter}{n + 1}")
-    save_workbook_atomic(book, Path(path))
+    book.properties.created = FIXED_TIME
+    _write_bytes_atomic(Path(path), reproducible_bytes(book))  # same workbook, same bytes
     return Path(path)
 
 
