@@ -106,8 +106,8 @@ def plan_adjudication(path: Path, tables: dict[str, pd.DataFrame], texts: dict[s
     pairs = sorted(set(zip(decided["reading_a"], decided["reading_b"])))
     if pair is None:
         if len(pairs) != 1:
-            raise AdjudicationError([f"{path}: decisions for {len(pairs)} pairs of readings ({pairs}); adjudicate one "
-                                     "pair at a time, or name it with --pair READING_A READING_B"])
+            raise AdjudicationError([(f"{path}: decisions for {len(pairs)} pairs of readings ({pairs}); adjudicate "
+                                      "one pair at a time, or name it with --pair READING_A READING_B")])
         pair = pairs[0]
     first, second = pair
     codes = all_readings(tables, texts)
@@ -145,8 +145,9 @@ def plan_adjudication(path: Path, tables: dict[str, pd.DataFrame], texts: dict[s
         if not entry["how"].strip():
             problems.append(f"{line}, column 'how': say how the disagreement was settled")
             continue
-        settled[key] = (value, f"settled: {first} said {row.value_a}, {second} said {row.value_b}; chose "
-                               f"{ {'a': first, 'b': second}.get(decision, 'another code') }; how: {entry['how'].strip()}")
+        chosen = {"a": first, "b": second}.get(decision, "another code")
+        settled[key] = (value, (f"settled: {first} said {row.value_a}, {second} said {row.value_b}; chose {chosen}; "
+                                f"how: {entry['how'].strip()}"))
     reading_id = f"adjudicated_{first}_{second}"
     if reading_id in set(tables["readings"]["reading_id"]):
         problems.append(f"{path}: a reading {reading_id!r} is already stored")

@@ -198,8 +198,8 @@ class CodingImport:
 
     def summary_lines(self) -> list[str]:
         counts = self.codes["variable"].value_counts()
-        return [f"reading {self.reading['reading_id']} (coder {self.reading['coder']}): "
-                f"{counts.get('primary_theme', 0)} clauses coded, {counts.get('secondary_themes', 0)} with secondary themes"]
+        return [(f"reading {self.reading['reading_id']} (coder {self.reading['coder']}): "
+                 f"{counts.get('primary_theme', 0)} clauses coded, {counts.get('secondary_themes', 0)} with secondary themes")]
 
 
 def reading_id_for(coder: str, prefix: str = "blind") -> str:

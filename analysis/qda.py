@@ -229,8 +229,8 @@ def qdpx_bytes(tables: dict[str, pd.DataFrame], texts: dict[str, str], raw: dict
     """A REFI-QDA project (zip: project.qde, sources/*.txt), validated against Project.xsd; same input, same bytes."""
     for doc_id, text in texts.items():
         if raw[doc_id] != text.encode("utf-8") or "\r" in text:
-            raise QdaError([f"document {doc_id}: the raw file is not plain UTF-8 without BOM with LF line ends, "
-                            "so positions in the exported text would not match the curated offsets"])
+            raise QdaError([(f"document {doc_id}: the raw file is not plain UTF-8 without BOM with LF line ends, "
+                             "so positions in the exported text would not match the curated offsets")])
     root, files = project_document(tables, texts, reading_id, codes)
     _check_schema(root, "Project.xsd", "project.qde")
     buffer = io.BytesIO()

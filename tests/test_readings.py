@@ -9,7 +9,12 @@ import pytest
 
 from analysis.corpus import load_texts
 from analysis.curated import frame_to_csv_text, load_tables
-from analysis.readings import (curated_reading_id, legacy_second_reading, reading_codes, reading_description)
+from analysis.readings import (
+    curated_reading_id,
+    legacy_second_reading,
+    reading_codes,
+    reading_description,
+)
 
 # sha256 of data/curated/second_reading.csv at commit 5484ef3, the last one that held it
 SECOND_READING_SHA256 = "0ad5d30221aaf4ef40c26947c5137e6aae970d6a9408925b9c747426d513853f"
