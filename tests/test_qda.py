@@ -149,3 +149,13 @@ def test_positions_off_the_text_or_across_clauses_and_unknown_codes_are_refused(
     assert "positions 0-999999 do not fall on the stored text" in err
     assert "span several clauses" in err
     assert "my_own_code match no theme or component" in err
+
+
+def test_another_reading_exports_only_the_clauses_it_coded_and_still_validates(project_copy):
+    path = project_copy / "second.qdpx"
+    assert main(["--root", str(project_copy), "qda", "export", str(path), "--reading", "second_blind"]) == 0
+    qde = _project(path)["project.qde"]
+    xmlschema.XMLSchema(str(SCHEMAS / "Project.xsd")).validate(io.BytesIO(qde))
+    tree = etree.fromstring(qde)
+    assert len(tree.findall(".//q:PlainTextSelection", NS)) == 61
+    assert tree.find(".//q:User", NS).get("id") == "second_blind"
