@@ -334,8 +334,8 @@ COMMANDS = {
     "parse": (cmd_parse, "parse Chinese quantities (1.2万套, 两三所) exactly"),
     "workbook": (cmd_workbook, "export the Excel workbook, or import an edited one"),
     "extract": (cmd_extract, "propose targets in new plans; review and import them"),
-    "coding": (cmd_coding, "blind coding workbooks for a second coder; agreement reports"),
-    "qda": (cmd_qda, "exchange corpus, codebook and codings with QDA tools (REFI-QDA .qdpx/.qdc)"),
+    "coding": (cmd_coding, "blind coding workbooks, agreement, adjudication"),
+    "qda": (cmd_qda, "exchange codings with QDA tools (REFI-QDA)"),
 }
 
 
