@@ -302,7 +302,8 @@ def cmd_qda(args: argparse.Namespace) -> int:
             print(f"wrote {path}")
         return 0
     try:
-        plan = import_qda(Path(args.path), args.coder, root, blind=args.blind, dry_run=args.dry_run)
+        plan = import_qda(Path(args.path), args.coder, root, blind=args.blind, dry_run=args.dry_run,
+                          coder_kind=args.coder_kind)
     except QdaError as error:
         _print_problems(error.problems)
         print(f"import refused: {len(error.problems)} problem(s); nothing written", file=sys.stderr)
@@ -322,6 +323,8 @@ def add_qda_parser(command: argparse.ArgumentParser) -> None:
     load.add_argument("path", help="the .qdpx")
     load.add_argument("--coder", required=True, help="who coded in the QDA tool")
     load.add_argument("--blind", action="store_true", help="the coder did not see other readings' codes")
+    load.add_argument("--coder-kind", default="person", choices=["person", "ai_model_session", "automatic"],
+                      help="who coded (default: person)")
     load.add_argument("--dry-run", action="store_true", help="only check; write nothing")
 
 

@@ -355,7 +355,7 @@ def _text_problem(text: str, stored: str, label: str) -> str | None:
 
 
 def plan_qda_import(path: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str], coder: str,
-                    *, blind: bool = False, today: str | None = None) -> QdaImport:
+                    *, blind: bool = False, coder_kind: str = "person", today: str | None = None) -> QdaImport:
     """Read a ``.qdpx`` and turn its codings into a reading; raise :class:`QdaError` on any problem."""
     import datetime as dt
 
@@ -478,7 +478,7 @@ def plan_qda_import(path: Path, tables: dict[str, pd.DataFrame], texts: dict[str
     variables_coded = [v for v in ("primary_theme", "secondary_themes", "commitment_level", "component_present")
                        if v in set(codes["variable"])]
     reading = {"reading_id": reading_id, "label_zh": f"{coder}的定性分析软件编码", "label_en": f"QDA-tool reading by {coder}",
-               "coder": coder.strip(), "coder_kind": "person",
+               "coder": coder.strip(), "coder_kind": coder_kind,
                "method": f"Coded in a QDA tool and imported from a REFI-QDA project ({path.name}); codes mapped by GUID or name.",
                "coded_on": today or dt.date.today().isoformat(), "blind": "true" if blind else "false",
                "codebook_version": f"{_codebook_version(tables)} (the codebook at import)", "is_curated": "false", "variables": ";".join(variables_coded) or "primary_theme",
@@ -489,14 +489,15 @@ def plan_qda_import(path: Path, tables: dict[str, pd.DataFrame], texts: dict[str
 
 
 def import_qda(path: Path, coder: str, root: Path = PROJECT_ROOT, *, blind: bool = False, dry_run: bool = False,
-               today: str | None = None) -> QdaImport:
+               coder_kind: str = "person", today: str | None = None) -> QdaImport:
     """Check a ``.qdpx`` and, unless ``dry_run``, store its codings as a reading; nothing is written on error."""
     from analysis.coding_workbook import store_reading
     from analysis.corpus import load_texts
     from analysis.curated import load_tables
 
     tables = load_tables(root)
-    plan = plan_qda_import(Path(path), tables, load_texts(tables["documents"], root), coder, blind=blind, today=today)
+    plan = plan_qda_import(Path(path), tables, load_texts(tables["documents"], root), coder, blind=blind,
+                           coder_kind=coder_kind, today=today)
     if not dry_run:
         store_reading(plan.reading, plan.codes, root)
     return plan
