@@ -13,6 +13,7 @@ Every grade other than ``same`` carries a caveat in Chinese and in English. Pure
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 GRADES = ("same", "proxy", "not_comparable")
@@ -40,7 +41,7 @@ MEASURE_TEXT = {
 
 def _get(row: Mapping, key: str) -> str:
     value = row.get(key, "") if hasattr(row, "get") else ""
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
 def row_id(row: Mapping) -> str:
@@ -53,7 +54,7 @@ def canonical_unit(unit: str) -> str:
     text = (unit or "").strip()
     if text.startswith("%"):
         return "%"
-    if text.startswith("percentage point") or text.startswith("百分点"):
+    if text.startswith(("percentage point", "百分点")):
         return "百分点"
     return text
 
@@ -103,8 +104,8 @@ def against_group(row: Mapping, group: Mapping) -> dict[str, str]:
     fit = _get(row, "group_fit")
     if fit == "different":
         found.append(("population", f"统计对象不同:指标定义为“{_get(group, 'population_zh')}”,本行所计不同(见notes)。",
-                      f"Different population: the indicator counts {_get(group, 'population_en')}; this row counts "
-                      "something else (see its notes)."))
+                      (f"Different population: the indicator counts {_get(group, 'population_en')}; this row counts "
+                       "something else (see its notes).")))
     elif not fit and rid:
         found.append(("population", "尚未判定该行是否符合指标定义。",
                       "Not yet decided whether this row fits the indicator's definition."))
@@ -138,4 +139,4 @@ def between(a: Mapping, b: Mapping, group: Mapping) -> dict[str, str]:
     return dict(SAME)
 
 
-__all__ = ["GRADES", "REASONS", "BASIS_TEXT", "MEASURE_TEXT", "against_group", "between", "canonical_unit", "row_id"]
+__all__ = ["BASIS_TEXT", "GRADES", "MEASURE_TEXT", "REASONS", "against_group", "between", "canonical_unit", "row_id"]

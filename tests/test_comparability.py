@@ -211,3 +211,12 @@ def test_a_quantity_word_must_agree_with_its_value(project_copy):
     write_tables({"targets": targets}, project_copy)
     found = messages(validate_project(project_copy, closed_world=False))
     assert any("column 'value'" in m and "'全覆盖' reads as 100" in m for m in found), found
+
+
+def test_the_main_jobs_tables_step_writes_reports_tables(project_copy):
+    from analysis.cli import _write_tables_step
+
+    _write_tables_step(project_copy)
+    written = sorted(p.name for p in (project_copy / "reports" / "tables").iterdir())
+    assert written == sorted(f"{n}.csv" for n in SIDE_BY_SIDE)
+    assert not [p for p in (project_copy / "reports" / "tables").iterdir() if p.name.startswith(".")]  # no temp files left
