@@ -70,8 +70,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Propose the quantified targets of plain-text plans (CSV), write a review workbook, or import one."""
-    from analysis.extract import PlanReadError, run_extract
-    from analysis.review import ReviewError, import_review
+    from analysis.extraction import PlanReadError, ReviewError, import_review, run_extract
 
     root = Path(args.root)
     if args.import_path:

@@ -47,7 +47,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.curated import load_tables
-from analysis.extract import DEFAULT_CHUNK_CHARS, extract_file, item_spans, run_extract
+from analysis.extraction import DEFAULT_CHUNK_CHARS, extract_file, item_spans, run_extract
 from analysis.paths import PROJECT_ROOT, raw_path
 
 NUMERAL_RE = re.compile(r"[0-9０-９]+(?:[.．。][0-9０-９]+)?|[零〇一二两三四五六七八九十百千万亿]+")

@@ -1,6 +1,6 @@
 """The review loop of the extractor: candidates into a workbook, accepted rows back into the data.
 
-:func:`write_review_workbook` writes the candidates of :mod:`analysis.extract` to an .xlsx sheet with
+:func:`write_review_workbook` writes the candidates of :mod:`analysis.extraction.finding` to an .xlsx sheet with
 an ``accept`` column (plus the numbers left out and, for documents in the manifest without clauses,
 proposed clauses); :func:`read_review` reads it back; :func:`plan_review_import` turns accepted rows
 into rows of ``targets.csv``, ``excluded_numbers.csv`` and ``clauses.csv``; and
@@ -17,7 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.coding import FALLBACK_THEME, keyword_scores
-from analysis.extract import TARGET_YEAR_RE, EXCLUSION_REASONS, detect_encoding, item_label, item_spans
+from analysis.extraction.conventions import TARGET_YEAR_RE
+from analysis.extraction.files import detect_encoding
+from analysis.extraction.finding import EXCLUSION_REASONS, item_label, item_spans
 from analysis.normalize import normalize
 from analysis.numbers import format_decimal
 
