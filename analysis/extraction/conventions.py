@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from analysis.numbers import SPACES
+
 _MEASURE_UNITS_EXCLUDED = frozenset({"%", "‰", "元", "百分点", ""})
 
 # ---------------------------------------------------------------------------------------------
@@ -48,6 +50,8 @@ def guess_comparator(left: str, right: str, is_rank: bool, *, achievement: bool 
     """
     if is_rank:
         return "rank_top"
+    left = left.rstrip(SPACES + "\t")  # 达到 95%: text from a PDF puts a space before the number
+    right = right.lstrip(SPACES + "\t")
     found = []
     rules = _COMPARATOR_RULES if _ANY_CUE_RE.search(left) else ()
     for comparator, pattern in rules:
@@ -73,6 +77,31 @@ def guess_comparator(left: str, right: str, is_rank: bool, *, achievement: bool 
             return "=" if achievement else ">="
         return comparator
     return "="
+
+
+_QUALIFIER_BEFORE_RE = re.compile(r"(?:大约|约|近)$")
+
+
+def qualifier_of(left: str, right: str, after_number: str = "") -> str:
+    """The word that makes a quantity approximate: 余/多 after the number (``after_number``, from
+    :attr:`analysis.numbers.Quantity.qualifier`), 约/大约/近 before it, 左右 after it; ``""`` if none.
+
+    One rule (docs/number_forms.md): the value is the number as written and the word is recorded. The
+    comparator becomes ``approx`` unless another cue sets it (减少…近300名 stays ``decrease``); then the
+    word goes into the row's notes, as the curated rows do.
+
+    >>> qualifier_of("减少外聘教师近", ""), qualifier_of("", "人左右"), qualifier_of("", "", "余")
+    ('近', '左右', '余')
+    """
+    if after_number:
+        return after_number
+    match = _QUALIFIER_BEFORE_RE.search(left.rstrip(SPACES))
+    if match:
+        return match.group(0)
+    stripped = right.lstrip(SPACES)
+    if stripped.startswith("左右") or (stripped[:1] and stripped[1:3] == "左右"):
+        return "左右"
+    return ""
 
 
 _ACHIEVEMENT_RE = re.compile(r"已经?|累计|共计|先后|以来|截至|截止|(?<![为除])了")

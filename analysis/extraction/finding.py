@@ -30,7 +30,7 @@ import pandas as pd
 
 from analysis.coding import FALLBACK_THEME, keyword_scores
 from analysis.extraction.conventions import (_ACHIEVEMENT_RE, _BASELINE_RE, _CONNECTIVE_RE, _MEASURE_UNITS_EXCLUDED,
-                                             guess_comparator,
+                                             guess_comparator, qualifier_of,
                                              guess_indicator, guess_kind, looks_like_report)
 from analysis.normalize import furniture_line_spans, normalize
 from analysis.numbers import CN_NUMERAL_CHARS, NumberToken, format_decimal, scan_numbers
@@ -41,7 +41,7 @@ from analysis.numbers import CN_NUMERAL_CHARS, NumberToken, format_decimal, scan
 CANDIDATE_COLUMNS: tuple[str, ...] = (
     "doc", "char_start", "char_end", "quote", "number_text", "number_start", "number_end",
     "value", "value_max", "unit", "unit_original", "comparator", "kind", "indicator", "theme_id",
-    "clause", "clause_start", "clause_end",
+    "clause", "clause_start", "clause_end", "qualifier",
 )
 _INDICATOR = CANDIDATE_COLUMNS.index("indicator")
 LEFT_OUT_COLUMNS: tuple[str, ...] = ("doc", "char_start", "char_end", "text", "reason", "context")
@@ -155,6 +155,19 @@ def _inside_quotes(text: str, token: NumberToken, sentence_start: int, sentence_
     return straight % 2 == 1 and text.find('"', token.end, sentence_end) >= 0
 
 
+_PAGE_LINE_RE = re.compile(r"^[\s\-—–第页共/]*$")
+
+
+def _alone_on_its_line(text: str, token: NumberToken) -> bool:
+    """A number alone on its line, with at most dashes or 第…页: a page number of a PDF (- 3 -, 第3页)."""
+    line_start = text.rfind("\n", 0, token.start) + 1
+    line_end = text.find("\n", token.end)
+    line_end = len(text) if line_end < 0 else line_end
+    if line_end - line_start > 24:
+        return False
+    return bool(_PAGE_LINE_RE.match(text[line_start:token.start]) and _PAGE_LINE_RE.match(text[token.end:line_end]))
+
+
 def _list_count(text: str, token: NumberToken, segment_start: int) -> bool:
     """三项培训 after "师德师风、信息技术、新教师": the number restates the length of the list before it."""
     quantity = token.quantity
@@ -182,11 +195,14 @@ def left_out_reason(text: str, token: NumberToken, segment_start: int, sentence_
     quantity = token.quantity
     after = text[token.end:token.end + 6]
     numeral_start = token.start + 1 if quantity.is_rank else token.start
-    numeral = _NUMERAL_RUN_RE.match(text, numeral_start).group(0)
+    numeral_match = _NUMERAL_RUN_RE.match(text, numeral_start)  # None for 翻一番
+    numeral = numeral_match.group(0) if numeral_match else ""
     chinese = text[numeral_start] in CN_NUMERAL_CHARS
     before_char = text[token.start - 1:token.start]
     if _inside_quotes(text, token, sentence_start, sentence_end):
         return "programme_name"
+    if _alone_on_its_line(text, token):
+        return "page_furniture"
     if _FORMULA_AFTER_RE.match(after):
         return "slogan"
     if _STRUCTURE_AFTER_RE.match(after):
@@ -367,6 +383,10 @@ def extract_text(raw: str, doc: str, themes: pd.DataFrame, *, offset: int = 0,
         previous = kept[index - 1][0] if index else None
         following = kept[index + 1][0] if index + 1 < count else None
         previous_end = previous.end if previous is not None and previous.end > segment_start else segment_start
+        if furniture:  # 您的位置:首页 > 通知公告完成6所…: the words of the indicator start after the furniture
+            index = bisect.bisect_right(furniture_starts, start) - 1
+            if index >= 0 and previous_end < furniture[index][1] <= start:
+                previous_end = furniture[index][1]
         next_start = following.start if following is not None and following.start < segment_end else segment_end
         left = text[max(previous_end, start - 16):start]
         right = text[end:next_start]
@@ -388,6 +408,9 @@ def extract_text(raw: str, doc: str, themes: pd.DataFrame, *, offset: int = 0,
                 past = past_sentences[sentence_start] = bool(_ACHIEVEMENT_RE.search(text, sentence_start, sentence_end))
             kind = guess_kind(text[sentence_start:start], "了" if past else "", False)
         comparator = guess_comparator(comparator_left, right[:6], quantity.is_rank, achievement=kind == "achievement")
+        qualifier = qualifier_of(left, right[:4], quantity.qualifier)
+        if qualifier and comparator == "=":
+            comparator = "approx"
         indicator = guess_indicator(text[previous_end:start], right, unit)
         if not indicator and previous_end > segment_start:
             indicator = records[-1][_INDICATOR]  # 覆盖率由85%提高到90%: the second number measures the same thing
@@ -414,7 +437,7 @@ def extract_text(raw: str, doc: str, themes: pd.DataFrame, *, offset: int = 0,
             format_decimal(quantity.value), format_decimal(quantity.value_max),
             unit, quantity.unit_original if quantity.unit_original != unit else "",
             comparator, kind, indicator,
-            None, label, c_start + offset, c_end + offset,
+            None, label, c_start + offset, c_end + offset, qualifier,
             (sentence_start, sentence_end), (item_start, item_end)))
     candidates = pd.DataFrame.from_records(records, columns=[*CANDIDATE_COLUMNS, "_sentence", "_item"]).astype(object)
     candidates["theme_id"] = guess_themes(candidates, theme_texts, themes)

@@ -165,6 +165,11 @@ READ_ME = (
 )
 
 
+# Columns of a reviewed candidate compared with the stored row when the candidate is already imported.
+_COMPARED_COLUMNS = ("kind", "theme_id", "indicator_zh", "indicator_en", "value", "value_max", "unit", "unit_original",
+                     "comparator", "target_year", "notes", "clause_id", "target_id")
+
+
 class ReviewError(ValueError):
     """A review workbook cannot be imported; every message names the sheet, row and column."""
 
@@ -190,6 +195,10 @@ def _clause_for_span(clauses: pd.DataFrame, doc_id: str, start: int, end: int) -
     return str(rows["clause_id"].iloc[0]) if len(rows) else ""
 
 
+def _qualifier_note(qualifier) -> str:
+    return f"approximate: the text says {qualifier}" if isinstance(qualifier, str) and qualifier else ""
+
+
 def review_frames(candidates: pd.DataFrame, left_out: pd.DataFrame, documents: pd.DataFrame | None,
                   clauses: pd.DataFrame | None, proposed_clauses: pd.DataFrame | None = None
                   ) -> dict[str, pd.DataFrame]:
@@ -212,7 +221,7 @@ def review_frames(candidates: pd.DataFrame, left_out: pd.DataFrame, documents: p
             "indicator_zh": row.indicator, "indicator_en": "", "value": row.value, "value_max": row.value_max,
             "unit": row.unit, "unit_original": row.unit_original, "comparator": row.comparator,
             "target_year": _target_year(row.quote, default_year) if row.kind == "target" else "",
-            "notes": "", "number_text": row.number_text, "quote": row.quote, "char_start": row.char_start,
+            "notes": _qualifier_note(getattr(row, "qualifier", "")), "number_text": row.number_text, "quote": row.quote, "char_start": row.char_start,
             "char_end": row.char_end, "clause_id": clause_id, "exclude_reason": "", "doc": row.doc,
             "clause": row.clause, "number_start": row.number_start, "number_end": row.number_end})
     others = []
@@ -401,7 +410,8 @@ def plan_review_import(sheets: dict[str, tuple[pd.DataFrame, list[int]]], tables
     all_clauses = pd.concat([clauses, new_clauses], ignore_index=True)
 
     target_rows, target_sources, exclusion_rows, exclusion_sources = [], [], [], []
-    have_targets = {(r.doc_id, str(r.char_start), str(r.char_end), r.number_text) for r in targets.itertuples()}
+    have_targets = {(r["doc_id"], str(r["char_start"]), str(r["char_end"]), r["number_text"]): r
+                     for r in targets.to_dict("records")}
     have_exclusions = {(r.doc_id, str(r.char_start)) for r in excluded.itertuples()}
     next_number: dict[str, int] = {}
     used_ids = set(targets["target_id"])
@@ -416,8 +426,17 @@ def plan_review_import(sheets: dict[str, tuple[pd.DataFrame, list[int]]], tables
             continue
         if _unknown_document(row, where, known_docs, problems):
             continue
-        if (row["doc_id"], row["char_start"], row["char_end"], row["number_text"]) in have_targets:
-            skipped.append(f"{where}: already in targets.csv")
+        key = (row["doc_id"], row["char_start"], row["char_end"], row["number_text"])
+        if key in have_targets:
+            stored = have_targets[key]
+            differ = [c for c in _COMPARED_COLUMNS if c in stored and row.get(c, "") and row[c] != stored[c]]
+            if differ:
+                problems.append(f"{where}: already in targets.csv as {stored['target_id']}, and column(s) "
+                                f"{', '.join(differ)} differ from it ({'; '.join(f'{c}: {stored[c]!r} there, {row[c]!r} here' for c in differ)}). "
+                                "An import only adds rows: correct the stored row with `workbook import`, or set accept "
+                                "to no for this row")
+            else:
+                skipped.append(f"{where}: already in targets.csv as {stored['target_id']}, unchanged")
             continue
         clause_id = row["clause_id"]
         if not clause_id and row["char_start"].isdigit() and row["char_end"].isdigit():
