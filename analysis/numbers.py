@@ -130,6 +130,8 @@ def _cn_to_decimal(numeral: str) -> Decimal:
         whole, _, fraction = numeral.partition("点")
         digits = "".join(_CN_DIGIT_VALUES[c] for c in fraction)
         return EXACT.add(_cn_to_decimal(whole), Decimal(f"0.{digits}"))
+    if numeral[:1] in ("百", "千"):  # 百分之百: a hundred without its 一
+        numeral = "一" + numeral
     try:
         number = cn2an.cn2an(numeral, "smart")
     except (ValueError, KeyError) as error:

@@ -48,7 +48,8 @@ class Ingested:
     pages: int
 
     def describe(self) -> str:
-        return (f"{self.original_path.name}: {self.pages} page(s) → {self.text_path} ({self.char_count:,} characters, "
+        pages = f"{self.pages} page(s)" if self.original_path.suffix == ".pdf" else "Word file"
+        return (f"{self.original_path.name}: {pages} → {self.text_path} ({self.char_count:,} characters, "
                 f"UTF-8); original kept as {self.original_path} (sha256 {self.original_sha256[:12]}…); manifest: "
                 f"raw_file={self.text_path.name} sha256={self.sha256} original_file={self.original_path.name} "
                 f"original_sha256={self.original_sha256} char_count={self.char_count}")
