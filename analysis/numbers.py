@@ -57,7 +57,7 @@ EXACT = Context(prec=200)
 MAX_DIGITS = 60
 
 _AR = r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?"
-_CN = rf"[{CN_NUMERAL_CHARS}]+"
+_CN = rf"[{CN_NUMERAL_CHARS}]+(?:点[{CN_DIGITS}]+)?"  # 一点五倍: a decimal in Chinese numerals
 _MULT = "|".join(sorted(MULTIPLIERS, key=len, reverse=True))
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _SEP = "[" + re.escape(_RANGE_SEPARATORS) + "]"

@@ -40,6 +40,7 @@ from analysis.numbers import NotAQuantityError, format_decimal, parse_quantity, 
     ("翻一番", "2", None, "倍", "翻番", ""),
     ("翻两番", "4", None, "倍", "翻番", ""),
     ("1.5倍", "1.5", None, "倍", "倍", ""),
+    ("一点五倍", "1.5", None, "倍", "倍", ""),
     # a space (or a thin or no-break space) between number and unit
     ("1 所", "1", None, "所", "所", ""),
     ("95 %", "95", None, "%", "%", ""),
