@@ -64,7 +64,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
             print(f"{expression}\trefused: {error.reason}")
             status = 1
             continue
-        print(f"{expression}\tvalue={format_decimal(q.value)}\tvalue_max={format_decimal(q.value_max)}\tunit={q.unit}\tunit_original={q.unit_original}")
+        qualifier = f"\tqualifier={q.qualifier}" if q.qualifier else ""
+        print(f"{expression}\tvalue={format_decimal(q.value)}\tvalue_max={format_decimal(q.value_max)}\tunit={q.unit}\tunit_original={q.unit_original}{qualifier}")
     return status
 
 
