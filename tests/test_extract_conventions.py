@@ -153,3 +153,9 @@ def test_re_importing_a_corrected_review_workbook_refuses_naming_the_rows(projec
     assert any("sheet 'candidates', row 2: already in targets.csv as MOUXIAN2024WP-T001" in p and "indicator_en" in p
                for p in caught.value.problems)
     pd.testing.assert_frame_equal(load_table("targets", root), before)
+
+
+def test_digits_of_other_scripts_are_left_out_with_their_own_reason_never_proposed():
+    result = extract_text("新建٣所学校,新增学位900个。", "t.txt", THEMES)
+    assert list(result.candidates["number_text"]) == ["900个"]
+    assert dict(zip(result.left_out["text"], result.left_out["reason"])) == {"٣": "foreign_digits"}

@@ -52,7 +52,7 @@ EXCLUSION_REASONS: tuple[str, ...] = (
     "year", "date", "time_of_day", "item_number", "ordinal", "programme_name", "slogan",
     "party_congress_or_plan", "document_number", "document_title", "anniversary", "birth_cohort",
     "school_name", "grade_name", "rank_name", "structure_name", "list_count", "indefinite",
-    "age_band", "time_window", "page_furniture", "duplicate_of_body", "other",
+    "age_band", "time_window", "page_furniture", "duplicate_of_body", "foreign_digits", "other",
 )
 _EXCLUSION_REASON_SET = frozenset(EXCLUSION_REASONS)
 _SCANNER_REASONS = {"five_year_plan": "party_congress_or_plan", "party_congress": "party_congress_or_plan"}
