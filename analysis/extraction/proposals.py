@@ -30,7 +30,7 @@ PROPOSED_NOTE = "proposed by the extractor ({rule}); confirm or correct"
 # Words that make a sentence name a concrete measure (level 2): programmes, mechanisms, rules, projects, actions.
 MEASURE_RE = re.compile(
     r"工程|计划|行动|机制|制度|项目|方案|模式|平台|试点|改革|体系|办法|规定|清单|标准|专项|基地|中心|工作室|联盟|集团|"
-    r"建立|建设|实施|开展|推行|落实|出台|制定|组建|创建|设立"
+    r"建立|实施|推行|出台|制定|组建|创建|设立"
 )
 _SENTENCE_RE = re.compile(r"[^。;!?\n]+[。;!?]?")
 QUOTE_MAX = 80  # a long sentence is quoted up to this many characters around the trigger
