@@ -159,3 +159,25 @@ def test_a_fifth_region_from_a_pdf_to_a_validated_project_timed(project_copy, ca
     print("\nadding a region from a PDF, seconds per step:")
     for step, seconds in times.items():
         print(f"  {step:55s} {seconds:6.2f}")
+
+
+def test_columns_added_to_targets_csv_appear_in_the_review_sheet_and_are_imported(project_copy):
+    """Engineers add columns to the schema (measure, basis …): the review sheet carries every column of
+    targets.csv, so a researcher can fill them in, and the import keeps what was filled in."""
+    from analysis.extraction.review import plan_review_import, read_review
+    from test_extract import extract_made_up_plan, fill_review
+
+    root = project_copy
+    review = extract_made_up_plan(root)
+    workbook = openpyxl.load_workbook(review)
+    header = [c.value for c in workbook["candidates"][1]]
+    assert "indicator_group" in header  # a column of targets.csv the fixed review columns do not name
+    fill_review(review, reject={})
+    workbook = openpyxl.load_workbook(review)
+    sheet = workbook["candidates"]
+    sheet.cell(2, header.index("indicator_group") + 1).value = "kg_new_public"
+    workbook.save(review)
+    tables = load_tables(root)
+    plan = plan_review_import(read_review(review), tables)
+    assert plan.problems == []
+    assert plan.added["targets"]["indicator_group"].tolist()[0] == "kg_new_public"

@@ -50,7 +50,7 @@ def write_review_workbook(path: Path, files: list[tuple[str, Path]], root: Path,
         if not (tables["document_components"]["doc_id"] == doc_id).any():
             components.append(propose_components(raw, doc_id, *body, tables["components"]))
     proposed = pd.concat(proposals, ignore_index=True) if proposals else None
-    frames = review_frames(candidates, left_out, documents, clauses, proposed)
+    frames = review_frames(candidates, left_out, documents, clauses, proposed, list(tables["targets"].columns))
     frames["commitments"] = _confirm_sheet(levels, COMMITMENT_COLUMNS)
     frames["components"] = _confirm_sheet(components, COMPONENT_COLUMNS)
     save_workbook_atomic(review_workbook(frames, themes), Path(path))
@@ -231,12 +231,14 @@ def _qualifier_note(qualifier) -> str:
 
 
 def review_frames(candidates: pd.DataFrame, left_out: pd.DataFrame, documents: pd.DataFrame | None,
-                  clauses: pd.DataFrame | None, proposed_clauses: pd.DataFrame | None = None
-                  ) -> dict[str, pd.DataFrame]:
+                  clauses: pd.DataFrame | None, proposed_clauses: pd.DataFrame | None = None,
+                  target_columns: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """The sheets of a review workbook as DataFrames: ``candidates``, ``other_numbers``, ``clauses``.
 
     ``doc_id``, ``target_year`` (the plan's end year, or 到20XX年 in the quote) and ``clause_id`` are
-    filled in when the file is in the manifest (matched by file name)."""
+    filled in when the file is in the manifest (matched by file name). Every other column of
+    ``targets.csv`` (``target_columns``; columns other engineers add to the schema) follows as an
+    empty column to fill in, and is imported with the row."""
     manifest = _manifest_lookup(documents)
     known_clauses = pd.concat([c for c in (clauses, proposed_clauses) if c is not None and len(c)],
                               ignore_index=True) if any(c is not None and len(c) for c in (clauses, proposed_clauses)) else None
@@ -266,7 +268,8 @@ def review_frames(candidates: pd.DataFrame, left_out: pd.DataFrame, documents: p
     proposed.insert(0, "import", "yes")
     if "text" not in proposed:
         proposed["text"] = ""
-    return {"candidates": pd.DataFrame(rows, columns=list(REVIEW_COLUMNS)),
+    extra = [c for c in (target_columns or []) if c not in REVIEW_COLUMNS]
+    return {"candidates": pd.DataFrame(rows, columns=[*REVIEW_COLUMNS, *extra]).astype(object).fillna(""),
             "other_numbers": pd.DataFrame(others, columns=list(OTHER_COLUMNS)),
             "clauses": proposed[list(CLAUSE_COLUMNS)]}
 
@@ -384,14 +387,15 @@ def read_review(path: Path) -> dict[str, tuple[pd.DataFrame, list[int]]]:
         missing = [c for c in columns if c not in header]
         if missing:
             raise ReviewError([f"{path}: sheet '{name}', row 1: column(s) {', '.join(missing)} missing from the header"])
+        extra = [h for h in header if h and h not in columns] if name == "candidates" else []
         data, numbers = [], []
         for number, values in enumerate(rows[1:], start=2):
             cells = {h: _cell_text(v) for h, v in zip(header, values) if h}
             if not any(cells.values()):
                 continue
-            data.append([cells.get(c, "") for c in columns])
+            data.append([cells.get(c, "") for c in (*columns, *extra)])
             numbers.append(number)
-        result[name] = (pd.DataFrame(data, columns=list(columns), dtype=object), numbers)
+        result[name] = (pd.DataFrame(data, columns=[*columns, *extra], dtype=object), numbers)
     return result
 
 
@@ -500,6 +504,7 @@ def plan_review_import(sheets: dict[str, tuple[pd.DataFrame, list[int]]], tables
         new.update({c: row[c] for c in ("doc_id", "kind", "theme_id", "indicator_zh", "indicator_en", "value",
                                          "value_max", "unit", "unit_original", "comparator", "target_year",
                                          "number_text", "quote", "char_start", "char_end", "notes") if c in new})
+        new.update({c: row[c] for c in targets.columns if c in row and c not in REVIEW_COLUMNS})  # columns added to the schema
         new.update(target_id=target_id, clause_id=clause_id)
         target_rows.append(new)
         target_sources.append(where)
