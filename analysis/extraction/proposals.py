@@ -8,7 +8,9 @@ The commitment level follows the scale of the curation guide (data/curated/READM
 - **3** (quantified target): a candidate quantity of the theme (the extractor's theme guess) that is a
   target, or an achievement in a report of results. Quote: the candidate's quote.
 - **2** (concrete measure or mechanism): a sentence with the theme's keywords (``themes.keywords_zh``)
-  that also names a measure: a programme, mechanism, rule, project or action (:data:`MEASURE_RE`).
+  that also names a measure: a programme, mechanism, rule, body, or an action that says how
+  (:data:`MEASURE_RE`: 工程, 机制, 制度, 建立, 制定 …; general verbs such as 加强 or 推进 do not count, as in
+  the decision rule of the curation guide).
   Quote: the first such sentence.
 - **1** (general mention): a sentence with the theme's keywords and no measure. Quote: the first one.
 - **0** (absent): no sentence has the theme's keywords. No quote.
