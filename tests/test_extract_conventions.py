@@ -159,3 +159,21 @@ def test_digits_of_other_scripts_are_left_out_with_their_own_reason_never_propos
     result = extract_text("新建٣所学校,新增学位900个。", "t.txt", THEMES)
     assert list(result.candidates["number_text"]) == ["900个"]
     assert dict(zip(result.left_out["text"], result.left_out["reason"])) == {"٣": "foreign_digits"}
+
+
+def test_re_importing_an_exclusion_with_another_reason_refuses_naming_the_row(project_copy):
+    from test_extract import extract_made_up_plan, fill_review
+
+    root = project_copy
+    review = extract_made_up_plan(root)
+    fill_review(review, reject={})
+    import_review(review, root)
+    workbook = openpyxl.load_workbook(review)
+    sheet = workbook["other_numbers"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(2, header.index("reason") + 1).value = "other"
+    workbook.save(review)
+    with pytest.raises(ReviewError) as caught:
+        import_review(review, root)
+    assert any(p.startswith("sheet 'other_numbers', row 2:") and "already in excluded_numbers.csv with reason" in p
+               for p in caught.value.problems)

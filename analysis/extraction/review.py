@@ -457,7 +457,7 @@ def plan_review_import(sheets: dict[str, tuple[pd.DataFrame, list[int]]], tables
     target_rows, target_sources, exclusion_rows, exclusion_sources = [], [], [], []
     have_targets = {(r["doc_id"], str(r["char_start"]), str(r["char_end"]), r["number_text"]): r
                      for r in targets.to_dict("records")}
-    have_exclusions = {(r.doc_id, str(r.char_start)) for r in excluded.itertuples()}
+    have_exclusions = {(r["doc_id"], str(r["char_start"])): r for r in excluded.to_dict("records")}
     next_number: dict[str, int] = {}
     used_ids = set(targets["target_id"])
     frame, numbers = sheets["candidates"]
@@ -579,10 +579,16 @@ def _unknown_document(row, where: str, known_docs, problems: list[str]) -> bool:
 def _add_exclusion(row, start, end, text, reason, where, known_docs, have, rows, sources, problems, skipped, notes=""):
     if _unknown_document(row, where, known_docs, problems):
         return
-    if (row["doc_id"], str(start)) in have:
-        skipped.append(f"{where}: already in excluded_numbers.csv")
+    stored = have.get((row["doc_id"], str(start)))
+    if stored is not None:
+        if stored.get("reason") not in ("", None, reason) and reason:
+            problems.append(f"{where}: {text!r} is already in excluded_numbers.csv with reason {stored['reason']!r}, "
+                            f"not {reason!r}; an import only adds rows: change the stored row with `workbook import`, "
+                            "or leave this row unmarked")
+        else:
+            skipped.append(f"{where}: already in excluded_numbers.csv, unchanged")
         return
-    have.add((row["doc_id"], str(start)))
+    have[(row["doc_id"], str(start))] = {"reason": reason}
     rows.append({"doc_id": row["doc_id"], "char_start": start, "char_end": end, "text": text, "reason": reason,
                  "notes": notes})
     sources.append(where)
