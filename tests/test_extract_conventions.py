@@ -61,9 +61,10 @@ def test_web_furniture_in_a_line_without_breaks_is_cut_by_phrase_not_by_line():
 
 
 def test_page_numbers_of_a_pdf_are_page_furniture_not_quantities():
-    result = extract_text("新建学校2所。\n- 3 -\n第 4 页\n", "t.txt", THEMES)
+    result = extract_text("新建学校2所。\n- 3 -\n第 4 页\n第 5 页 共 9 页\n1/9\n", "t.txt", THEMES)
     assert list(result.candidates["number_text"]) == ["2所"]
-    assert dict(zip(result.left_out["text"], result.left_out["reason"]))["3"] == "page_furniture"
+    reasons = dict(zip(result.left_out["text"], result.left_out["reason"]))
+    assert (reasons["3"], reasons["9"], reasons["1/9"]) == ("page_furniture",) * 3
 
 
 @pytest.mark.parametrize("layout", list(LAYOUTS))

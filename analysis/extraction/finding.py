@@ -155,7 +155,7 @@ def _inside_quotes(text: str, token: NumberToken, sentence_start: int, sentence_
     return straight % 2 == 1 and text.find('"', token.end, sentence_end) >= 0
 
 
-_PAGE_LINE_RE = re.compile(r"^[\s\-—–第页共/]*$")
+_PAGE_LINE_RE = re.compile(r"^[\s\-—–第页共/0-9]*$")
 
 
 def _alone_on_its_line(text: str, token: NumberToken) -> bool:
