@@ -295,7 +295,6 @@ class NumberToken:
     reason: str  # "quantity" or why it is not one
 
 
-_AR_TOKEN_RE = re.compile(r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?")
 
 
 _DATE_TIME_RE = re.compile(r"(?:19|20)\d\d-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d\d(?::\d\d)?)?")
@@ -416,16 +415,31 @@ _CN_CANDIDATE_RE = re.compile(
 )
 
 
-def _number_candidates(text: str) -> list[tuple[int, bool]]:
-    """Start positions of Arabic and Chinese number runs, sorted (``True`` for Arabic).
+_DIGIT_RUN_RE = re.compile(r"\d+")  # any script: one pass finds the Arabic digits and the foreign ones
+_MIXED_RUN_RE = re.compile(r"[0-9]+|\d+")
 
-    Every maximal run of Arabic digits, and every maximal run of Chinese numeral characters
-    except a lone one that nothing numeric follows (统一, 一体化, 进一步).
+
+def _number_candidates(text: str) -> tuple[list[tuple[int, bool]], list[tuple[int, int]]]:
+    """Start positions of Arabic and Chinese number runs, sorted (``True`` for Arabic), and the spans of
+    runs of digits of other scripts (٣, ३), which are never read as numbers.
+
+    Every maximal run of Arabic digits (the digits after a decimal point or a thousands comma start runs
+    too; the scan skips them inside the number before), and every maximal run of Chinese numeral
+    characters except a lone one that nothing numeric follows (统一, 一体化, 进一步).
     """
-    candidates = [(match.start(), True) for match in _AR_TOKEN_RE.finditer(text)]
+    candidates, foreign = [], []
+    for match in _DIGIT_RUN_RE.finditer(text):
+        if match.group().isascii():
+            candidates.append((match.start(), True))
+            continue
+        for part in _MIXED_RUN_RE.finditer(text, match.start(), match.end()):
+            if part.group().isascii():
+                candidates.append((part.start(), True))
+            else:
+                foreign.append(part.span())
     candidates += [(match.start(), False) for match in _CN_CANDIDATE_RE.finditer(text)]
     candidates.sort()
-    return candidates
+    return candidates, foreign
 
 
 def _new_token(start: int, end: int, text: str, quantity: Quantity | None, reason: str) -> NumberToken:
@@ -465,14 +479,15 @@ def scan_numbers(text: str) -> list[NumberToken]:
     token_end = 0  # tokens are found left to right, so one end marks what they cover
     quantity_match = QUANTITY_RE.match
     parse, new = _parse_normalised, object.__new__
-    for match in FOREIGN_DIGIT_RE.finditer(text):  # never read as numbers, never silently dropped
-        tokens.append(_new_token(match.start(), match.end(), match.group(0), None, "foreign_digits"))
-        date_starts.append(match.start())
-        date_ends.append(match.end())
-    if len(date_starts) > 1:
+    candidates, foreign = _number_candidates(text)
+    for start, end in foreign:  # never read as numbers, never silently dropped
+        tokens.append(_new_token(start, end, text[start:end], None, "foreign_digits"))
+        date_starts.append(start)
+        date_ends.append(end)
+    if foreign and len(date_starts) > 1:
         order = sorted(range(len(date_starts)), key=date_starts.__getitem__)
         date_starts, date_ends = [date_starts[i] for i in order], [date_ends[i] for i in order]
-    for position, arabic in _number_candidates(text):
+    for position, arabic in candidates:
         if position < token_end:
             continue
         if date_starts:
