@@ -145,3 +145,22 @@ def test_broken_lines_are_joined_but_headings_items_and_page_numbers_are_not():
              "- 3 -", "(一)学前教育", "第二章 保障措施"]
     assert join_broken_lines(lines) == ["一、总体目标", "到2025年,全县普惠性幼儿园覆盖率达到92%以上,公办园在园幼儿占比达到55%。",
                                         "- 3 -", "(一)学前教育", "第二章 保障措施"]
+
+
+def test_validation_checks_the_original_beside_the_raw_text(project_copy):
+    from analysis.curated import load_table, write_tables
+    from analysis.validate import validate_project
+
+    root = project_copy
+    documents = load_table("documents", root)
+    original = root / "data/raw/xinhuang_2021h2_work_plan.docx"
+    make_docx(original, ["新晃"])
+    documents.loc[documents["doc_id"] == "xinhuang_2021h2_wp", ["original_file", "original_sha256"]] = [
+        original.name, hashlib.sha256(original.read_bytes()).hexdigest()]
+    write_tables({"documents": documents}, root)
+    assert validate_project(root) == []
+    original.write_bytes(original.read_bytes() + b"x")
+    problems = validate_project(root)
+    assert [(p.column, "xinhuang_2021h2_work_plan.docx has sha256" in p.message) for p in problems] == [("original_sha256", True)]
+    original.unlink()
+    assert [p.column for p in validate_project(root)] == ["original_file"]
