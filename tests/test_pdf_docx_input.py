@@ -164,3 +164,21 @@ def test_validation_checks_the_original_beside_the_raw_text(project_copy):
     assert [(p.column, "xinhuang_2021h2_work_plan.docx has sha256" in p.message) for p in problems] == [("original_sha256", True)]
     original.unlink()
     assert [p.column for p in validate_project(root)] == ["original_file"]
+
+
+def test_a_folder_of_pdf_word_and_text_plans_is_extracted_each_file_once(project_copy):
+    root = project_copy
+    folder = root / "incoming"
+    folder.mkdir()
+    make_pdf(folder / "a.pdf", [["新建公办幼儿园3所。"]])
+    make_docx(folder / "b.docx", ["新增学位900个。"])
+    (folder / "c.txt").write_text("培训教师120名。\n", encoding="utf-8")
+    out = root / "c.csv"
+    assert main(["--root", str(root), "extract", str(folder), "-o", str(out), "--jobs", "1", "--quiet"]) == 0
+    found = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(found["number_text"]) == ["3所", "900个", "120名"]
+    # the raw folder itself: its original beside its text is not extracted twice
+    assert main(["--root", str(root), "extract", str(root / "data/raw/a.txt"), str(root / "data/raw"), "-o", str(out),
+                 "--jobs", "1", "--quiet"]) == 0
+    found = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(found["doc"]).count(str(root / "data/raw/a.txt")) == 1

@@ -70,15 +70,24 @@ def atomic_output(path: Path):
 
 
 def ingest_arguments(arguments: list[str], root: Path, log) -> list[str]:
-    """PDF and Word files among ``arguments`` become raw texts in ``data/raw/`` (their originals beside
-    them); the list returned names the texts to extract instead."""
-    result = []
+    """PDF and Word files among ``arguments`` (or under a folder given) become raw texts in ``data/raw/``
+    (their originals beside them); the list returned names what to extract instead: the texts, and the
+    folders as given (for their .txt files), each file once."""
+    result: list[str] = []
+
+    def add(path: Path) -> None:
+        ingested = ingest_document(path, root)
+        print(ingested.describe(), file=log)
+        result.append(str(ingested.text_path))  # plan_files extracts each file once
+
     for argument in arguments:
         path = Path(argument)
         if path.is_file() and path.suffix.lower() in DOCUMENT_SUFFIXES:
-            ingested = ingest_document(path, root)
-            print(ingested.describe(), file=log)
-            result.append(str(ingested.text_path))
+            add(path)
+        elif path.is_dir():
+            for document in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES):
+                add(document)
+            result.append(argument)  # and the folder's own .txt files
         else:
             result.append(argument)
     return result

@@ -176,17 +176,22 @@ def extract_file(path: Path, doc: str, themes: pd.DataFrame, *, chunk_chars: int
 
 
 def plan_files(arguments: Iterable[str], suffixes: tuple[str, ...] = (".txt",)) -> list[tuple[str, Path]]:
-    """``(doc, path)`` for each argument: a file as given, or every text file under a folder (sorted)."""
-    found = []
+    """``(doc, path)`` for each argument: a file as given, or every text file under a folder (sorted);
+    a file named twice (as a file and inside a folder) is extracted once, where it first appears."""
+    found, seen = [], set()
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes):
-                found.append((str(Path(argument) / child.relative_to(path)), child))
+            children = [(str(Path(argument) / child.relative_to(path)), child) for child in
+                        sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)]
         elif path.is_file():
-            found.append((argument, path))
+            children = [(argument, path)]
         else:
             raise PlanReadError(f"{argument}: no such file or folder")
+        for doc, child in children:
+            if child.resolve() not in seen:
+                seen.add(child.resolve())
+                found.append((doc, child))
     return found
 
 
