@@ -65,14 +65,18 @@ def cmd_parse(args: argparse.Namespace) -> int:
             print(f"{expression}\trefused: {error.reason}")
             status = 1
             continue
-        print(f"{expression}\tvalue={format_decimal(q.value)}\tvalue_max={format_decimal(q.value_max)}\tunit={q.unit}\tunit_original={q.unit_original}")
+        qualifier = f"\tqualifier={q.qualifier}" if q.qualifier else ""
+        print(f"{expression}\tvalue={format_decimal(q.value)}\tvalue_max={format_decimal(q.value_max)}\tunit={q.unit}\tunit_original={q.unit_original}{qualifier}")
     return status
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    """Propose the quantified targets of plain-text plans (CSV), write a review workbook, or import one."""
-    from analysis.extract import PlanReadError, run_extract
-    from analysis.review import ReviewError, import_review
+    """Propose the quantified targets of plans (text, PDF or Word; CSV), write a review workbook, or import one."""
+    import contextlib
+
+    from analysis.extraction import PlanReadError, ReviewError, import_review, run_extract
+    from analysis.extraction.command import atomic_output
+    from analysis.extraction.ingest import IngestError
 
     root = Path(args.root)
     if args.import_path:
@@ -86,18 +90,20 @@ def cmd_extract(args: argparse.Namespace) -> int:
         print("dry run: nothing written" if args.dry_run else "imported; `python -m analysis validate` checks the whole project")
         return 0
     if not args.files:
-        print("extract: give plain-text plans (files or folders), or --import REVIEW.xlsx", file=sys.stderr)
+        print("extract: give plans (.txt, .pdf, .docx files or folders of .txt), or --import REVIEW.xlsx", file=sys.stderr)
         return 2
-    output = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
     try:
-        run_extract(args.files, root, output, sys.stderr, review=Path(args.review) if args.review else None,
-                    jobs=args.jobs, progress=not args.quiet)
-    except PlanReadError as error:
+        # -o is replaced only when the whole run succeeds; temporary files go on any exit
+        with (atomic_output(Path(args.output)) if args.output else contextlib.nullcontext(sys.stdout)) as output:
+            run_extract(args.files, root, output, sys.stderr, review=Path(args.review) if args.review else None,
+                        jobs=args.jobs, progress=not args.quiet)
+    except (PlanReadError, IngestError) as error:
         print(f"extract: {error}", file=sys.stderr)
         return 1
-    finally:
-        if args.output:
-            output.close()
+    except KeyboardInterrupt:
+        print("extract: interrupted; nothing written" + (f" ({args.output} unchanged)" if args.output else ""),
+              file=sys.stderr)
+        return 130
     return 0
 
 
@@ -399,7 +405,7 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "parse":
             command.add_argument("expressions", nargs="+", help="e.g. 1.2万套 21.66亿元 两三所")
         if name == "extract":
-            command.add_argument("files", nargs="*", help="plain-text plans (UTF-8, UTF-8 with BOM or GBK), or folders of .txt files")
+            command.add_argument("files", nargs="*", help="plans: text (UTF-8, UTF-8 with BOM or GBK), .pdf or .docx (converted into data/raw/ first), or folders of .txt files")
             command.add_argument("-o", "--output", help="write the candidates CSV here (default: standard output)")
             command.add_argument("--review", metavar="XLSX", help="also write a review workbook (accept column) here")
             command.add_argument("--import", dest="import_path", metavar="XLSX", help="import a reviewed workbook into data/curated")

@@ -28,6 +28,20 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"^\s*由 .* 发表于",
 )
 _FURNITURE_RE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PATTERNS))
+# The furniture phrases themselves, for a line that also holds plan text (a page that lost its line
+# breaks): only the phrase is cut, never the sentence it runs into.
+_CRUMB = r"[^\s>»/,,。;;:：]{1,12}"
+FURNITURE_PHRASES: tuple[str, ...] = (
+    rf"(?:您(?:现在)?的位置|当前位置)\s*[:：]?\s*(?:{_CRUMB}\s*[>»/]\s*)*[^\s>»/,,。;;:：\d]{{0,4}}",
+    r"分享到\s*[:：]?(?:\s*(?:微信|朋友圈|微博|新浪微博|腾讯微博|QQ空间|QQ|qq|人人网|豆瓣))*",
+    r"【?打印正文】?", r"【?关闭窗口】?", r"用户登录", r"扫一扫在手机打开当前页",
+    r"(?:来源|信息来源)[:：][^。;;\n]{0,40}?(?:发布时间|作者)[:：]?\s*[0-9\-:年月日 ]*",
+    r"发布时间[:：]\s*[0-9\-:年月日 ]*(?:\s*(?:信息来源|来源)[:：]\s*[^\s。,,;;]{0,16})?",
+    r"由 \S+ 发表于\s*[0-9\-: ]*",
+)
+_FURNITURE_PHRASE_RE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PHRASES))
+_SENTENCE_END_RE = re.compile("[。;;!！?？]")
+_LONG_LINE = 200
 
 _FULLWIDTH_OFFSET = 0xFEE0  # U+FF01..U+FF5E are full-width forms of U+0021..U+007E
 _DECIMAL_STOP_RE = re.compile(r"(?<=\d)[。．](?=\d)")
@@ -187,7 +201,13 @@ _FURNITURE_HINT_RE = re.compile(r"位置|分享到|打印正文|关闭窗口|用
 
 
 def furniture_line_spans(text: str) -> list[tuple[int, int]]:
-    """Spans ``[start, end)`` (newline included) of lines that are web-page furniture."""
+    """Spans ``[start, end)`` of web-page furniture: whole lines (newline included), or only the phrases.
+
+    A line that is furniture (:data:`FURNITURE_PATTERNS`) is cut whole. When the line also holds plan
+    text (it is longer than 200 characters, or a sentence end remains once the furniture phrases are
+    taken out: ``您的位置:首页 > 通知公告完成6所学校标准化建设任务。``), only the phrases
+    (:data:`FURNITURE_PHRASES`) are cut, so the plan text and its numbers stay.
+    """
     spans = []
     last_line = -1
     for hint in _FURNITURE_HINT_RE.finditer(text):
@@ -198,8 +218,16 @@ def furniture_line_spans(text: str) -> list[tuple[int, int]]:
         newline = text.find("\n", hint.start())
         line_end = len(text) if newline < 0 else newline + 1
         line = text[line_start:line_end]
-        if line.strip() and _FURNITURE_RE.search(line):
-            spans.append((line_start, line_end))
+        if not line.strip():
+            continue
+        phrases = [(m.start(), m.end()) for m in _FURNITURE_PHRASE_RE.finditer(line) if m.end() > m.start()]
+        whole = _FURNITURE_RE.search(line) is not None
+        if whole and len(line) <= _LONG_LINE:
+            rest = "".join(line[a:b] for a, b in zip([0] + [e for _, e in phrases], [s for s, _ in phrases] + [len(line)]))
+            if not _SENTENCE_END_RE.search(rest):
+                spans.append((line_start, line_end))
+                continue
+        spans.extend((line_start + a, line_start + b) for a, b in phrases)
     return spans
 
 
@@ -217,8 +245,36 @@ def drop_spans(nt: NormalizedText, spans: list[tuple[int, int]]) -> NormalizedTe
     return NormalizedText("".join(keep_text), tuple(keep_index))
 
 
+def _kangxi_table() -> dict[int, str]:
+    """Kangxi radicals (U+2F00–U+2FD5), CJK radicals supplement (U+2E80–U+2EF3) and CJK compatibility
+    ideographs (U+F900–U+FAFF, U+2F800–U+2FA1F) → the unified ideograph they stand for (NFKC, one
+    character for one, so offsets stay). Text taken from Chinese PDFs is full of them (⽂ for 文)."""
+    import unicodedata
+
+    table = {}
+    for start, end in ((0x2E80, 0x2EF4), (0x2F00, 0x2FD6), (0xF900, 0xFB00), (0x2F800, 0x2FA20)):
+        for code in range(start, end):
+            mapped = unicodedata.normalize("NFKC", chr(code))
+            if len(mapped) == 1 and mapped != chr(code) and 0x4E00 <= ord(mapped) <= 0x9FFF or (
+                    len(mapped) == 1 and mapped != chr(code) and 0x3400 <= ord(mapped) <= 0x4DBF):
+                table[code] = mapped
+    return table
+
+
+_KANGXI_TABLE = _kangxi_table()
+_KANGXI_RE = re.compile("[\u2E80-\u2EF3\u2F00-\u2FD5\uF900-\uFAFF\U0002F800-\U0002FA1F]")
+
+
+def compatibility_ideographs(nt: NormalizedText) -> NormalizedText:
+    """Kangxi radicals and CJK compatibility ideographs to their unified characters (⽂ → 文), one for one."""
+    if not _KANGXI_RE.search(nt.text):
+        return nt
+    return NormalizedText(nt.text.translate(_KANGXI_TABLE), nt.raw_index)
+
+
 def normalize(raw: str, *, drop_furniture: bool = False) -> NormalizedText:
-    """Full normalisation: half-width forms, decimal "。", simplified script, optional furniture removal.
+    """Full normalisation: half-width forms, Kangxi radicals and compatibility ideographs (⽂ → 文),
+    decimal "。", simplified script, optional furniture removal.
 
     >>> nt = normalize("近三年預算內教育撥款21。66億元")
     >>> nt.text
@@ -228,6 +284,7 @@ def normalize(raw: str, *, drop_furniture: bool = False) -> NormalizedText:
     """
     nt = identity(raw)
     nt = halfwidth_forms(nt)
+    nt = compatibility_ideographs(nt)
     nt = decimal_stops(nt)
     nt = to_simplified(nt)
     if drop_furniture:

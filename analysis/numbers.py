@@ -8,15 +8,20 @@ quantity (``2025年``, ``(十二)``, ``“1234”工程``, ``5+2``, ``十四五`
 quantity or why not; the extractor and the closed-world check build on it.
 
 Chinese numerals are converted with cn2an; the traps it does not cover are handled here:
-values stay in Decimal (16.4亿 is exactly 1640000000) and adjacent numerals such as 两三 or
-三五 are ranges (2–3, 3–5), not 23 or 35. Input is expected normalised
+values stay in Decimal (16.4亿 is exactly 1640000000, with no rounding at any length) and
+adjacent numerals such as 两三 or 三五 are ranges (2–3, 3–5), not 23 or 35. The forms other
+plans use are read too: percent ranges (60%~70%, 60%至70%), Chinese percentages (百分之八十,
+千分之三), approximate counts (3万余人, 二十多所: the qualifier is kept in ``Quantity.qualifier``),
+fractions (三分之一, 1/3: numerator as the value, ``/3`` as the unit, exact), 翻一番 (2倍) and a
+space between number and unit (1 所). Digits other than 0-9 (٣, ३) are refused, never read.
+Every form, handled or not, is listed in ``docs/number_forms.md``. Input is expected normalised
 (:func:`analysis.normalize.normalize`); :func:`parse_quantity` normalises its argument itself.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal
 from functools import lru_cache
 
 from analysis.normalize import normalize
@@ -41,19 +46,42 @@ UNITS: tuple[str, ...] = (
 )
 _UNIT_CANONICAL = {"个百分点": "百分点"}
 _RANGE_SEPARATORS = "-—–~～至到―－"
+# Spaces a PDF or a web page puts between a number and its unit: space, no-break, thin, narrow no-break.
+SPACES = " \u00a0\u2009\u202f"
+# Words that make a number approximate. 余/多 follow the number (3万余人, 二十多所); 约/近/左右 stand around it
+# (the extractor reads them). One rule everywhere: the value is the number written, the word is the qualifier.
+QUALIFIERS_AFTER = ("余", "多")
+# Exact arithmetic: Decimal's default context rounds at 28 significant digits; this one never rounds a
+# number a text can hold (longer numerals are refused, see MAX_DIGITS).
+EXACT = Context(prec=200)
+MAX_DIGITS = 60
 
-_AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_CN = rf"[{CN_NUMERAL_CHARS}]+"
+_AR = r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?"
+_CN = rf"[{CN_NUMERAL_CHARS}]+(?:点[{CN_DIGITS}]+)?"  # 一点五倍: a decimal in Chinese numerals
 _MULT = "|".join(sorted(MULTIPLIERS, key=len, reverse=True))
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _SEP = "[" + re.escape(_RANGE_SEPARATORS) + "]"
 _NUM = rf"(?:{_AR}|{_CN})"
+_SP = f"[{SPACES}]{{0,2}}"
 QUANTITY_RE = re.compile(
-    rf"(?P<rank>前)?(?P<lo>{_NUM})(?P<lo_mult>{_MULT})?"
-    rf"(?::(?P<ratio>\d+(?!\d*:)))?"
-    rf"(?:(?P<sep>{_SEP})(?P<hi>{_NUM})(?P<hi_mult>{_MULT})?)?"
-    rf"(?P<unit>{_UNIT})?"
+    rf"(?P<rank>前)?(?P<lo>{_NUM})(?:{_SP}(?P<lo_mult>{_MULT}))?"
+    rf"(?::(?P<ratio>[0-9]+(?![0-9]*:)))?"
+    rf"(?:(?P<lo_pct>[%‰])?(?P<sep>{_SEP})(?P<hi>{_NUM})(?P<hi_mult>{_MULT})?)?"
+    rf"(?P<qualifier>[余多](?=[{''.join(sorted({u[0] for u in UNITS}))}]))?"
+    rf"(?:{_SP}(?P<unit>{_UNIT}))?"
 )
+# 百分之八十, 百分之九十五点五, 千分之三, 百分之80
+_CN_DECIMAL = rf"[{CN_NUMERAL_CHARS}]+(?:点[{CN_DIGITS}]+)?"
+CN_PERCENT_RE = re.compile(rf"(?P<kind>百分之|千分之)(?P<num>{_CN_DECIMAL}|{_AR})")
+# 三分之一, 五分之二: a fraction written in words (the denominator first)
+CN_FRACTION_RE = re.compile(rf"(?P<den>[{CN_NUMERAL_CHARS}]+)分之(?P<num>[{CN_NUMERAL_CHARS}]+)")
+# 1/3, 2/5: a fraction in digits, read only when it cannot be a date or a list (numerator below the
+# denominator, denominator at most 10, no digit or slash on either side)
+AR_FRACTION_RE = re.compile(r"(?<![0-9/.])(?P<num>[1-9])/(?P<den>[1-9]|10)(?![0-9/.])")
+# 翻一番 = 2倍, 翻两番 = 4倍
+DOUBLING_RE = re.compile(r"翻(?P<times>[一两二三四])番")
+# Digits of other scripts (Arabic-Indic ٣, Devanagari ३, …): \d would match them; the project refuses them.
+FOREIGN_DIGIT_RE = re.compile(r"(?![0-9])\d+")
 
 
 @dataclass(frozen=True)
@@ -68,6 +96,7 @@ class Quantity:
     is_rank: bool = False
     start: int = 0
     end: int = 0
+    qualifier: str = ""  # 余, 多 (after the number) when the text says the value is approximate
 
 
 class NotAQuantityError(ValueError):
@@ -87,14 +116,22 @@ def format_decimal(value: Decimal | None) -> str:
     """
     if value is None:
         return ""
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(EXACT), "f")
+
+
+_CN_DIGIT_VALUES = dict(zip("零〇一二两三四五六七八九", "001223456789"))
 
 
 def _cn_to_decimal(numeral: str) -> Decimal:
-    """Convert a Chinese numeral (十五, 二十一, 两, 一百二十) to an exact integer Decimal."""
+    """Convert a Chinese numeral (十五, 二十一, 两, 一百二十, 九十五点五) to an exact Decimal."""
     import cn2an
 
+    if "点" in numeral:  # the fraction digit by digit: 点五 is .5, exactly
+        whole, _, fraction = numeral.partition("点")
+        digits = "".join(_CN_DIGIT_VALUES[c] for c in fraction)
+        return EXACT.add(_cn_to_decimal(whole), Decimal(f"0.{digits}"))
+    if numeral[:1] in ("百", "千"):  # 百分之百: a hundred without its 一
+        numeral = "一" + numeral
     try:
         number = cn2an.cn2an(numeral, "smart")
     except (ValueError, KeyError) as error:
@@ -114,13 +151,34 @@ def _adjacent_range(numeral: str) -> tuple[Decimal, Decimal] | None:
 
 
 def _number(text: str) -> Decimal:
-    if text[0].isdigit():
-        return Decimal(text.replace(",", ""))
+    if text[0] in "0123456789":
+        digits = text.replace(",", "")
+        if len(digits) > MAX_DIGITS:
+            raise NotAQuantityError(text, "too_many_digits", f"more than {MAX_DIGITS} digits")
+        return Decimal(digits)
     return _cn_to_decimal(text)
 
 
 def _scale(value: Decimal, multiplier: str | None) -> Decimal:
-    return value * MULTIPLIERS[multiplier] if multiplier else value
+    return EXACT.multiply(value, MULTIPLIERS[multiplier]) if multiplier else value
+
+
+def _special_form(text: str) -> Quantity | None:
+    """百分之八十, 三分之一, 1/3 and 翻一番 as a whole expression (None when it is none of them)."""
+    match = CN_PERCENT_RE.fullmatch(text)
+    if match:
+        unit = "%" if match["kind"] == "百分之" else "‰"
+        return Quantity(_number(match["num"]), None, unit, unit, text)
+    match = CN_FRACTION_RE.fullmatch(text) or AR_FRACTION_RE.fullmatch(text)
+    if match:
+        numerator, denominator = _number(match["num"]), _number(match["den"])
+        if not Decimal(0) < numerator < denominator:
+            raise NotAQuantityError(text, "not_a_number", "a fraction needs 0 < numerator < denominator")
+        return Quantity(numerator, None, f"/{format_decimal(denominator)}", "分之" if "分之" in text else "/", text)
+    match = DOUBLING_RE.fullmatch(text)
+    if match:
+        return Quantity(Decimal(2) ** int(_cn_to_decimal(match["times"])), None, "倍", "翻番", text)
+    return None
 
 
 @lru_cache(maxsize=1 << 16)
@@ -128,9 +186,14 @@ def _parse_normalised(expression: str) -> Quantity:
     text = expression.strip()
     if not text:
         raise NotAQuantityError(expression, "empty")
+    if FOREIGN_DIGIT_RE.search(text):
+        raise NotAQuantityError(expression, "foreign_digits", "only the digits 0-9 and Chinese numerals are read")
     refusal = _refusal_reason(text)
     if refusal:
         raise NotAQuantityError(expression, refusal)
+    special = _special_form(text)
+    if special is not None:
+        return special
     match = QUANTITY_RE.fullmatch(text)
     if not match:
         raise NotAQuantityError(expression, "not_a_number", "not of the form number[range][万/亿][unit]")
@@ -148,6 +211,10 @@ def _parse_normalised(expression: str) -> Quantity:
         value_max = _scale(value_max, match["hi_mult"] or match["lo_mult"])
         if value_max < value:
             raise NotAQuantityError(expression, "not_a_number", "range end below its start")
+    if match["lo_pct"] and match["lo_pct"] != unit:
+        raise NotAQuantityError(expression, "not_a_number", "a percent range needs the same unit at both ends")
+    if match["qualifier"] and hi:
+        raise NotAQuantityError(expression, "not_a_number", "an approximate range (1-2余所) is not read")
     if match["ratio"]:
         if hi or unit:
             raise NotAQuantityError(expression, "not_a_number", "a ratio takes no range or unit")
@@ -156,7 +223,7 @@ def _parse_normalised(expression: str) -> Quantity:
     unit = _UNIT_CANONICAL.get(unit, unit)
     if unit == "周年":
         raise NotAQuantityError(expression, "anniversary")
-    if unit in ("年",) and not hi and lo.isdigit() and len(lo) == 4:
+    if unit in ("年",) and not hi and lo.isascii() and lo.isdigit() and len(lo) == 4:
         raise NotAQuantityError(expression, "year")
     return Quantity(
         value=value,
@@ -165,6 +232,7 @@ def _parse_normalised(expression: str) -> Quantity:
         unit_original=_UNIT_CANONICAL.get(unit_original, unit_original),
         text=expression,
         is_rank=bool(match["rank"]),
+        qualifier=match["qualifier"] or "",
     )
 
 
@@ -176,7 +244,7 @@ _NAME_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^十[一二三四五六七八九]五$", "five_year_plan"),
     (r"^[" + CN_NUMERAL_CHARS + r"]+(大|届|中全会)$", "party_congress"),
     (r"^第", "ordinal"),
-    (r"^(19|20)\d\d(年|-\d|—\d|/)", "year"),
+    (r"^(19|20)\d\d[{SPACES}]?(年|-\d|—\d|/)".replace("{SPACES}", SPACES), "year"),
     (r"^[〇零一二三四五六七八九]{4}年$", "year"),
     (r"^\d{1,2}月(\d{1,2}[日号])?$|^\d{1,2}[日号]$", "date"),
 )
@@ -227,7 +295,6 @@ class NumberToken:
     reason: str  # "quantity" or why it is not one
 
 
-_AR_TOKEN_RE = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 
 _DATE_TIME_RE = re.compile(r"(?:19|20)\d\d-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d\d(?::\d\d)?)?")
@@ -288,7 +355,7 @@ def _context_reason(text: str, start: int, end: int) -> str | None:
     if triggered:
         if before.endswith(("(", "（")) and after.startswith((")", "）")) and _CN_OR_DIGITS_RE.fullmatch(token):
             return "item_number"
-        if before.endswith("第"):
+        if before.rstrip(SPACES).endswith("第"):
             return "ordinal"
     if length == 4 and _YEAR_TOKEN_RE.match(token):
         if _YEAR_AFTER_RE.match(after) or (triggered and _YEAR_RANGE_BEFORE_RE.search(before)):
@@ -334,7 +401,7 @@ def _context_reason(text: str, start: int, end: int) -> str | None:
 # A Chinese numeral that is a single character can only start a number when the next character
 # can continue one (a unit, a range separator, an item bracket, 大/届/中全会 or a ratio colon).
 _CAN_FOLLOW_NUMERAL = frozenset(
-    {unit[0] for unit in UNITS} | set(_RANGE_SEPARATORS) | set(")）、:大届中") | set("万亿")
+    {unit[0] for unit in UNITS} | set(_RANGE_SEPARATORS) | set(")）、:大届中") | set("万亿") | set("余多番")
 )
 _CN_NAMED_FIVE_YEAR_RE = _C(r"十[一二三四五六七八九]五")
 _CN_NAMED_CONGRESS_RE = _C(r"[" + CN_NUMERAL_CHARS + r"]+(大|届|中全会)")
@@ -348,16 +415,31 @@ _CN_CANDIDATE_RE = re.compile(
 )
 
 
-def _number_candidates(text: str) -> list[tuple[int, bool]]:
-    """Start positions of Arabic and Chinese number runs, sorted (``True`` for Arabic).
+_DIGIT_RUN_RE = re.compile(r"\d+")  # any script: one pass finds the Arabic digits and the foreign ones
+_MIXED_RUN_RE = re.compile(r"[0-9]+|\d+")
 
-    Every maximal run of Arabic digits, and every maximal run of Chinese numeral characters
-    except a lone one that nothing numeric follows (统一, 一体化, 进一步).
+
+def _number_candidates(text: str) -> tuple[list[tuple[int, bool]], list[tuple[int, int]]]:
+    """Start positions of Arabic and Chinese number runs, sorted (``True`` for Arabic), and the spans of
+    runs of digits of other scripts (٣, ३), which are never read as numbers.
+
+    Every maximal run of Arabic digits (the digits after a decimal point or a thousands comma start runs
+    too; the scan skips them inside the number before), and every maximal run of Chinese numeral
+    characters except a lone one that nothing numeric follows (统一, 一体化, 进一步).
     """
-    candidates = [(match.start(), True) for match in _AR_TOKEN_RE.finditer(text)]
+    candidates, foreign = [], []
+    for match in _DIGIT_RUN_RE.finditer(text):
+        if match.group().isascii():
+            candidates.append((match.start(), True))
+            continue
+        for part in _MIXED_RUN_RE.finditer(text, match.start(), match.end()):
+            if part.group().isascii():
+                candidates.append((part.start(), True))
+            else:
+                foreign.append(part.span())
     candidates += [(match.start(), False) for match in _CN_CANDIDATE_RE.finditer(text)]
     candidates.sort()
-    return candidates
+    return candidates, foreign
 
 
 def _new_token(start: int, end: int, text: str, quantity: Quantity | None, reason: str) -> NumberToken:
@@ -397,13 +479,28 @@ def scan_numbers(text: str) -> list[NumberToken]:
     token_end = 0  # tokens are found left to right, so one end marks what they cover
     quantity_match = QUANTITY_RE.match
     parse, new = _parse_normalised, object.__new__
-    for position, arabic in _number_candidates(text):
+    candidates, foreign = _number_candidates(text)
+    for start, end in foreign:  # never read as numbers, never silently dropped
+        tokens.append(_new_token(start, end, text[start:end], None, "foreign_digits"))
+        date_starts.append(start)
+        date_ends.append(end)
+    if foreign and len(date_starts) > 1:
+        order = sorted(range(len(date_starts)), key=date_starts.__getitem__)
+        date_starts, date_ends = [date_starts[i] for i in order], [date_ends[i] for i in order]
+    for position, arabic in candidates:
         if position < token_end:
             continue
         if date_starts:
             index = bisect.bisect_right(date_starts, position) - 1
             if index >= 0 and position < date_ends[index]:
                 continue
+        special = _special_match(text, position, arabic)
+        if special is not None:
+            start, end = special.span()
+            token = _special_token(text, start, end)
+            tokens.append(token)
+            token_end = max(token_end, end)
+            continue
         start = position - 1 if position > 0 and text[position - 1] == "前" else position
         match = quantity_match(text, start)
         if not match or match.end() <= position:
@@ -444,3 +541,30 @@ def scan_numbers(text: str) -> list[NumberToken]:
     if date_starts:
         tokens.sort(key=lambda token: token.start)
     return tokens
+
+
+def _special_match(text: str, position: int, arabic: bool):
+    """百分之…, 千分之…, N分之M, N/M or 翻N番 starting at (or, for 翻, just before) ``position``."""
+    if arabic:
+        return AR_FRACTION_RE.match(text, position) if text[position + 1:position + 2] == "/" else None
+    char = text[position]
+    if char in "百千" and text.startswith("分之", position + 1):
+        return CN_PERCENT_RE.match(text, position)
+    if position and text[position - 1] == "翻":
+        return DOUBLING_RE.match(text, position - 1)
+    if "分之" in text[position + 1:position + 6]:
+        return CN_FRACTION_RE.match(text, position)
+    return None
+
+
+def _special_token(text: str, start: int, end: int) -> NumberToken:
+    span_text = text[start:end]
+    reason = _context_reason(text, start, end)
+    quantity = None
+    if reason is None:
+        try:
+            quantity = _located(_parse_normalised(span_text), start, end)
+            reason = "quantity"
+        except NotAQuantityError as error:
+            reason = error.reason
+    return _new_token(start, end, span_text, quantity, reason)

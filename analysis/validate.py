@@ -84,6 +84,7 @@ def document_problems(documents: pd.DataFrame, texts: dict[str, str], root: Path
         digest = sha256_file(path)
         if digest != row["sha256"]:
             problems.append(Problem(label, line, "sha256", f"data/raw/{row['raw_file']} has changed: its sha256 is {digest}, the manifest says {row['sha256']}. Raw files are never edited."))
+        problems += original_file_problems(row, label, line, root)
         text = texts.get(row["doc_id"])
         if text is None:
             continue
@@ -93,6 +94,22 @@ def document_problems(documents: pd.DataFrame, texts: dict[str, str], root: Path
         if start is not None and end is not None and not 0 <= start < end <= len(text):
             problems.append(Problem(label, line, "body_char_end", f"body {start}:{end} is not inside the text (length {len(text)})"))
     return problems
+
+
+def original_file_problems(row, label: str, line: int, root: Path) -> list[Problem]:
+    """The PDF or Word original a raw text was extracted from is beside it and matches its sha256."""
+    original = row.get("original_file", "") or ""
+    if not original:
+        if row.get("original_sha256", ""):
+            return [Problem(label, line, "original_file", "original_sha256 is set but original_file is empty")]
+        return []
+    path = raw_path(original, root)
+    if not path.is_file():
+        return [Problem(label, line, "original_file", f"data/raw/{original} does not exist (the original the raw text was extracted from)")]
+    digest = sha256_file(path)
+    if digest != row.get("original_sha256", ""):
+        return [Problem(label, line, "original_sha256", f"data/raw/{original} has sha256 {digest}, the manifest says {row.get('original_sha256', '')!r}")]
+    return []
 
 
 def quote_problems(frame: pd.DataFrame, file: str, texts: dict[str, str], *, optional: bool = False) -> list[Problem]:

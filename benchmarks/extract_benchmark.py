@@ -47,8 +47,14 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.curated import load_tables
-from analysis.extract import DEFAULT_CHUNK_CHARS, extract_file, item_spans, run_extract
+try:
+    from analysis.extraction import DEFAULT_CHUNK_CHARS, extract_file, extract_text, item_spans, run_extract
+except ImportError:  # the code before the extraction subpackage: run this script against it for a "before"
+    from analysis.extract import DEFAULT_CHUNK_CHARS, extract_file, extract_text, item_spans, run_extract
 from analysis.paths import PROJECT_ROOT, raw_path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from made_up_plans import LAYOUTS  # noqa: E402  (made-up plans in other layouts, shared with the tests)
 
 NUMERAL_RE = re.compile(r"[0-9０-９]+(?:[.．。][0-9０-９]+)?|[零〇一二两三四五六七八九十百千万亿]+")
 DIGITS_RE = re.compile(r"[0-9０-９]+(?:[.．。][0-9０-９]+)?")
@@ -221,12 +227,19 @@ def accuracy(args: argparse.Namespace) -> None:
     for column in ("unit", "comparator", "kind", "theme_id"):
         agree = (right[column] == right[f"{column}_curated"]).mean()
         print(f"  {column:12s} {agree:.3f}")
+    # indicator: the guess and the curated indicator_zh name the same thing when one contains the other
+    same = [bool(g) and (g in c or c in g) for g, c in zip(right["indicator"], right["indicator_zh"])]
+    print(f"  {'indicator':12s} {sum(same) / len(same):.3f}   (guess and curated indicator_zh: one contains the other)")
+    print(f"  {'value':12s} {(right['value'] == right['value_curated']).mean():.3f}")
     print("\nmisses (curated targets no candidate found)")
     for row in recalled[~recalled["found"]].itertuples():
         print(f"  {row.target_id:12s} {row.number_text:10s} {row.quote}")
     print("\nfalse candidates (no curated target overlaps with that value)")
     for row in scored[~scored["right"]].itertuples():
         print(f"  {row.doc_id:22s} {row.number_text:10s} {row.quote}")
+
+    layouts()
+    proposals(documents, tables, candidates)
 
     print("\nBASELINES (same texts, same scoring)")
     scanner = scanner_candidates(texts)
@@ -256,6 +269,72 @@ def accuracy(args: argparse.Namespace) -> None:
               f"   ({j['candidates']} candidates)")
         for row in j_scored.itertuples():
             print(f"    {'right' if row.right else 'wrong':5s} {row.doc_id:22s} {row.text!s:14s} -> {row.value} {row.case}")
+
+
+def proposals(documents: pd.DataFrame, tables: dict, candidates: pd.DataFrame) -> None:
+    """How many proposed commitment levels and component codes equal the curated ones (in-sample: the five
+    curated documents, whose coding the rules were written next to)."""
+    try:
+        from analysis.extraction.proposals import agreement, propose_commitments, propose_components
+    except ImportError:
+        print("\nPROPOSED CODING: not in this version of the code")
+        return
+    from analysis.corpus import load_texts
+
+    texts = load_texts(documents)
+    levels, components = [], []
+    for doc in documents.itertuples():
+        body = (int(doc.body_char_start), int(doc.body_char_end))
+        mine = candidates[candidates["doc_id"] == doc.doc_id]
+        levels.append(propose_commitments(texts[doc.doc_id], doc.doc_id, *body, tables["themes"], mine))
+        components.append(propose_components(texts[doc.doc_id], doc.doc_id, *body, tables["components"]))
+    level = agreement(pd.concat(levels), tables["commitments"], ["doc_id", "theme_id"], "level")
+    present = agreement(pd.concat(components), tables["document_components"], ["doc_id", "component"], "present")
+    print("\nPROPOSED CODING against the curated coding (IN-SAMPLE: the five curated documents)")
+    print(f"  commitment levels: {int(level['agree'].sum())} of {len(level)} equal ({level['agree'].mean():.3f}); "
+          f"within one level: {(abs(level['level_proposed'].astype(int) - level['level_curated'].astype(int)) <= 1).mean():.3f}")
+    print(pd.crosstab(level["level_curated"], level["level_proposed"], rownames=["curated"],
+                      colnames=["proposed"]).to_string().replace("\n", "\n    ").join(["    ", ""]))
+    print(f"  component presence: {int(present['agree'].sum())} of {len(present)} equal ({present['agree'].mean():.3f})")
+    print(pd.crosstab(present["present_curated"], present["present_proposed"], rownames=["curated"],
+                      colnames=["proposed"]).to_string().replace("\n", "\n    ").join(["    ", ""]))
+
+
+def layouts() -> None:
+    """Per-field scores on made-up plans in other layouts (tests/made_up_plans.py): chapters and sections,
+    text from a PDF (page furniture, broken lines, spaces before units), a table flattened to text.
+
+    A PDF's text goes through the same line joining as `extract plan.pdf` when this code has it. A
+    candidate matches an expected row when its number_text is the next unmatched one with that text."""
+    from analysis.curated import load_table
+
+    try:
+        from analysis.extraction.ingest import join_broken_lines
+    except ImportError:
+        join_broken_lines = None
+    themes = load_table("themes")
+    print("\nMADE-UP PLANS IN OTHER LAYOUTS (tests/made_up_plans.py; invented text, expected rows written by hand)")
+    print(f"  {'layout':16s} {'expected':>8s} {'found':>6s} {'extra':>6s} {'value':>6s} {'range':>6s} {'unit':>6s} "
+          f"{'comparator':>10s} {'indicator':>9s}")
+    for name, (text, expected) in LAYOUTS.items():
+        if name == "pdf_text" and join_broken_lines is not None:
+            text = "\n".join(join_broken_lines(text.splitlines())) + "\n"
+        found = extract_text(text, name, themes).candidates
+        rows = list(found[["number_text", "value", "value_max", "unit", "comparator", "indicator"]].itertuples(
+            index=False, name=None))
+        used, pairs = set(), []
+        for exp in expected:
+            for index, row in enumerate(rows):
+                if index not in used and row[0] == exp[0]:
+                    used.add(index)
+                    pairs.append((exp, row))
+                    break
+        n = len(expected)
+        agree = [sum(1 for e, r in pairs if e[k] == r[k]) for k in (1, 2, 3, 4)]
+        indicator = sum(1 for e, r in pairs if e[5] in r[5])
+        print(f"  {name:16s} {n:8d} {len(pairs):6d} {len(rows) - len(pairs):6d} " + " ".join(
+            f"{a / n:6.2f}" for a in agree[:3]) + f" {agree[3] / n:10.2f} {indicator / n:9.2f}")
+    print("  (each field: share of the expected rows whose candidate has it right; a missed row counts as wrong)")
 
 
 # ---------------------------------------------------------------------------------------------

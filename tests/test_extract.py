@@ -15,9 +15,9 @@ import pytest
 from analysis.cli import main
 from analysis.corpus import read_raw_text
 from analysis.curated import load_table, load_tables, write_csv_atomic
-from analysis.extract import (CANDIDATE_COLUMNS, extract_file, extract_text, guess_comparator, item_spans,
+from analysis.extraction import (CANDIDATE_COLUMNS, extract_file, extract_text, guess_comparator, item_spans,
                               iter_text_chunks, split_chunks)
-from analysis.review import ReviewError, import_review, propose_clauses
+from analysis.extraction import ReviewError, import_review, propose_clauses
 from analysis.paths import RAW_DIR
 from analysis.validate import validate_project
 from helpers import tree_digest

@@ -11,10 +11,11 @@ Layout:
 
 - pure functions on strings and DataFrames: :func:`extract_text` (one text or one chunk of a
   long text → candidates and the numbers left out), :func:`item_spans`;
-- reading files (the edge): :func:`detect_encoding`, :func:`iter_text_chunks` (a large file is
-  read and processed in chunks cut at line ends, so memory stays flat), :func:`extract_file`;
-- the review loop (candidates into a workbook and accepted rows back into the data) lives in
-  :mod:`analysis.review`.
+- the conventions (comparator, kind, indicator) in :mod:`analysis.extraction.conventions`;
+- reading files (the edge) in :mod:`analysis.extraction.files`, PDF and Word input in
+  :mod:`analysis.extraction.ingest`;
+- the review loop (candidates into a workbook and accepted rows back into the data) in
+  :mod:`analysis.extraction.review`, proposed coding in :mod:`analysis.extraction.proposals`.
 
 Offsets are Python code points into the decoded text (no BOM), end exclusive, as everywhere
 in the project. Nothing here names a region or a document.
@@ -22,18 +23,15 @@ in the project. Nothing here names a region or a document.
 from __future__ import annotations
 
 import bisect
-import codecs
 import re
-import shutil
-import tempfile
-from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
-from typing import Iterable, Iterator
+from dataclasses import dataclass
 
 import pandas as pd
 
 from analysis.coding import FALLBACK_THEME, keyword_scores
+from analysis.extraction.conventions import (_ACHIEVEMENT_RE, _BASELINE_RE, _CONNECTIVE_RE, _MEASURE_UNITS_EXCLUDED,
+                                             guess_comparator, qualifier_of,
+                                             guess_indicator, guess_kind, looks_like_report)
 from analysis.normalize import furniture_line_spans, normalize
 from analysis.numbers import CN_NUMERAL_CHARS, NumberToken, format_decimal, scan_numbers
 
@@ -43,7 +41,7 @@ from analysis.numbers import CN_NUMERAL_CHARS, NumberToken, format_decimal, scan
 CANDIDATE_COLUMNS: tuple[str, ...] = (
     "doc", "char_start", "char_end", "quote", "number_text", "number_start", "number_end",
     "value", "value_max", "unit", "unit_original", "comparator", "kind", "indicator", "theme_id",
-    "clause", "clause_start", "clause_end",
+    "clause", "clause_start", "clause_end", "qualifier",
 )
 _INDICATOR = CANDIDATE_COLUMNS.index("indicator")
 LEFT_OUT_COLUMNS: tuple[str, ...] = ("doc", "char_start", "char_end", "text", "reason", "context")
@@ -54,7 +52,7 @@ EXCLUSION_REASONS: tuple[str, ...] = (
     "year", "date", "time_of_day", "item_number", "ordinal", "programme_name", "slogan",
     "party_congress_or_plan", "document_number", "document_title", "anniversary", "birth_cohort",
     "school_name", "grade_name", "rank_name", "structure_name", "list_count", "indefinite",
-    "age_band", "time_window", "page_furniture", "duplicate_of_body", "other",
+    "age_band", "time_window", "page_furniture", "duplicate_of_body", "foreign_digits", "other",
 )
 _EXCLUSION_REASON_SET = frozenset(EXCLUSION_REASONS)
 _SCANNER_REASONS = {"five_year_plan": "party_congress_or_plan", "party_congress": "party_congress_or_plan"}
@@ -138,7 +136,6 @@ _TIME_WINDOW_BEFORE_RE = re.compile(r"(?:近|最近|过去|这|前后)$")
 _LIST_ITEM_SPLIT_RE = re.compile(r"[、和及与]")
 _IDENTIFIER_BEFORE_RE = re.compile(r"(?:电话|传真|邮编|邮政编码|手机|热线|QQ|qq|编号|代码|网址|No\.?)[:：\s]*$")
 _ASCII_LETTER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-_MEASURE_UNITS_EXCLUDED = frozenset({"%", "‰", "元", "百分点", ""})
 _NUMERAL_RUN_RE = re.compile(rf"[\d.,]+|[{CN_NUMERAL_CHARS}]+")
 _CN_NUMERAL_SET = frozenset(CN_NUMERAL_CHARS)
 
@@ -156,6 +153,19 @@ def _inside_quotes(text: str, token: NumberToken, sentence_start: int, sentence_
             return True
     straight = text.count('"', sentence_start, token.start)
     return straight % 2 == 1 and text.find('"', token.end, sentence_end) >= 0
+
+
+_PAGE_LINE_RE = re.compile(r"^[\s\-—–第页共/0-9]*$")
+
+
+def _alone_on_its_line(text: str, token: NumberToken) -> bool:
+    """A number alone on its line, with at most dashes or 第…页: a page number of a PDF (- 3 -, 第3页)."""
+    line_start = text.rfind("\n", 0, token.start) + 1
+    line_end = text.find("\n", token.end)
+    line_end = len(text) if line_end < 0 else line_end
+    if line_end - line_start > 24:
+        return False
+    return bool(_PAGE_LINE_RE.match(text[line_start:token.start]) and _PAGE_LINE_RE.match(text[token.end:line_end]))
 
 
 def _list_count(text: str, token: NumberToken, segment_start: int) -> bool:
@@ -185,11 +195,14 @@ def left_out_reason(text: str, token: NumberToken, segment_start: int, sentence_
     quantity = token.quantity
     after = text[token.end:token.end + 6]
     numeral_start = token.start + 1 if quantity.is_rank else token.start
-    numeral = _NUMERAL_RUN_RE.match(text, numeral_start).group(0)
+    numeral_match = _NUMERAL_RUN_RE.match(text, numeral_start)  # None for 翻一番
+    numeral = numeral_match.group(0) if numeral_match else ""
     chinese = text[numeral_start] in CN_NUMERAL_CHARS
     before_char = text[token.start - 1:token.start]
     if _inside_quotes(text, token, sentence_start, sentence_end):
         return "programme_name"
+    if _alone_on_its_line(text, token):
+        return "page_furniture"
     if _FORMULA_AFTER_RE.match(after):
         return "slogan"
     if _STRUCTURE_AFTER_RE.match(after):
@@ -262,130 +275,6 @@ def _counting_chains(text: str, tokens: list[NumberToken], bounds) -> set[int]:
     return chained
 
 
-# ---------------------------------------------------------------------------------------------
-# Comparator, kind and indicator guesses
-
-_FILLER = r"[^,;。\d]"
-_COMPARATOR_RULES: tuple[tuple[str, re.Pattern], ...] = (
-    # a rise written right before the number (提高10%); 新增/提升 + an object + a number counts new things
-    ("increase", re.compile(r"(?<!新)(?:提高|提升|增加|增长|上升|增幅|扩大|增多)了?(?P<to>到|至|为)?(?:近|约)?$")),
-    # a fall may name its object first: 减少外聘教师近300名
-    ("decrease", re.compile(rf"(?:下降|降低|减少|压减|缩减|降幅|缩小)了?(?P<to>到|至|为)?{_FILLER}{{0,6}}$")),
-    ("<=", re.compile(rf"(?:不超过|不高于|不多于|不大于|控制在|(?<!不)低于|(?<!不)少于|最多|至多){_FILLER}{{0,4}}$")),
-    (">=", re.compile(rf"(?:不少于|不低于|不小于|至少|最少|(?<!不)超过|(?<!不)高于|力争){_FILLER}{{0,6}}$")),
-    ("reach", re.compile(rf"(?:达到|达)了?$|(?:保持在|保持|稳定在|确保){_FILLER}{{0,2}}$")),
-    ("approx", re.compile(r"(?:约|大约|近)$")),
-)
-_RIGHT_COMPARATORS: tuple[tuple[str, re.Pattern], ...] = (
-    (">=", re.compile(r"(?:以上|及以上|或以上)")),
-    ("<=", re.compile(r"(?:以内|以下|之内|及以下|内)")),
-    ("approx", re.compile(r"左右")),
-)
-_ANY_CUE_RE = re.compile("提|增|上升|扩大|下降|降|减|缩|不|控制|低于|少于|最|至|超过|高于|力争|达|保持|稳定|确保|约|近")
-_RIGHT_CUE_FIRST = frozenset("以及或之内左")
-_CONNECTIVE_RE = re.compile(r"^[\s、和及与或/]*$")
-
-
-def guess_comparator(left: str, right: str, is_rank: bool, *, achievement: bool = False) -> str:
-    """The comparator of a quantity from the words just before (``left``) and after (``right``) it.
-
-    The cue nearest the number wins; a rise or fall (提高, 下降) before a level (以上) after.
-    达到/保持 mean ``>=`` in a plan and ``=`` in a report of results (``achievement``).
-
-    >>> guess_comparator("覆盖率达", "以上", False), guess_comparator("近视率比上年下降", "", False)
-    ('>=', 'decrease')
-    >>> guess_comparator("增加学位不少于", "", False), guess_comparator("在编制", "内自主聘用", False)
-    ('>=', '<=')
-    """
-    if is_rank:
-        return "rank_top"
-    found = []
-    rules = _COMPARATOR_RULES if _ANY_CUE_RE.search(left) else ()
-    for comparator, pattern in rules:
-        match = pattern.search(left, max(0, len(left) - 10))  # a cue and its filler: at most 9 characters
-        if match:
-            found.append((match.start(), comparator, match))
-    found.sort(key=lambda item: -item[0])
-    if len(found) > 1 and found[0][1] == "approx":
-        found.pop(0)  # 减少外聘教师近300名: 近 qualifies the number, the verb says what happens
-    for _, comparator, match in found:
-        if comparator in ("increase", "decrease"):
-            if match.group("to"):
-                return ">=" if comparator == "increase" else "<="
-            return comparator
-        break
-    if right[:1] in _RIGHT_CUE_FIRST:
-        for comparator, pattern in _RIGHT_COMPARATORS:
-            if pattern.match(right):
-                return comparator
-    if found:
-        comparator = found[0][1]
-        if comparator == "reach":
-            return "=" if achievement else ">="
-        return comparator
-    return "="
-
-
-_ACHIEVEMENT_RE = re.compile(r"已经?|累计|共计|先后|以来|截至|截止|(?<![为除])了")
-_BASELINE_RE = re.compile(r"(?:现有|共有|拥有|目前|现为|当前|原有|基数|发挥|依托|利用)[^,;。]{0,12}$|(?:由|从)$")
-
-
-def looks_like_report(text: str) -> bool:
-    """Whether a text reports results (past tense) rather than plans: ≥ 1 past marker per 1,000 characters.
-
-    >>> looks_like_report("累计建成了3所学校,先后交流教师300名。" * 3), looks_like_report("力争新建3所学校。" * 30)
-    (True, False)
-    """
-    markers = (text.count("了") - text.count("为了") - text.count("除了") + text.count("已经") + text.count("累计")
-               + text.count("先后") + text.count("以来") + text.count("截至") + text.count("截止"))
-    return markers * 1000 >= max(len(text), 1)
-
-
-def guess_kind(sentence_left: str, sentence: str, report: bool) -> str:
-    """``baseline`` when the words before the number state what exists (现有, 发挥 …), ``achievement`` when
-    the sentence is in the past (已, 累计, 了 …) or the text is a report, else ``target``."""
-    if _BASELINE_RE.search(sentence_left, max(0, len(sentence_left) - 16)):
-        return "baseline"
-    if report or _ACHIEVEMENT_RE.search(sentence):
-        return "achievement"
-    return "target"
-
-
-_CUE_TAIL_RE = re.compile(
-    r"(?:均|都|分别|力争|确保|要|将|逐年|每年|比上年|较上年|再|达到|达|保持在|保持|稳定在|控制在|不少于|不低于|不超过|不高于|"
-    r"至少|最少|提高到|提高|提升到|提升|增加到|增加|增长|下降到|下降|降低到|降低|减少|超过|在|为|到|至|了|近|约|占|由|从)$"
-)
-_LEAD_RE = re.compile(r"^[\s、,和及与或/的]+")
-_LEAD_FIRST = frozenset(" \t\n\u3000、,和及与或/的")
-_CUE_LAST = frozenset("均都别争保要将年再到达在定于少低过高提升加长降减为至了近约占由从")
-_RIGHT_LEAD_FIRST = frozenset("以或及之左内的")
-_TAIL_SPLIT_RE = re.compile(r"[、,]")
-_RIGHT_LEAD_RE = re.compile(r"^(?:以上|及以上|或以上|以内|以下|之内|及以下|左右|内|的)+")
-
-
-def guess_indicator(left: str, right: str, unit: str, width: int = 30) -> str:
-    """What the number measures, guessed from the words around it in its segment.
-
-    >>> guess_indicator("普惠性幼儿园覆盖率达", "以上", "%")
-    '普惠性幼儿园覆盖率'
-    >>> guess_indicator("新组建 ", "市级“名校+”教育联合体", "个")
-    '新组建市级“名校+”教育联合体'
-    """
-    core = _LEAD_RE.sub("", left).strip() if left[:1] in _LEAD_FIRST else left.strip()
-    while core and core[-1] in _CUE_LAST:
-        match = _CUE_TAIL_RE.search(core, max(0, len(core) - 3))  # cue words have at most 3 characters
-        if not match:
-            break
-        core = core[:match.start()].rstrip()
-    tail = (_RIGHT_LEAD_RE.sub("", right) if right[:1] in _RIGHT_LEAD_FIRST else right).strip()
-    tail = _TAIL_SPLIT_RE.split(tail, maxsplit=1)[0]
-    if unit not in _MEASURE_UNITS_EXCLUDED and len(tail) >= 2:
-        core = core + tail[:width]
-    core = core.replace(" ", "")
-    return core[-width:] if len(core) > width else core
-
-
-TARGET_YEAR_RE = re.compile(r"(?:到|至|截至)((?:19|20)\d\d)年")
 
 # ---------------------------------------------------------------------------------------------
 # Extraction of one text (or one chunk of a long text)
@@ -494,6 +383,10 @@ def extract_text(raw: str, doc: str, themes: pd.DataFrame, *, offset: int = 0,
         previous = kept[index - 1][0] if index else None
         following = kept[index + 1][0] if index + 1 < count else None
         previous_end = previous.end if previous is not None and previous.end > segment_start else segment_start
+        if furniture:  # 您的位置:首页 > 通知公告完成6所…: the words of the indicator start after the furniture
+            index = bisect.bisect_right(furniture_starts, start) - 1
+            if index >= 0 and previous_end < furniture[index][1] <= start:
+                previous_end = furniture[index][1]
         next_start = following.start if following is not None and following.start < segment_end else segment_end
         left = text[max(previous_end, start - 16):start]
         right = text[end:next_start]
@@ -515,6 +408,9 @@ def extract_text(raw: str, doc: str, themes: pd.DataFrame, *, offset: int = 0,
                 past = past_sentences[sentence_start] = bool(_ACHIEVEMENT_RE.search(text, sentence_start, sentence_end))
             kind = guess_kind(text[sentence_start:start], "了" if past else "", False)
         comparator = guess_comparator(comparator_left, right[:6], quantity.is_rank, achievement=kind == "achievement")
+        qualifier = qualifier_of(left, right[:4], quantity.qualifier)
+        if qualifier and comparator == "=":
+            comparator = "approx"
         indicator = guess_indicator(text[previous_end:start], right, unit)
         if not indicator and previous_end > segment_start:
             indicator = records[-1][_INDICATOR]  # 覆盖率由85%提高到90%: the second number measures the same thing
@@ -541,7 +437,7 @@ def extract_text(raw: str, doc: str, themes: pd.DataFrame, *, offset: int = 0,
             format_decimal(quantity.value), format_decimal(quantity.value_max),
             unit, quantity.unit_original if quantity.unit_original != unit else "",
             comparator, kind, indicator,
-            None, label, c_start + offset, c_end + offset,
+            None, label, c_start + offset, c_end + offset, qualifier,
             (sentence_start, sentence_end), (item_start, item_end)))
     candidates = pd.DataFrame.from_records(records, columns=[*CANDIDATE_COLUMNS, "_sentence", "_item"]).astype(object)
     candidates["theme_id"] = guess_themes(candidates, theme_texts, themes)
@@ -585,266 +481,3 @@ def _best_themes(keys: list, theme_texts: dict, themes: pd.DataFrame) -> dict:
     return {key: (columns[index] if hit > 0 else None) for key, index, hit in zip(keys, best, hits)}
 
 
-# ---------------------------------------------------------------------------------------------
-# Reading plans (the edge): encodings, chunks, files
-
-
-class PlanReadError(ValueError):
-    """A plan cannot be read (encoding, missing file)."""
-
-
-ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "gb18030": "GBK/GB18030"}
-_BLOCK = 1 << 20
-
-
-def detect_encoding(path: Path) -> str:
-    """``utf-8``, ``utf-8-sig`` (UTF-8 with a byte-order mark) or ``gb18030`` (GBK and its superset).
-
-    The whole file is checked, in blocks, so a GBK file with a UTF-8-looking start is caught.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise PlanReadError(f"{path}: no such file")
-    with path.open("rb") as stream:
-        start = stream.read(3)
-        if start == codecs.BOM_UTF8:
-            _check_decodes(path, "utf-8-sig")
-            return "utf-8-sig"
-    try:
-        _check_decodes(path, "utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        _check_decodes(path, "gb18030")
-        return "gb18030"
-    except UnicodeDecodeError as error:
-        raise PlanReadError(f"{path}: neither UTF-8 nor GBK/GB18030 (bad byte near {error.start} of a block)") from None
-
-
-def _check_decodes(path: Path, encoding: str) -> None:
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    with Path(path).open("rb") as stream:
-        while block := stream.read(_BLOCK):
-            decoder.decode(block)
-        decoder.decode(b"", final=True)
-
-
-def split_chunks(text: str, max_chars: int = DEFAULT_CHUNK_CHARS) -> list[tuple[int, int]]:
-    """Cut ``text`` into spans of at most about ``max_chars`` at line ends (at a sentence end, or
-    hard, only when a line is longer than that).
-
-    >>> split_chunks("ab\\ncd\\nef", 4)
-    [(0, 3), (3, 6), (6, 8)]
-    """
-    spans, start = [], 0
-    while start < len(text):
-        end = min(len(text), start + max_chars)
-        if end < len(text):
-            cut = text.rfind("\n", start, end)
-            if cut < 0:
-                cut = text.rfind("。", start, end)
-            end = cut + 1 if cut >= 0 else end
-        spans.append((start, end))
-        start = end
-    return spans
-
-
-def iter_text_chunks(path: Path, encoding: str, max_chars: int = DEFAULT_CHUNK_CHARS) -> Iterator[tuple[int, str]]:
-    """``(offset, text)`` chunks of a file's decoded text, cut at line ends; memory stays O(chunk)."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    buffer, offset = "", 0
-    with Path(path).open("rb") as stream:
-        while True:
-            block = stream.read(_BLOCK)
-            buffer += decoder.decode(block, final=not block)
-            while len(buffer) > max_chars or (not block and buffer):
-                spans = split_chunks(buffer, max_chars)
-                start, end = spans[0]
-                if block and end == len(buffer):
-                    break  # wait for more text
-                yield offset, buffer[start:end]
-                offset += end
-                buffer = buffer[end:]
-            if not block:
-                break
-
-
-@dataclass
-class FileSummary:
-    """What happened to one file."""
-
-    doc: str
-    encoding: str
-    script: str
-    chars: int = 0
-    candidates: int = 0
-    left_out: int = 0
-    report: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    def describe(self) -> str:
-        said = [ENCODING_NAMES.get(self.encoding, self.encoding)]
-        if self.encoding == "utf-8-sig":
-            said.append("BOM skipped, offsets count from the character after it")
-        if self.encoding == "gb18030":
-            said.append("decoded from GBK; offsets are characters of the decoded text")
-        if self.script == "traditional":
-            said.append("traditional script, normalised to simplified for matching (quotes keep the original characters)")
-        if self.report:
-            said.append("reads as a report of results: quantities guessed as achievements")
-        return f"{self.doc}: {self.chars:,} characters, {self.candidates} candidates, {self.left_out} numbers left out ({'; '.join(said)})"
-
-
-_HAN_RE = re.compile(r"[\u4e00-\u9fff]+")
-
-
-def detect_script(sample: str) -> str:
-    """``traditional`` when at least 5% of the Han characters change under OpenCC t2s, else ``simplified``.
-
-    >>> detect_script("義務教育優質均衡發展"), detect_script("义务教育优质均衡发展")
-    ('traditional', 'simplified')
-    """
-    import operator
-
-    han = "".join(_HAN_RE.findall(sample))
-    if not han:
-        return "simplified"
-    converted = normalize(han).text
-    if len(converted) != len(han):
-        return "traditional"
-    changed = sum(map(operator.ne, han, converted))
-    return "traditional" if changed >= 0.05 * len(han) else "simplified"
-
-
-def extract_file(path: Path, doc: str, themes: pd.DataFrame, *, chunk_chars: int = DEFAULT_CHUNK_CHARS,
-                 report: bool | None = None, left_out: bool = True) -> Iterator[tuple[FileSummary, ChunkResult]]:
-    """Extract a plan chunk by chunk; yields the running summary with each chunk's result.
-
-    Whether the text is a report of results is decided once, on its first 100,000 characters
-    (:func:`looks_like_report`), whatever the chunk size.
-    """
-    encoding = detect_encoding(path)
-    with Path(path).open("rb") as stream:
-        sample = codecs.getincrementaldecoder(encoding)(errors="replace").decode(stream.read(400_000))[:100_000]
-    if report is None:
-        report = looks_like_report(normalize(sample).text)
-    script = detect_script(sample[:20000])
-    summary: FileSummary | None = None
-    for offset, chunk in iter_text_chunks(path, encoding, chunk_chars):
-        if summary is None:
-            summary = FileSummary(doc, encoding, script)
-        result = extract_text(chunk, doc, themes, offset=offset, report=report, left_out=left_out)
-        summary.chars += len(chunk)
-        summary.candidates += len(result.candidates)
-        summary.left_out += len(result.left_out)
-        summary.report = bool(report)
-        yield summary, result
-    if summary is None:  # an empty file
-        yield FileSummary(doc, encoding, "simplified"), ChunkResult(
-            pd.DataFrame(columns=list(CANDIDATE_COLUMNS)), pd.DataFrame(columns=list(LEFT_OUT_COLUMNS)))
-
-
-def plan_files(arguments: Iterable[str], suffixes: tuple[str, ...] = (".txt",)) -> list[tuple[str, Path]]:
-    """``(doc, path)`` for each argument: a file as given, or every text file under a folder (sorted)."""
-    found = []
-    for argument in arguments:
-        path = Path(argument)
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes):
-                found.append((str(Path(argument) / child.relative_to(path)), child))
-        elif path.is_file():
-            found.append((argument, path))
-        else:
-            raise PlanReadError(f"{argument}: no such file or folder")
-    return found
-
-
-def candidates_csv_text(frame: pd.DataFrame, header: bool) -> str:
-    """CSV text of candidate rows (UTF-8, LF line ends)."""
-    return frame.to_csv(index=False, header=header, lineterminator="\n")
-
-
-@lru_cache(maxsize=4)
-def _themes(root: str) -> pd.DataFrame:
-    from analysis.curated import load_table
-
-    return load_table("themes", Path(root))
-
-
-def extract_to_csv_files(job: tuple[str, str, str, int, bool]) -> tuple[FileSummary, str, str]:
-    """Worker for a process pool: extract one file into two temporary CSV files (candidates and, when
-    ``left_out`` is wanted, the numbers left out), without headers; return the summary and both paths."""
-    doc, path, root, chunk_chars, left_out = job
-    themes = _themes(root)
-    handles = [tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".csv", delete=False, newline="")
-               for _ in range(2)]
-    summary = None
-    with handles[0], handles[1]:
-        for summary, result in extract_file(Path(path), doc, themes, chunk_chars=chunk_chars, left_out=left_out):
-            handles[0].write(candidates_csv_text(result.candidates, header=False))
-            handles[1].write(candidates_csv_text(result.left_out, header=False))
-    return summary, handles[0].name, handles[1].name
-
-
-def run_extract(arguments: list[str], root: Path, output, log, *, review: Path | None = None, jobs: int = 0,
-                chunk_chars: int = DEFAULT_CHUNK_CHARS, progress: bool = True) -> list[FileSummary]:
-    """Extract every file (folders are walked for .txt files): candidates as CSV to ``output`` (a text
-    stream), one line per file to ``log``; with ``review``, also the review workbook.
-
-    Several files go to a pool of ``jobs`` processes (0: all cores); each file is read in chunks, so
-    memory stays flat however large a file is. Files come out in the order given.
-    """
-    import multiprocessing
-    import os
-
-    from tqdm import tqdm
-
-    files = plan_files(arguments)
-    if not files:
-        raise PlanReadError("no .txt files found in " + ", ".join(arguments))
-    root = Path(root)
-    jobs = jobs or os.cpu_count() or 1
-    want_left_out = review is not None
-    tasks = [(doc, str(path), str(root), chunk_chars, want_left_out) for doc, path in files]
-    show = progress and (len(files) > 1 or any(Path(a).is_dir() for a in arguments)) and log.isatty()
-    bar = tqdm(total=len(files), unit="file", desc="extract", disable=not show, file=log)
-    output.write(",".join(CANDIDATE_COLUMNS) + "\n")
-    summaries, kept_candidates, kept_left_out = [], [], []
-
-    def collect(summary: FileSummary, candidates_path: str, left_out_path: str) -> None:
-        with open(candidates_path, encoding="utf-8", newline="") as stream:
-            shutil.copyfileobj(stream, output)
-        if want_left_out:
-            kept_candidates.append(_read_part(candidates_path, CANDIDATE_COLUMNS))
-            kept_left_out.append(_read_part(left_out_path, LEFT_OUT_COLUMNS))
-        Path(candidates_path).unlink(missing_ok=True)
-        Path(left_out_path).unlink(missing_ok=True)
-        summaries.append(summary)
-        bar.update(1)
-        if show:
-            bar.write(summary.describe(), file=log)
-        else:
-            print(summary.describe(), file=log)
-
-    if len(tasks) == 1 or jobs == 1:
-        for task in tasks:
-            collect(*extract_to_csv_files(task))
-    else:
-        with multiprocessing.get_context().Pool(min(jobs, len(tasks))) as pool:
-            for result in pool.imap(extract_to_csv_files, tasks):
-                collect(*result)
-    bar.close()
-    if review is not None:
-        from analysis.review import write_review_workbook
-
-        write_review_workbook(review, files, root, pd.concat(kept_candidates, ignore_index=True),
-                              pd.concat(kept_left_out, ignore_index=True))
-        print(f"review workbook: {review}", file=log)
-    return summaries
-
-
-def _read_part(path: str, columns: tuple[str, ...]) -> pd.DataFrame:
-    if Path(path).stat().st_size == 0:
-        return pd.DataFrame(columns=list(columns), dtype=object)
-    return pd.read_csv(path, header=None, names=list(columns), dtype=str, keep_default_na=False)

@@ -1,6 +1,6 @@
 """The review loop of the extractor: candidates into a workbook, accepted rows back into the data.
 
-:func:`write_review_workbook` writes the candidates of :mod:`analysis.extract` to an .xlsx sheet with
+:func:`write_review_workbook` writes the candidates of :mod:`analysis.extraction.finding` to an .xlsx sheet with
 an ``accept`` column (plus the numbers left out and, for documents in the manifest without clauses,
 proposed clauses); :func:`read_review` reads it back; :func:`plan_review_import` turns accepted rows
 into rows of ``targets.csv``, ``excluded_numbers.csv`` and ``clauses.csv``; and
@@ -17,7 +17,10 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.coding import FALLBACK_THEME, keyword_scores
-from analysis.extract import TARGET_YEAR_RE, EXCLUSION_REASONS, detect_encoding, item_label, item_spans
+from analysis.extraction.conventions import TARGET_YEAR_RE
+from analysis.extraction.files import detect_encoding
+from analysis.extraction.finding import EXCLUSION_REASONS, item_label, item_spans
+from analysis.extraction.proposals import propose_commitments, propose_components
 from analysis.normalize import normalize
 from analysis.numbers import format_decimal
 
@@ -30,19 +33,36 @@ def write_review_workbook(path: Path, files: list[tuple[str, Path]], root: Path,
     tables = load_tables(root)
     documents, clauses, themes = tables["documents"], tables["clauses"], tables["themes"]
     manifest = _manifest_lookup(documents)
-    proposals = []
+    proposals, levels, components = [], [], []
     for doc, file_path in files:
         entry = manifest.get(Path(doc).name)
-        if entry is None or (clauses["doc_id"] == entry["doc_id"]).any():
+        if entry is None:
             continue
+        doc_id, body = entry["doc_id"], (int(entry["body_char_start"]), int(entry["body_char_end"]))
         encoding = detect_encoding(file_path)
         raw = file_path.read_bytes().decode(encoding)
-        proposed = propose_clauses(raw, entry["doc_id"], int(entry["body_char_start"]), int(entry["body_char_end"]), themes)
-        proposed["text"] = [item_label(raw[int(a):int(b)], 40) for a, b in zip(proposed["char_start"], proposed["char_end"])]
-        proposals.append(proposed)
+        if not (clauses["doc_id"] == doc_id).any():
+            proposed = propose_clauses(raw, doc_id, *body, themes)
+            proposed["text"] = [item_label(raw[int(a):int(b)], 40) for a, b in zip(proposed["char_start"], proposed["char_end"])]
+            proposals.append(proposed)
+        if not (tables["commitments"]["doc_id"] == doc_id).any():
+            levels.append(propose_commitments(raw, doc_id, *body, themes, candidates[candidates["doc"] == doc]))
+        if not (tables["document_components"]["doc_id"] == doc_id).any():
+            components.append(propose_components(raw, doc_id, *body, tables["components"]))
     proposed = pd.concat(proposals, ignore_index=True) if proposals else None
-    frames = review_frames(candidates, left_out, documents, clauses, proposed)
+    frames = review_frames(candidates, left_out, documents, clauses, proposed, list(tables["targets"].columns))
+    frames["commitments"] = _confirm_sheet(levels, COMMITMENT_COLUMNS)
+    frames["components"] = _confirm_sheet(components, COMPONENT_COLUMNS)
     save_workbook_atomic(review_workbook(frames, themes), Path(path))
+
+
+def _confirm_sheet(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFrame:
+    """Proposed rows with an empty ``confirm`` column first: nothing is imported until a researcher says yes."""
+    if not frames:
+        return pd.DataFrame(columns=list(columns))
+    frame = pd.concat(frames, ignore_index=True)
+    frame.insert(0, "confirm", "")
+    return frame[list(columns)]
 
 
 def save_workbook_atomic(workbook, path: Path) -> None:
@@ -134,6 +154,13 @@ CLAUSE_COLUMNS: tuple[str, ...] = (
     "import", "doc_id", "clause_id", "clause_type", "heading_path", "char_start", "char_end", "theme_id",
     "secondary_theme_ids", "notes", "text",
 )
+COMMITMENT_COLUMNS: tuple[str, ...] = (
+    "confirm", "doc_id", "theme_id", "level", "quote", "char_start", "char_end", "instruments", "notes")
+COMPONENT_COLUMNS: tuple[str, ...] = (
+    "confirm", "doc_id", "component", "present", "quote", "char_start", "char_end", "notes")
+# Sheets of proposed coding: sheet name → (table, columns, key columns)
+CONFIRM_SHEETS = {"commitments": ("commitments", COMMITMENT_COLUMNS, ("doc_id", "theme_id")),
+                  "components": ("document_components", COMPONENT_COLUMNS, ("doc_id", "component"))}
 KINDS = ("target", "baseline", "achievement")
 COMPARATORS = (">=", ">", "<=", "<", "=", "approx", "increase", "decrease", "rank_top")
 CLAUSE_TYPES = ("title", "preamble", "heading", "item", "goal", "safeguard", "paragraph", "furniture")
@@ -157,10 +184,21 @@ READ_ME = (
     "  import: yes to add the clause to clauses.csv; check clause_type and theme_id. Import all or none of a",
     "    document's clauses: together they must tile its body.",
     "",
+    "Sheets 'commitments' and 'components' (documents in the manifest without that coding yet): a PROPOSED",
+    "  commitment level per theme (0-3, the curation guide's scale; notes give the rule that fired) and a PROPOSED",
+    "  presence per component, each with the quote that triggered it. confirm: yes to store the row (correct level,",
+    "  present, quote and offsets first if needed); rows left empty are not imported. Validation needs every theme",
+    "  and every component of a document, so confirm all of them, corrected, in the end.",
+    "",
     "Then: python -m analysis extract --import THIS_FILE.xlsx   (add --dry-run to see what would change).",
     "The import runs the same validation as `python -m analysis validate` on a copy of data/ and writes",
     "nothing when the new rows bring a problem.",
 )
+
+
+# Columns of a reviewed candidate compared with the stored row when the candidate is already imported.
+_COMPARED_COLUMNS = ("kind", "theme_id", "indicator_zh", "indicator_en", "value", "value_max", "unit", "unit_original",
+                     "comparator", "target_year", "notes", "clause_id", "target_id")
 
 
 class ReviewError(ValueError):
@@ -188,13 +226,19 @@ def _clause_for_span(clauses: pd.DataFrame, doc_id: str, start: int, end: int) -
     return str(rows["clause_id"].iloc[0]) if len(rows) else ""
 
 
+def _qualifier_note(qualifier) -> str:
+    return f"approximate: the text says {qualifier}" if isinstance(qualifier, str) and qualifier else ""
+
+
 def review_frames(candidates: pd.DataFrame, left_out: pd.DataFrame, documents: pd.DataFrame | None,
-                  clauses: pd.DataFrame | None, proposed_clauses: pd.DataFrame | None = None
-                  ) -> dict[str, pd.DataFrame]:
+                  clauses: pd.DataFrame | None, proposed_clauses: pd.DataFrame | None = None,
+                  target_columns: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """The sheets of a review workbook as DataFrames: ``candidates``, ``other_numbers``, ``clauses``.
 
     ``doc_id``, ``target_year`` (the plan's end year, or 到20XX年 in the quote) and ``clause_id`` are
-    filled in when the file is in the manifest (matched by file name)."""
+    filled in when the file is in the manifest (matched by file name). Every other column of
+    ``targets.csv`` (``target_columns``; columns other engineers add to the schema) follows as an
+    empty column to fill in, and is imported with the row."""
     manifest = _manifest_lookup(documents)
     known_clauses = pd.concat([c for c in (clauses, proposed_clauses) if c is not None and len(c)],
                               ignore_index=True) if any(c is not None and len(c) for c in (clauses, proposed_clauses)) else None
@@ -210,7 +254,7 @@ def review_frames(candidates: pd.DataFrame, left_out: pd.DataFrame, documents: p
             "indicator_zh": row.indicator, "indicator_en": "", "value": row.value, "value_max": row.value_max,
             "unit": row.unit, "unit_original": row.unit_original, "comparator": row.comparator,
             "target_year": _target_year(row.quote, default_year) if row.kind == "target" else "",
-            "notes": "", "number_text": row.number_text, "quote": row.quote, "char_start": row.char_start,
+            "notes": _qualifier_note(getattr(row, "qualifier", "")), "number_text": row.number_text, "quote": row.quote, "char_start": row.char_start,
             "char_end": row.char_end, "clause_id": clause_id, "exclude_reason": "", "doc": row.doc,
             "clause": row.clause, "number_start": row.number_start, "number_end": row.number_end})
     others = []
@@ -224,7 +268,8 @@ def review_frames(candidates: pd.DataFrame, left_out: pd.DataFrame, documents: p
     proposed.insert(0, "import", "yes")
     if "text" not in proposed:
         proposed["text"] = ""
-    return {"candidates": pd.DataFrame(rows, columns=list(REVIEW_COLUMNS)),
+    extra = [c for c in (target_columns or []) if c not in REVIEW_COLUMNS]
+    return {"candidates": pd.DataFrame(rows, columns=[*REVIEW_COLUMNS, *extra]).astype(object).fillna(""),
             "other_numbers": pd.DataFrame(others, columns=list(OTHER_COLUMNS)),
             "clauses": proposed[list(CLAUSE_COLUMNS)]}
 
@@ -253,14 +298,23 @@ def review_workbook(frames: dict[str, pd.DataFrame], themes: pd.DataFrame):
             list_sheet.cell(row, column, value)
         ranges[name] = f"lists!${letter}$2:${letter}${len(values) + 1}"
     editable = PatternFill("solid", fgColor="FFF2CC")
-    choices = {"accept": "yes_no", "exclude": "yes_no", "import": "yes_no", "kind": "kind", "comparator": "comparator",
+    lists["level"] = ["0", "1", "2", "3"]
+    lists["true_false"] = ["true", "false"]
+    for column, name in enumerate(("level", "true_false"), start=len(ranges) + 1):
+        letter = get_column_letter(column)
+        list_sheet.cell(1, column, name).font = Font(bold=True)
+        for row, value in enumerate(lists[name], start=2):
+            list_sheet.cell(row, column, value)
+        ranges[name] = f"lists!${letter}$2:${letter}${len(lists[name]) + 1}"
+    choices = {"confirm": "yes_no", "level": "level", "present": "true_false", "accept": "yes_no", "exclude": "yes_no", "import": "yes_no", "kind": "kind", "comparator": "comparator",
                "theme_id": "theme_id", "exclude_reason": "reason", "reason": "reason", "clause_type": "clause_type"}
     fill_in = {"accept", "exclude", "import", "doc_id", "target_id", "kind", "theme_id", "indicator_zh",
                "indicator_en", "comparator", "target_year", "notes", "clause_id", "exclude_reason", "reason",
-               "clause_type", "secondary_theme_ids"}
-    for name in ("candidates", "other_numbers", "clauses"):
+               "clause_type", "secondary_theme_ids", "confirm", "level", "present", "quote", "instruments"}
+    names = [n for n in ("candidates", "other_numbers", "clauses", "commitments", "components") if n in frames]
+    for name in names:
         frame = frames[name]
-        sheet = workbook.create_sheet(name, index=1 + ["candidates", "other_numbers", "clauses"].index(name))
+        sheet = workbook.create_sheet(name, index=1 + names.index(name))
         sheet.append(list(frame.columns))
         for row, values in enumerate(frame.itertuples(index=False), start=2):
             for column, value in enumerate(values, start=1):
@@ -323,7 +377,8 @@ def read_review(path: Path) -> dict[str, tuple[pd.DataFrame, list[int]]]:
     if "candidates" not in workbook.sheetnames:
         raise ReviewError([f"{path}: no sheet 'candidates' (is this a review workbook from `extract --review`?)"])
     result = {}
-    for name, columns in (("candidates", REVIEW_COLUMNS), ("other_numbers", OTHER_COLUMNS), ("clauses", CLAUSE_COLUMNS)):
+    for name, columns in (("candidates", REVIEW_COLUMNS), ("other_numbers", OTHER_COLUMNS), ("clauses", CLAUSE_COLUMNS),
+                          ("commitments", COMMITMENT_COLUMNS), ("components", COMPONENT_COLUMNS)):
         if name not in workbook.sheetnames:
             result[name] = (pd.DataFrame(columns=list(columns)), [])
             continue
@@ -332,14 +387,15 @@ def read_review(path: Path) -> dict[str, tuple[pd.DataFrame, list[int]]]:
         missing = [c for c in columns if c not in header]
         if missing:
             raise ReviewError([f"{path}: sheet '{name}', row 1: column(s) {', '.join(missing)} missing from the header"])
+        extra = [h for h in header if h and h not in columns] if name == "candidates" else []
         data, numbers = [], []
         for number, values in enumerate(rows[1:], start=2):
             cells = {h: _cell_text(v) for h, v in zip(header, values) if h}
             if not any(cells.values()):
                 continue
-            data.append([cells.get(c, "") for c in columns])
+            data.append([cells.get(c, "") for c in (*columns, *extra)])
             numbers.append(number)
-        result[name] = (pd.DataFrame(data, columns=list(columns), dtype=object), numbers)
+        result[name] = (pd.DataFrame(data, columns=[*columns, *extra], dtype=object), numbers)
     return result
 
 
@@ -399,8 +455,9 @@ def plan_review_import(sheets: dict[str, tuple[pd.DataFrame, list[int]]], tables
     all_clauses = pd.concat([clauses, new_clauses], ignore_index=True)
 
     target_rows, target_sources, exclusion_rows, exclusion_sources = [], [], [], []
-    have_targets = {(r.doc_id, str(r.char_start), str(r.char_end), r.number_text) for r in targets.itertuples()}
-    have_exclusions = {(r.doc_id, str(r.char_start)) for r in excluded.itertuples()}
+    have_targets = {(r["doc_id"], str(r["char_start"]), str(r["char_end"]), r["number_text"]): r
+                     for r in targets.to_dict("records")}
+    have_exclusions = {(r["doc_id"], str(r["char_start"])): r for r in excluded.to_dict("records")}
     next_number: dict[str, int] = {}
     used_ids = set(targets["target_id"])
     frame, numbers = sheets["candidates"]
@@ -414,8 +471,17 @@ def plan_review_import(sheets: dict[str, tuple[pd.DataFrame, list[int]]], tables
             continue
         if _unknown_document(row, where, known_docs, problems):
             continue
-        if (row["doc_id"], row["char_start"], row["char_end"], row["number_text"]) in have_targets:
-            skipped.append(f"{where}: already in targets.csv")
+        key = (row["doc_id"], row["char_start"], row["char_end"], row["number_text"])
+        if key in have_targets:
+            stored = have_targets[key]
+            differ = [c for c in _COMPARED_COLUMNS if c in stored and row.get(c, "") and row[c] != stored[c]]
+            if differ:
+                problems.append(f"{where}: already in targets.csv as {stored['target_id']}, and column(s) "
+                                f"{', '.join(differ)} differ from it ({'; '.join(f'{c}: {stored[c]!r} there, {row[c]!r} here' for c in differ)}). "
+                                "An import only adds rows: correct the stored row with `workbook import`, or set accept "
+                                "to no for this row")
+            else:
+                skipped.append(f"{where}: already in targets.csv as {stored['target_id']}, unchanged")
             continue
         clause_id = row["clause_id"]
         if not clause_id and row["char_start"].isdigit() and row["char_end"].isdigit():
@@ -438,6 +504,7 @@ def plan_review_import(sheets: dict[str, tuple[pd.DataFrame, list[int]]], tables
         new.update({c: row[c] for c in ("doc_id", "kind", "theme_id", "indicator_zh", "indicator_en", "value",
                                          "value_max", "unit", "unit_original", "comparator", "target_year",
                                          "number_text", "quote", "char_start", "char_end", "notes") if c in new})
+        new.update({c: row[c] for c in targets.columns if c in row and c not in REVIEW_COLUMNS})  # columns added to the schema
         new.update(target_id=target_id, clause_id=clause_id)
         target_rows.append(new)
         target_sources.append(where)
@@ -453,7 +520,49 @@ def plan_review_import(sheets: dict[str, tuple[pd.DataFrame, list[int]]], tables
         "clauses": new_clauses,
     }
     sources = {"targets": target_sources, "excluded_numbers": exclusion_sources, "clauses": clause_sources}
+    for sheet_name, (table, _, keys) in CONFIRM_SHEETS.items():
+        rows, where_rows = _confirmed_rows(sheets.get(sheet_name), sheet_name, tables[table], keys, known_docs,
+                                           problems, skipped)
+        added[table] = rows
+        sources[table] = where_rows
     return ReviewImport(added, sources, skipped, problems)
+
+
+def _confirmed_rows(sheet, sheet_name: str, table: pd.DataFrame, keys: tuple[str, ...], known_docs, problems: list[str],
+                    skipped: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """Rows of a proposal sheet marked ``confirm: yes`` → new rows of ``table`` (commitments, document_components).
+
+    A key (document × theme, document × component) already coded in the table is refused by name:
+    an import adds a document's reading, it never overwrites one.
+    """
+    rows, sources = [], []
+    frame, numbers = sheet if sheet is not None else (pd.DataFrame(), [])
+    have = {tuple(r[k] for k in keys) for r in table.to_dict("records")}
+    seen: set[tuple] = set()
+    for row, number in zip(frame.to_dict("records"), numbers):
+        where = f"sheet '{sheet_name}', row {number}"
+        if not _choice(row["confirm"], f"{where}, column 'confirm'", problems):
+            continue
+        if _unknown_document(row, where, known_docs, problems):
+            continue
+        key = tuple(row[k] for k in keys)
+        if key in have:
+            problems.append(f"{where}: {' × '.join(key)} is already coded in {table_label(table)}; set confirm to no, "
+                            "or change the stored row with `workbook import`")
+            continue
+        if key in seen:
+            problems.append(f"{where}: {' × '.join(key)} is confirmed twice in this sheet")
+            continue
+        seen.add(key)
+        notes = row.get("notes", "")
+        rows.append({c: row.get(c, "") for c in table.columns} | {"notes": notes.replace(
+            "proposed by the extractor", "proposed by the extractor, confirmed in review").replace("; confirm or correct", "")})
+        sources.append(where)
+    return pd.DataFrame(rows, columns=list(table.columns), dtype=object), sources
+
+
+def table_label(table: pd.DataFrame) -> str:
+    return "document_components.csv" if "component" in table.columns else "commitments.csv"
 
 
 def _unknown_document(row, where: str, known_docs, problems: list[str]) -> bool:
@@ -470,10 +579,16 @@ def _unknown_document(row, where: str, known_docs, problems: list[str]) -> bool:
 def _add_exclusion(row, start, end, text, reason, where, known_docs, have, rows, sources, problems, skipped, notes=""):
     if _unknown_document(row, where, known_docs, problems):
         return
-    if (row["doc_id"], str(start)) in have:
-        skipped.append(f"{where}: already in excluded_numbers.csv")
+    stored = have.get((row["doc_id"], str(start)))
+    if stored is not None:
+        if stored.get("reason") not in ("", None, reason) and reason:
+            problems.append(f"{where}: {text!r} is already in excluded_numbers.csv with reason {stored['reason']!r}, "
+                            f"not {reason!r}; an import only adds rows: change the stored row with `workbook import`, "
+                            "or leave this row unmarked")
+        else:
+            skipped.append(f"{where}: already in excluded_numbers.csv, unchanged")
         return
-    have.add((row["doc_id"], str(start)))
+    have[(row["doc_id"], str(start))] = {"reason": reason}
     rows.append({"doc_id": row["doc_id"], "char_start": start, "char_end": end, "text": text, "reason": reason,
                  "notes": notes})
     sources.append(where)
@@ -499,7 +614,7 @@ def import_review(path: Path, root: Path, *, dry_run: bool = False) -> ReviewImp
     lack commitments, say; the rows imported must not add a problem). Each table is then replaced
     atomically. Raises :class:`ReviewError` with every problem located by sheet, row and column.
     """
-    from analysis.curated import load_tables, write_csv_atomic
+    from analysis.curated import load_tables, write_tables
     from analysis.validate import validate_project
 
     root = Path(root)
@@ -508,7 +623,8 @@ def import_review(path: Path, root: Path, *, dry_run: bool = False) -> ReviewImp
     plan = plan_review_import(sheets, tables)
     if plan.problems:
         raise ReviewError(plan.problems)
-    changed = {name: frame for name, frame in plan.added.items() if len(frame)}
+    order = ("clauses", "targets", "excluded_numbers", "commitments", "document_components")  # clauses first: targets refer to them
+    changed = {name: plan.added[name] for name in order if name in plan.added and len(plan.added[name])}
     if not changed:
         return plan
     merged = {name: pd.concat([tables[name], frame], ignore_index=True) for name, frame in changed.items()}
@@ -517,17 +633,14 @@ def import_review(path: Path, root: Path, *, dry_run: bool = False) -> ReviewImp
     with tempfile.TemporaryDirectory(prefix="extract-import-") as temporary:
         copy = Path(temporary)
         shutil.copytree(root / "data", copy / "data", ignore=shutil.ignore_patterns("_staging", "*.xlsx", "~$*"))
-        for name, frame in merged.items():
-            write_csv_atomic(frame, copy / "data" / "curated" / f"{name}.csv")
+        write_tables(merged, copy)
         after = validate_project(copy)
         after += _row_problems(copy, merged, first_lines)
     new = sorted(set(after) - before)
     if new:
         raise ReviewError([_locate(p, first_lines, plan.sources) for p in new])
     if not dry_run:
-        for name in ("clauses", "targets", "excluded_numbers"):  # clauses first: targets refer to them
-            if name in merged:
-                write_csv_atomic(merged[name], root / "data" / "curated" / f"{name}.csv")
+        write_tables(merged, root)  # all tables of the import in one call (all or nothing where write_tables is)
     return plan
 
 
