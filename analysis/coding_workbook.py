@@ -209,7 +209,7 @@ def reading_id_for(coder: str, prefix: str = "blind") -> str:
 
 
 def _sheet_rows(book, name: str, path: Path, required: list[str], problems: list[str]):
-    from analysis.review import _cell_text
+    from analysis.extraction.review import _cell_text
 
     if name not in book.sheetnames:
         problems.append(f"{path}: no sheet '{name}' (is this a workbook from `coding export`?)")

@@ -283,7 +283,7 @@ def add_manifest_rows(root: Path, raw_file: str, text: str) -> None:
                body_char_start="0", body_char_end=str(len(text)), issuer_zh="某某县教育局",
                issuer_en="Mouxian Education Bureau", title_zh="某某县教育局2024年工作要点",
                title_en="Mouxian: 2024 work points (made up for a test)", genre="annual_work_points",
-               genre_zh="年度工作要点", period_start_year="2024", period_end_year="2024", period_label="2024",
+               genre_zh="年度工作要点", genre_class="plan", period_start_year="2024", period_end_year="2024", period_label="2024",
                script="simplified")
     documents.loc[len(documents)] = row
     write_csv_atomic(regions, root / "data" / "curated" / "regions.csv")

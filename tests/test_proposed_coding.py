@@ -103,7 +103,7 @@ def test_a_fifth_region_from_a_pdf_to_a_validated_project_timed(project_copy, ca
         doc_id="mouxian_2024_wp", region_id="mouxian_demo", raw_file="mouxian_2024_work_points.txt", sha256=sha,
         char_count=str(len(raw_text)), body_char_start="0", body_char_end=str(len(raw_text)),
         issuer_zh="某某县教育局", issuer_en="Mouxian Education Bureau", title_zh="某某县教育局2024年工作要点",
-        title_en="Mouxian: 2024 work points (made up for a test)", genre="annual_work_points", genre_zh="年度工作要点",
+        title_en="Mouxian: 2024 work points (made up for a test)", genre="annual_work_points", genre_zh="年度工作要点", genre_class="plan",
         period_start_year="2024", period_end_year="2024", period_label="2024", script="simplified",
         original_file="mouxian_2024_work_points.pdf", original_sha256=original_sha, notes="made up for a test")
     write_tables({"regions": regions, "documents": documents}, root)

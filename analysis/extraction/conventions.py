@@ -164,3 +164,57 @@ def guess_indicator(left: str, right: str, unit: str, width: int = 30) -> str:
 
 
 TARGET_YEAR_RE = re.compile(r"(?:到|至|截至)((?:19|20)\d\d)年")
+
+
+_CHANGE_RE = re.compile(r"(?:提高|提升|增长|增加|下降|降低|减少|上升)[了]?$")
+_PERIOD_TOTAL_RE = re.compile(r"(?:累计|共|总计|合计|三年|五年|期间|以来|近\S年)")
+
+
+def guess_measure(unit: str, left: str) -> str:
+    """What kind of number a candidate is, in the vocabulary of ``targets.measure`` (a proposal to confirm).
+
+    >>> guess_measure("%", "普惠性幼儿园覆盖率达")
+    'share'
+    >>> guess_measure("%", "近视率下降")
+    'change_unstated'
+    >>> guess_measure("百分点", "提高")
+    'change_pp'
+    >>> guess_measure("元", "投入")
+    'money'
+    """
+    tail = left.rstrip()[-4:]
+    if unit == "百分点":
+        return "change_pp"
+    if unit in ("%", "‰"):
+        return "change_unstated" if _CHANGE_RE.search(tail) else "share"
+    if unit == "元":
+        return "money"
+    if unit.startswith(":"):
+        return "ratio"
+    if unit in ("名次", "位"):
+        return "rank"
+    return "count"
+
+
+def guess_basis(measure: str, quote: str, period_start: str, period_end: str) -> tuple[str, str, str]:
+    """(basis, period_start_year, period_end_year) of a candidate, proposed from its measure and the plan's period.
+
+    A share or level is reached at a year; a change within the plan's year; a count or sum is a flow in a
+    one-year plan and a total over the plan's period in a multi-year one, unless the quote says 累计/近三年.
+
+    >>> guess_basis("share", "覆盖率达到90%", "2023", "2025")
+    ('level_at_year', '', '')
+    >>> guess_basis("count", "新建幼儿园7所", "2023", "2025")
+    ('total_over_period', '2023', '2025')
+    >>> guess_basis("count", "培训教师500名", "2024", "2024")
+    ('flow_in_year', '', '')
+    """
+    if measure in ("share", "ratio", "rank", "duration", "clock_time"):
+        return "level_at_year", "", ""
+    if measure.startswith("change"):
+        return "flow_in_year", "", ""
+    if _PERIOD_TOTAL_RE.search(quote) and not (period_start and period_end and period_start != period_end):
+        return "total_unstated_period", "", ""
+    if period_start and period_end and period_start != period_end:
+        return "total_over_period", period_start, period_end
+    return "flow_in_year", "", ""

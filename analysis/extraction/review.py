@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.coding import FALLBACK_THEME, keyword_scores
-from analysis.extraction.conventions import TARGET_YEAR_RE
+from analysis.extraction.conventions import TARGET_YEAR_RE, guess_basis, guess_measure
 from analysis.extraction.files import detect_encoding
 from analysis.extraction.finding import EXCLUSION_REASONS, item_label, item_spans
 from analysis.extraction.proposals import propose_commitments, propose_components
@@ -230,6 +230,15 @@ def _qualifier_note(qualifier) -> str:
     return f"approximate: the text says {qualifier}" if isinstance(qualifier, str) and qualifier else ""
 
 
+def _proposed_model(row, entry) -> dict[str, str]:
+    """Proposed ``measure``, ``basis`` and period years of a candidate (the reviewer confirms or corrects them)."""
+    measure = guess_measure(str(row.unit), str(row.quote)[: max(0, int(row.number_start) - int(row.char_start))])
+    start = str(entry["period_start_year"]) if entry is not None else ""
+    end = str(entry["period_end_year"]) if entry is not None else ""
+    basis, first, last = guess_basis(measure, str(row.quote), start, end)
+    return {"measure": measure, "basis": basis, "period_start_year": first, "period_end_year": last}
+
+
 def review_frames(candidates: pd.DataFrame, left_out: pd.DataFrame, documents: pd.DataFrame | None,
                   clauses: pd.DataFrame | None, proposed_clauses: pd.DataFrame | None = None,
                   target_columns: list[str] | None = None) -> dict[str, pd.DataFrame]:
@@ -256,7 +265,8 @@ def review_frames(candidates: pd.DataFrame, left_out: pd.DataFrame, documents: p
             "target_year": _target_year(row.quote, default_year) if row.kind == "target" else "",
             "notes": _qualifier_note(getattr(row, "qualifier", "")), "number_text": row.number_text, "quote": row.quote, "char_start": row.char_start,
             "char_end": row.char_end, "clause_id": clause_id, "exclude_reason": "", "doc": row.doc,
-            "clause": row.clause, "number_start": row.number_start, "number_end": row.number_end})
+            "clause": row.clause, "number_start": row.number_start, "number_end": row.number_end,
+            **_proposed_model(row, entry)})
     others = []
     for row in left_out.itertuples(index=False):
         entry = manifest.get(Path(row.doc).name)
