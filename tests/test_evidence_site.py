@@ -1,0 +1,233 @@
+"""The evidence site: every curated number one click from its sentence, checked in a real headless Chromium."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.curated import load_tables
+from analysis.evidence import (EvidenceLinks, Span, add_evidence_links, build_site, evidence_link, figure_page,
+                               render_spans)
+from analysis.paths import PROJECT_ROOT
+from helpers import tree_digest
+
+CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1600"]
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    return load_tables(PROJECT_ROOT)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, tables) -> Path:
+    out = tmp_path_factory.mktemp("evidence")
+    build_site(PROJECT_ROOT, out, tables=tables)
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    binary, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if not binary or not driver_path:
+        pytest.fail("Debian packages chromium and chromium-driver are needed: run scripts/system_packages.sh")
+    options = Options()
+    options.binary_location = binary
+    for flag in CHROME_FLAGS + [f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    yield driver
+    driver.quit()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Spans and links (no browser)
+
+
+def test_spans_keep_the_text_and_split_only_partial_overlaps():
+    text = "甲乙丙丁戊己庚"
+    html = render_spans(text, [Span(0, 7, 0, "span", (("class", "c"),)),
+                               Span(1, 4, 1, "mark", (("data-q", "A"),), (("id", "A"),)),
+                               Span(1, 4, 1, "mark", (("data-q", "B"),), (("id", "B"),)),
+                               Span(3, 6, 1, "mark", (("data-q", "C"),), (("id", "C"),))])
+    assert re.sub(r"<[^>]+>", "", html) == text
+    # A and B cover the same characters: they nest and stay whole; C starts inside them and is split
+    assert '<mark id="A" data-q="A"><mark id="B" data-q="B">乙丙' in html
+    assert html.count('id="C"') == 1 and html.count('data-q="C"') == 2
+    assert html.endswith("</span>")
+
+
+def test_spans_escape_markup_in_the_text():
+    html = render_spans("a<b>&c", [Span(1, 4, 0, "span", ())])
+    assert html == "a<span>&lt;b&gt;</span>&amp;c"
+
+
+def test_evidence_link_from_a_folder_outside_the_site(tables):
+    row = tables["targets"].iloc[0]
+    link = evidence_link(row["target_id"], tables, "en", start=PROJECT_ROOT / "figures")
+    assert link == f"../reports/evidence/en/{row['doc_id']}.html#{row['target_id']}"
+    assert (PROJECT_ROOT / "figures" / link.split("#")[0]).resolve() == \
+        (PROJECT_ROOT / "reports" / "evidence" / "en" / f"{row['doc_id']}.html").resolve()
+    bench = tables["national_benchmarks"]["benchmark_id"].iloc[0]
+    assert evidence_link(bench, tables) == f"benchmarks.html#{bench}"
+    with pytest.raises(KeyError, match="NO-SUCH-ID"):
+        evidence_link("NO-SUCH-ID", tables)
+
+
+def test_add_evidence_links_puts_a_link_beside_each_id_column(tables):
+    from analysis import compare
+
+    pairs = compare.plan_against_result(tables)
+    linked = add_evidence_links(pairs, tables, "zh", start=PROJECT_ROOT / "reports" / "tables")
+    for plan, link in zip(linked["target_id_plan"], linked["evidence_target_id_plan"]):
+        assert link.startswith("../evidence/zh/") and link.endswith(f"#{plan}")
+    assert len(linked) == len(pairs)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The built site (files)
+
+
+@pytest.mark.slow
+def test_site_is_byte_identical_on_rebuild(site, tmp_path, tables):
+    build_site(PROJECT_ROOT, tmp_path, tables=tables)
+    assert tree_digest(tmp_path) == tree_digest(site)
+
+
+@pytest.mark.slow
+def test_site_needs_no_server_cdn_script_or_external_font(site):
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script" not in html, page
+        for tag, attr in re.findall(r"<(link|img|iframe|source)\b[^>]*\b(?:href|src)=\"([^\"]+)\"", html):
+            assert not re.match(r"[a-z]+:", attr), f"{page.name} loads {attr}"
+            assert (page.parent / attr).resolve().is_file() or tag == "img", f"{page.name}: {attr} missing"
+    css = (site / "assets" / "site.css").read_text(encoding="utf-8")
+    fonts = re.findall(r"url\(\"([^\"]+)\"\)", css)
+    assert fonts and all((site / "assets" / f).is_file() for f in fonts)
+    assert "http" not in css and (site / "assets" / "OFL.txt").is_file()
+
+
+@pytest.mark.slow
+def test_every_figure_page_links_each_of_its_ids(site, tables):
+    from analysis.evidence import ID_COLUMNS, figure_values
+
+    for stem, values in figure_values(tables).items():
+        frame = values()
+        for lang in ("zh", "en"):
+            html = (site / lang / figure_page(stem)).read_text(encoding="utf-8")
+            for column in ID_COLUMNS:
+                if column in frame.columns:
+                    for cell in frame[column]:
+                        for ref in cell if isinstance(cell, list) else [cell]:
+                            if isinstance(ref, str) and ref:
+                                assert f'#{ref}"' in html, f"{lang}/{figure_page(stem)} does not link {ref}"
+            if "_anchor" in frame.columns:
+                for anchor in frame.loc[frame["quote"].astype(str) != "", "_anchor"]:
+                    assert f'href="{anchor}"' in html
+
+
+# ---------------------------------------------------------------------------------------------------
+# In the browser
+
+
+def _quote_texts(driver) -> dict[str, dict]:
+    """Per quantity id on the open page: how many elements carry the id, the id element's text, all fragments' text."""
+    return driver.execute_script("""
+        const out = {};
+        for (const el of document.querySelectorAll('mark[data-q]')) {
+            const id = el.dataset.q;
+            out[id] = out[id] || {fragments: ''};
+            out[id].fragments += el.textContent;
+        }
+        for (const id of Object.keys(out)) {
+            const all = document.querySelectorAll('[id="' + id + '"]');
+            out[id].count = all.length;
+            out[id].anchor = all.length ? all[0].textContent : null;
+        }
+        return out;""")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_target_has_exactly_one_anchor_whose_text_is_its_quote(site, browser, tables, lang):
+    from analysis.corpus import load_texts
+
+    texts = load_texts(tables["documents"], PROJECT_ROOT)
+    targets = tables["targets"]
+    seen, split = set(), []
+    for doc_id, rows in targets.groupby("doc_id"):
+        browser.get((site / lang / f"{doc_id}.html").as_uri())
+        found = _quote_texts(browser)
+        raw = browser.execute_script("return document.querySelector('.raw').textContent;")
+        assert raw == texts[doc_id], f"{doc_id}: the page does not show the raw text exactly"
+        for row in rows.itertuples():
+            entry = found.get(row.target_id)
+            assert entry is not None, f"{row.target_id} has no highlighted element"
+            assert entry["count"] == 1, f"{row.target_id} has {entry['count']} anchors"
+            assert entry["fragments"] == row.quote, row.target_id
+            if entry["anchor"] != row.quote:
+                split.append(row.target_id)
+            seen.add(row.target_id)
+    assert seen == set(targets["target_id"])
+    # only a quote that partly overlaps another quote is drawn in pieces; all others are one element
+    overlapping = set()
+    for _, rows in targets.groupby("doc_id"):
+        spans = [(int(r.char_start), int(r.char_end), r.target_id) for r in rows.itertuples()]
+        for a in spans:
+            for b in spans:
+                if a[0] < b[0] < a[1] < b[1]:
+                    overlapping.add(b[2])
+    assert set(split) <= overlapping
+    assert len(split) <= len(overlapping)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_figure_link_leads_to_the_highlighted_quote(site, browser, tables, lang):
+    from selenium.webdriver.common.by import By
+
+    quotes = dict(zip(tables["targets"]["target_id"], tables["targets"]["quote"]))
+    benchmarks = dict(zip(tables["national_benchmarks"]["benchmark_id"], tables["national_benchmarks"]["quote"]))
+    page = (site / lang / figure_page("03_kindergarten_targets_vs_national")).as_uri()
+    browser.get(page)
+    hrefs = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "td a[href*='#']")]
+    assert len(hrefs) >= 4
+    first = browser.find_elements(By.CSS_SELECTOR, "td a[href*='#']")[0]
+    first.click()  # a real click, from the figure page to the document
+    assert browser.current_url == hrefs[0]
+    checked = 0
+    for href in hrefs:
+        browser.get(href)
+        ref = href.rsplit("#", 1)[1]
+        target = browser.execute_script("const t = document.querySelector(':target'); return t ? t.textContent : null;")
+        expected = quotes.get(ref, benchmarks.get(ref))
+        assert target == expected, f"{href}: highlighted {target!r}, curated {expected!r}"
+        checked += 1
+    assert checked == len(hrefs)
+    focused = browser.execute_script("return document.title;")
+    assert focused  # the document page has a title naming the document
+
+
+@pytest.mark.slow
+def test_quantity_fields_show_on_focus_without_javascript(site, browser, tables):
+    from selenium.webdriver.common.by import By
+
+    row = tables["targets"].iloc[0]
+    browser.get((site / "en" / f"{row['doc_id']}.html").as_uri())
+    mark = browser.find_element(By.ID, row["target_id"])
+    tip = mark.get_attribute("data-tip")
+    assert f"Value: {row['value']}" in tip and mark.get_attribute("tabindex") == "0"
+    browser.execute_script("arguments[0].focus();", mark)
+    shown = browser.execute_script("return getComputedStyle(arguments[0], '::after').content;", mark)
+    assert row["value"] in shown
+    # the printable list repeats the fields
+    assert browser.find_element(By.ID, f"row-{row['target_id']}").text.count(row["value"]) >= 1
