@@ -38,7 +38,8 @@ FONT_FILE = "NotoSansCJKsc-Regular-subset.otf"
 ID_COLUMNS = ("target_id", "reference_id", "target_id_plan", "target_id_result", "benchmark_id")
 HIDDEN_COLUMNS = {"char_start", "char_end", "region_id", "_anchor", "sha256", "raw_file", "seed_file",
                   "body_char_start", "body_char_end", "period_start_year", "period_end_year", "value_text",
-                  "target_year_text", "clause_id", "genre_zh", "unit_original", "theme_id_plan", "theme_id_result"}
+                  "target_year_text", "clause_id", "genre_zh", "unit_original", "genre_class", "measure", "basis",
+                  "group_fit", "relation", "related_target_id", "rows_same", "rows_proxy", "rows_not_comparable"}
 # Okabe–Ito, the project's colour-blind-safe palette; clause shading uses light tints and a line style,
 # and every clause also carries its theme's name, so no reading depends on colour alone.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
@@ -279,7 +280,9 @@ class Site:
         regions = self.tables["regions"]
         region = regions.loc[regions["region_id"] == row["region_id"], f"name_{lang}"]
         region = region.iloc[0] if len(region) else row["region_id"]
-        return f"{region} {row['period_label']} {code_label('genre', row['genre'], lang)}"
+        first, last = row["period_start_year"], row["period_end_year"]
+        years = first if first == last else f"{first}–{last}"
+        return f"{region} {years} {code_label('genre', row['genre'], lang)}"
 
     def group_name(self, group: str, lang: str) -> str:
         groups = self.tables["indicator_groups"]
@@ -423,6 +426,13 @@ def visible_columns(frame: pd.DataFrame, lang: str) -> list[str]:
     """Columns a reader needs: no offsets or internal ids, none in the other language."""
     columns = []
     for column in frame.columns:
+        base = column.removesuffix("_plan").removesuffix("_result")
+        if base in HIDDEN_COLUMNS or base in ("period_start_year", "period_end_year") and column != base:
+            continue
+        if column == "reference_id" and "target_id" in frame.columns:
+            continue
+        if column == "comparability_reason" and lang == "zh":
+            continue
         if column in HIDDEN_COLUMNS or other_language_column(column, lang) or column.startswith("evidence_"):
             continue
         if column in ("region_zh", "region_en", "label_zh", "label_en") and "doc_id" in frame.columns and column.startswith("region"):
@@ -553,7 +563,7 @@ def index_context(site: Site, lang: str, figure_stems: list[str], figure_files: 
     overview = compare.corpus_overview(tables)
     documents = [{"href": document_page(r.doc_id), "label": site.doc_label(r.doc_id, lang),
                   "title": tables["documents"].set_index("doc_id").loc[r.doc_id, f"title_{lang}"],
-                  "period": r.period_label, "genre": code_label("genre", r.genre, lang),
+                  "period": str(r.period_start_year) if r.period_start_year == r.period_end_year else f"{r.period_start_year}–{r.period_end_year}", "genre": code_label("genre", r.genre, lang),
                   "script": code_label("script", r.script, lang), "chars": r.body_chars, "clauses": r.clauses,
                   "quantities": r.quantities, "per_10k": f"{r.quantities_per_10k_chars:.1f}"}
                  for r in overview.itertuples()]
@@ -577,6 +587,9 @@ def index_context(site: Site, lang: str, figure_stems: list[str], figure_files: 
 
 
 TABLE_TITLES = {
+    "corpus_overview": ("文件概览", "Documents at a glance"),
+    "indicator_groups": ("可比指标及其可比性", "Comparable indicators and how comparable they are"),
+    "plan_against_result_not_comparable": ("规划目标与成效报道:不可直接比较的配对", "Plan targets and reported results that do not compare directly"),
     "indicator_comparison": ("可比指标:地方数值与全国基准", "Comparable indicators: local values and national benchmarks"),
     "plan_against_result": ("规划目标与成效报道", "Plan targets against reported results"),
     "theme_text_shares": ("各主题占正文比例", "Share of text per theme"),
