@@ -138,6 +138,13 @@ class EvidenceLinks:
         prefix = os.path.relpath(site / lang, Path(self.start)).replace(os.sep, "/")
         return f"{prefix}/{target}"
 
+    def page(self, relative: str, lang: str = "zh") -> str:
+        """A page of the site (``DOC.html``, ``DOC.html#clause-3``) as seen from ``start``."""
+        if self.start is None or not relative:
+            return relative
+        site = Path(self.site) if self.site else site_root()
+        return os.path.relpath(site / lang, Path(self.start)).replace(os.sep, "/") + "/" + relative
+
     def get(self, ref_id: object, lang: str = "zh") -> str:
         """Like :meth:`href`, but blank for a missing or unknown id (for optional columns)."""
         if not isinstance(ref_id, str) or ref_id not in self.index:
@@ -253,14 +260,14 @@ class Site:
     """Everything the templates need, computed once from the curated tables."""
 
     tables: dict[str, pd.DataFrame]
-    texts: dict[str, str]
-    comparisons: dict[str, pd.DataFrame]
-    figures: dict[str, Callable[[], pd.DataFrame]]
-    links: EvidenceLinks = field(init=False)
+    texts: dict[str, str] = field(default_factory=dict)
+    comparisons: dict[str, pd.DataFrame] = field(default_factory=dict)
+    figures: dict[str, Callable[[], pd.DataFrame]] = field(default_factory=dict)
+    links: EvidenceLinks | None = None
     theme_style: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.links = EvidenceLinks(self.tables)
+        self.links = self.links or EvidenceLinks(self.tables)
         themes = self.tables["themes"]
         ordered = list(themes.loc[themes["is_focus"] == "true", "theme_id"]) + \
             list(themes.loc[themes["is_focus"] != "true", "theme_id"])
@@ -392,12 +399,13 @@ def _cell(site: Site, frame: pd.DataFrame, row: pd.Series, column: str, lang: st
     value = row[column]
     if column in ID_COLUMNS:
         values = value if isinstance(value, list) else [value]
-        parts = [Markup('<a href="{}">{}</a>').format(site.links.get(v), v) if site.links.get(v) else escape(_text(v))
-                 for v in values]
+        parts = [Markup('<a href="{}">{}</a>').format(site.links.get(v, lang), v) if site.links.get(v, lang)
+                 else escape(_text(v)) for v in values]
         return Markup(" ").join(parts)
     if column.startswith("doc_id"):
         text = _text(value)
-        return Markup('<a href="{}">{}</a>').format(document_page(text), site.doc_label(text, lang)) if text else Markup("")
+        return Markup('<a href="{}">{}</a>').format(site.links.page(document_page(text), lang),
+                                                    site.doc_label(text, lang)) if text else Markup("")
     if column == "theme_id":
         return escape(site.theme_name(_text(value), lang))
     if column == "indicator_group":
@@ -412,8 +420,8 @@ def _cell(site: Site, frame: pd.DataFrame, row: pd.Series, column: str, lang: st
     if column.startswith("quote") and text:
         suffix = column.removeprefix("quote")
         ref = row.get("target_id" + suffix) if "target_id" + suffix in frame.columns else row.get("reference_id")
-        href = site.links.get(ref) if isinstance(ref, str) else ""
-        href = href or (row.get("_anchor") or "")
+        href = site.links.get(ref, lang) if isinstance(ref, str) else ""
+        href = href or site.links.page(row.get("_anchor") or "", lang)
         if href:
             return Markup('<a class="quote" href="{}">{}</a>').format(href, text)
         return Markup('<span class="quote">{}</span>').format(text)
@@ -452,8 +460,10 @@ def visible_columns(frame: pd.DataFrame, lang: str) -> list[str]:
     return columns
 
 
-def table_cells(site: Site, frame: pd.DataFrame, lang: str) -> tuple[list[str], list[list[Markup]]]:
-    columns = visible_columns(frame, lang)
+def table_cells(site: Site, frame: pd.DataFrame, lang: str,
+                columns: list[str] | None = None) -> tuple[list[str], list[list[Markup]]]:
+    """Labels and HTML cells of a table: the ``columns`` given, or those a reader needs."""
+    columns = visible_columns(frame, lang) if columns is None else [c for c in columns if c in frame.columns]
     header = [column_label(c, lang) for c in columns]
     rows = [[_cell(site, frame, row, c, lang) for c in columns] for _, row in frame.iterrows()]
     return header, rows

@@ -81,6 +81,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "name_en": ("名称", "Name"),
     "present": ("有无", "Present"),
     "comparability": ("可比性", "Comparability"),
+    "comparability_reason": ("可比性理由", "Reason"),
     "caveat_zh": ("说明", "Caveat"),
     "caveat_en": ("说明", "Caveat"),
     "policy_title_zh": ("政策", "Policy"),
@@ -128,6 +129,9 @@ def column_label(column: str, lang: str) -> str:
     """The zh or en label of a column (``target_id_plan`` → 目标编号 / Target id)."""
     if column in COLUMN_LABELS:
         return COLUMN_LABELS[column][0 if lang == "zh" else 1]
+    if column.endswith("_per_10k"):
+        base = column_label(column.removesuffix("_per_10k"), lang)
+        return f"{base}(每万字)" if lang == "zh" else f"{base} per 10,000 characters"
     return column.replace("_", " ")
 
 
