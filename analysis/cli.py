@@ -230,7 +230,7 @@ def cmd_tables(args: argparse.Namespace) -> int:
         print("tables not written: the curated data cannot be read", file=sys.stderr)
         return 1
     try:
-        written = write_comparison_tables(tables, out)
+        written = write_comparison_tables(tables, out, root)
     except OSError as error:
         print(f"tables not written: cannot write into {out}: {error.strerror or error}", file=sys.stderr)
         return 1
@@ -243,7 +243,7 @@ def _write_tables_step(root: Path) -> None:
     from analysis.curated import load_tables
     from analysis.tables import write_comparison_tables
 
-    written = write_comparison_tables(load_tables(root), root / "reports" / "tables")
+    written = write_comparison_tables(load_tables(root), root / "reports" / "tables", root)
     print(f"  wrote {len(written)} comparison tables to reports/tables/", flush=True)
 
 

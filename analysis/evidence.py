@@ -391,6 +391,32 @@ def figure_values(tables: dict[str, pd.DataFrame]) -> dict[str, Callable[[], pd.
     }
 
 
+def figure_tables(tables: dict[str, pd.DataFrame], texts: dict[str, str]) -> dict[str, pd.DataFrame]:
+    """The values of every figure the project draws, by file stem, each row with the ids that link it.
+
+    A figure that carries its own plotted data (``FigureSpec.data``, the rows of ``figures/NAME.csv``) is
+    listed from that; otherwise from :func:`figure_values`. A figure known to neither is an error, so
+    a new figure cannot go without its evidence page.
+    """
+    from analysis.figures import figure_specs
+
+    fallback = figure_values(tables)
+    out: dict[str, pd.DataFrame] = {}
+    for spec in figure_specs(tables, texts):
+        stem = getattr(spec, "stem", None) or spec[0]
+        data = getattr(spec, "data", None)
+        if isinstance(data, pd.DataFrame):
+            frame = data.copy()
+            if {"doc_id", "char_start", "quote"} <= set(frame.columns) and not set(ID_COLUMNS) & set(frame.columns):
+                frame = _with_anchor(frame, tables)
+        elif stem in fallback:
+            frame = fallback[stem]()
+        else:
+            raise KeyError(f"the evidence site does not know which values figure {stem!r} plots: add it to figure_values")
+        out[stem] = frame
+    return out
+
+
 # ---------------------------------------------------------------------------------------------------
 # Tables as HTML cells
 
@@ -666,19 +692,15 @@ def build_site(root: Path = PROJECT_ROOT, out_dir: Path | None = None, *, tables
     from analysis.corpus import load_texts
     from analysis.curated import load_tables, write_text_atomic
     from analysis.evidence_templates import environment
-    from analysis.figures import figure_specs
     from analysis.fonts import build_regular_instance, font_licence_path
 
     root = Path(root)
     out_dir = Path(out_dir) if out_dir else site_root(root)
     tables = tables if tables is not None else load_tables(root)
     texts = load_texts(tables["documents"], root)
-    stems = [stem for stem, _ in figure_specs(tables, texts)]
-    values = figure_values(tables)
-    missing = [s for s in stems if s not in values]
-    if missing:
-        raise KeyError(f"the evidence site does not know which values figure(s) {missing} plot: add them to figure_values")
-    site = Site(tables, texts, default_comparisons(tables), {s: values[s] for s in stems})
+    figures = figure_tables(tables, texts)
+    stems = list(figures)
+    site = Site(tables, texts, default_comparisons(tables), {s: (lambda f=f: f) for s, f in figures.items()})
     env = environment()
     written: list[Path] = []
 

@@ -169,16 +169,20 @@ def plan_vs_result(tables: dict[str, pd.DataFrame], lang: str = "zh") -> list[st
     comparable = compare.plan_against_result(tables)
     registry = compare.comparison_tables(tables) if hasattr(compare, "comparison_tables") else {}
     apart = registry.get("plan_against_result_not_comparable", comparable.iloc[0:0])
-    caveats = [c.rstrip("。.") for c in dict.fromkeys(apart.get(f"caveat_{lang}", pd.Series(dtype=str)).fillna("")) if c]
+    reasons = pd.Series(apart.get("comparability_reason", pd.Series(dtype=str))).fillna("").astype(str)
+    counted = reasons[reasons != ""].str.split(";").explode().value_counts(sort=False)
+    order = sorted(counted.index, key=lambda r: (-counted[r], r))
     if lang == "zh":
         out = [f"同一地区、同一指标的目标与成效配对中,{len(comparable)}对可以直接比较,{len(apart)}对不能直接比较。"]
-        if caveats:
-            out.append("不能直接比较的原因:" + ";".join(caveats[:3]) + "。")
+        if order:
+            out.append("不能直接比较的原因:" + "、".join(f"{code_label('comparability_reason', r, lang)}({counted[r]}对)"
+                                                 for r in order) + ";详见表中说明。")
     else:
-        out = [f"Of the target–result pairs of one region and one indicator, {len(comparable)} compare directly and "
-               f"{len(apart)} do not."]
-        if caveats:
-            out.append("Why they do not: " + "; ".join(caveats[:3]) + ".")
+        out = [f"Of the target–result pairs of one region and one indicator, {len(comparable)} {'compares' if len(comparable) == 1 else 'compare'} "
+               f"directly and {len(apart)} {'does' if len(apart) == 1 else 'do'} not."]
+        if order:
+            out.append("Why they do not: " + ", ".join(f"{code_label('comparability_reason', r, lang)} ({counted[r]})"
+                                                    for r in order) + "; the caveats in the table say more.")
     return out
 
 

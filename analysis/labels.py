@@ -120,6 +120,10 @@ CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
                "document_number": ("文号", "document number"), "document_title": ("文件标题", "document title"),
                "duplicate_of_body": ("与正文重复", "repeats the body"), "grade_name": ("年级名称", "grade name"),
                "school_name": ("学校名称", "school name"), "other": ("其他", "other"), "reason": ("其他", "other")},
+    "comparability_reason": {"unit": ("单位不同", "different units"), "basis": ("统计基础不同", "different basis"),
+                             "population": ("统计对象不同", "different population"),
+                             "subset": ("只是其中一部分", "a subset of the indicator"),
+                             "duplicate": ("重复计数", "the same number counted twice")},
     "comparator": {"=": ("=", "="), ">=": ("≥", "≥"), "<=": ("≤", "≤"), ">": (">", ">"), "<": ("<", "<"),
                    "~": ("约", "about")},
 }
@@ -141,6 +145,8 @@ def code_label(column: str, code: str, lang: str) -> str:
     labels = CODE_LABELS.get(base, {})
     if code in labels:
         return labels[code][0 if lang == "zh" else 1]
+    if ";" in code and labels:  # several codes in one cell
+        return ("、" if lang == "zh" else ", ").join(code_label(column, part, lang) for part in code.split(";"))
     return code
 
 

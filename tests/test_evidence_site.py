@@ -119,12 +119,9 @@ def test_site_needs_no_server_cdn_script_or_external_font(site):
 @pytest.mark.slow
 def test_every_figure_page_links_each_of_its_ids(site, tables):
     from analysis.corpus import load_texts
-    from analysis.evidence import ID_COLUMNS, figure_values
-    from analysis.figures import figure_specs
+    from analysis.evidence import ID_COLUMNS, figure_tables
 
-    values = figure_values(tables)
-    for stem, _ in figure_specs(tables, load_texts(tables["documents"], PROJECT_ROOT)):
-        frame = values[stem]()
+    for stem, frame in figure_tables(tables, load_texts(tables["documents"], PROJECT_ROOT)).items():
         for lang in ("zh", "en"):
             html = (site / lang / figure_page(stem)).read_text(encoding="utf-8")
             for column in ID_COLUMNS:
@@ -234,3 +231,19 @@ def test_quantity_fields_show_on_focus_without_javascript(site, browser, tables)
     assert row["value"] in shown
     # the printable list repeats the fields
     assert browser.find_element(By.ID, f"row-{row['target_id']}").text.count(row["value"]) >= 1
+
+
+def test_comparison_table_csvs_link_each_id_to_its_evidence(tmp_path, tables):
+    import csv
+
+    from analysis.tables import write_comparison_tables
+
+    out = tmp_path / "reports" / "tables"
+    written = write_comparison_tables(tables, out, tmp_path)
+    rows = list(csv.DictReader((out / "indicator_comparison.csv").open(encoding="utf-8")))
+    assert rows and written
+    for row in rows:
+        link = row["evidence_reference_id"]
+        assert link.endswith(f"#{row['reference_id']}") and link.startswith("../evidence/zh/")
+        page = (out / link.split("#")[0]).resolve()
+        assert page.parent == (tmp_path / "reports" / "evidence" / "zh").resolve()
