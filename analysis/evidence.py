@@ -405,12 +405,16 @@ def figure_tables(tables: dict[str, pd.DataFrame], texts: dict[str, str]) -> dic
     for spec in figure_specs(tables, texts):
         stem = getattr(spec, "stem", None) or spec[0]
         data = getattr(spec, "data", None)
-        if isinstance(data, pd.DataFrame):
+        linked = isinstance(data, pd.DataFrame) and (bool(set(ID_COLUMNS) & set(data.columns)) or
+                                                     {"doc_id", "char_start", "quote"} <= set(data.columns))
+        if linked:
             frame = data.copy()
-            if {"doc_id", "char_start", "quote"} <= set(frame.columns) and not set(ID_COLUMNS) & set(frame.columns):
+            if not set(ID_COLUMNS) & set(frame.columns):
                 frame = _with_anchor(frame, tables)
         elif stem in fallback:
             frame = fallback[stem]()
+        elif isinstance(data, pd.DataFrame):
+            frame = data.copy()
         else:
             raise KeyError(f"the evidence site does not know which values figure {stem!r} plots: add it to figure_values")
         out[stem] = frame
@@ -464,6 +468,8 @@ def visible_columns(frame: pd.DataFrame, lang: str) -> list[str]:
         if base in HIDDEN_COLUMNS or base in ("period_start_year", "period_end_year") and column != base:
             continue
         if column == "reference_id" and "target_id" in frame.columns:
+            continue
+        if column == "indicator_group" and f"group_name_{lang}" in frame.columns:
             continue
         if column == "comparability_reason" and lang == "zh":
             continue
