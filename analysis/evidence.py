@@ -49,7 +49,7 @@ TEXT = {
     "zh": {
         "lang_name": "中文", "other_lang": "English", "site_title": "证据附录", "home": "首页",
         "intro": "本附录把每个数字与其原文句子相连:点击编号即可跳到原始文本中被高亮的引文。原始文本按收集时的原样显示,"
-                 "偏移量以 Python 码位计算。",
+                 "偏移量按字符(码位)计算。",
         "documents": "文件", "themes": "主题", "indicators": "可比指标", "figures": "图表", "tables": "比较表",
         "benchmarks": "全国基准", "raw_text": "原始文本(按存储原样)", "simplified": "简体读法(由繁体自动转换,仅供阅读)",
         "legend": "图例:条款底色表示其主要主题", "quantities": "量化数", "excluded": "排除的数字",
