@@ -586,6 +586,8 @@ def document_context(site: Site, doc: pd.Series, lang: str) -> dict:
                      for r in excluded.itertuples()]
     return {
         "doc": doc, "title": doc[f"title_{lang}"], "label": site.doc_label(doc["doc_id"], lang),
+        "period": doc["period_start_year"] if doc["period_start_year"] == doc["period_end_year"]
+        else f"{doc['period_start_year']}–{doc['period_end_year']}",
         "issuer": doc[f"issuer_{lang}"], "genre": code_label("genre", doc["genre"], lang),
         "script": code_label("script", doc["script"], lang), "raw_html": render_spans(raw, spans),
         "simplified_html": simplified_reading(site, doc, lang) if doc["script"] == "traditional" else None,

@@ -87,7 +87,7 @@ TEMPLATES = {
 """,
     "document.html": """{% extends "base.html" %}{% block title %}{{ label }}{% endblock %}{% block main %}
 <h1>{{ title }}</h1>
-<p class="meta">{{ issuer }} · {{ genre }} · {{ doc.period_label }} · {{ script }} · {{ t.raw_file }}: <code>data/raw/{{ doc.raw_file }}</code> · {{ t.characters }}: {{ char_count }} · sha256 <code>{{ doc.sha256[:12] }}</code></p>
+<p class="meta">{{ issuer }} · {{ genre }} · {{ period }} · {{ script }} · {{ t.raw_file }}: <code>data/raw/{{ doc.raw_file }}</code> · {{ t.characters }}: {{ char_count }} · sha256 <code>{{ doc.sha256[:12] }}</code></p>
 <section class="legend" aria-label="{{ t.legend }}">
 <p>{{ t.legend }}</p>
 <ul>{% for style, name in legend %}<li><span class="swatch t{{ style }}"></span>{{ name }}</li>{% endfor %}

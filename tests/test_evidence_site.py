@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.curated import load_tables
-from analysis.evidence import (EvidenceLinks, Span, add_evidence_links, build_site, evidence_link, figure_page,
+from analysis.evidence import (Span, add_evidence_links, build_site, evidence_link, figure_page,
                                render_spans)
 from analysis.paths import PROJECT_ROOT
 from helpers import tree_digest
