@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -28,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup, escape
 
-from analysis.labels import code_label, column_label, other_language_column
+from analysis.labels import code_label, column_label, instruments_label, other_language_column, unit_label
 from analysis.paths import PROJECT_ROOT
 
 LANGS = ("zh", "en")
@@ -445,6 +446,19 @@ def _cell(site: Site, frame: pd.DataFrame, row: pd.Series, column: str, lang: st
     if isinstance(value, (bool,)) or str(getattr(value, "dtype", "")) == "bool":
         return escape(TEXT[lang]["yes"] if value else TEXT[lang]["no"])
     text = _text(value)
+    if column.startswith("unit"):
+        return escape(unit_label(text, lang))
+    if column == "instruments":
+        return escape(instruments_label(text, lang))
+    if column == "issued" and lang == "zh":
+        return escape(text.split(" (")[0])
+    if column == "period_label":
+        doc = row.get("doc_id") if "doc_id" in frame.columns else None
+        docs = site.tables["documents"].set_index("doc_id")
+        if isinstance(doc, str) and doc in docs.index:
+            first, last = docs.loc[doc, "period_start_year"], docs.loc[doc, "period_end_year"]
+            return escape(first if first == last else f"{first}–{last}")
+        return escape(text if lang == "en" or not re.search(r"[A-Za-z]", text) else "")
     if column in ("kind", "source", "comparability", "genre", "script", "reason") or column.startswith("comparator"):
         text = code_label(column, text, lang)
     if column.startswith("quote") and text:
@@ -663,9 +677,10 @@ def benchmark_rows(site: Site, lang: str) -> list[dict]:
     rows = []
     for _, b in site.tables["national_benchmarks"].iterrows():
         rows.append({"id": b["benchmark_id"], "indicator": b[f"indicator_{lang}"], "value": b["value_text"] or b["value"],
-                     "unit": b["unit"], "comparator": code_label("comparator", b["comparator"], lang),
-                     "year": b["target_year_text"] or b["target_year"], "policy": b["policy_title_zh"],
-                     "issuer": b["issuer"], "issued": b["issued"], "quote": b["quote"], "url": b["source_url"],
+                     "unit": unit_label(b["unit"], lang), "comparator": code_label("comparator", b["comparator"], lang),
+                     "year": (b["target_year_text"] if lang == "en" or not re.search(r"[A-Za-z]", b["target_year_text"])
+                              else b["target_year"]) or b["target_year"], "policy": b["policy_title_zh"],
+                     "issuer": b["issuer"], "issued": b["issued"].split(" (")[0] if lang == "zh" else b["issued"], "quote": b["quote"], "url": b["source_url"],
                      "quality": b["source_quality"] if lang == "en" else "",
                      "group": site.group_name(b["indicator_group"], lang) if b["indicator_group"] else ""})
     return rows

@@ -50,8 +50,8 @@ def corpus(tables: dict[str, pd.DataFrame], lang: str = "zh") -> list[str]:
                f"The densest in quantities is {names[dense.doc_id]} ({dense.quantities_per_10k_chars:.1f} per 10,000 characters), "
                f"the sparsest {names[sparse.doc_id]} ({sparse.quantities_per_10k_chars:.1f})."]
         if before:
-            out.append(f"{_join(before, lang)} predate the national 双减 opinion of July 2021." if len(before) > 1 else
-                       f"{before[0]} predates the national 双减 opinion of July 2021.")
+            out.append(f"{_join(before, lang)} predate the national 'double reduction' opinion of July 2021." if len(before) > 1 else
+                       f"{before[0]} predates the national 'double reduction' opinion of July 2021.")
     return out
 
 

@@ -29,7 +29,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "quantities": ("量化数", "Quantities"),
     "quantities_per_10k_chars": ("每万字量化数", "Quantities per 10,000 characters"),
     "per_10k_chars": ("每万字", "Per 10,000 characters"),
-    "after_double_reduction": ("晚于“双减”意见", "After the 双减 opinion"),
+    "after_double_reduction": ("晚于“双减”意见", "After the 'double reduction' opinion"),
     "target_id": ("编号", "Id"),
     "target_id_plan": ("目标编号", "Target id"),
     "target_id_result": ("成效编号", "Result id"),
@@ -70,6 +70,8 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "notes": ("备注", "Notes"),
     "source": ("来源", "Source"),
     "level": ("强度", "Level"),
+    "level_meaning_zh": ("强度含义", "Level meaning"),
+    "level_meaning_en": ("强度含义", "Level meaning"),
     "instruments": ("政策工具", "Instruments"),
     "share": ("占比", "Share"),
     "chars": ("字数", "Characters"),
@@ -128,8 +130,52 @@ CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
                              "subset": ("只是其中一部分", "a subset of the indicator"),
                              "duplicate": ("重复计数", "the same number counted twice")},
     "comparator": {"=": ("=", "="), ">=": ("≥", "≥"), "<=": ("≤", "≤"), ">": (">", ">"), "<": ("<", "<"),
-                   "~": ("约", "about")},
+                   "~": ("约", "about"), "approx": ("约", "about")},
 }
+
+
+INSTRUMENT_LABELS: dict[str, tuple[str, str]] = {
+    "supply": ("供给型", "supply"), "environment": ("环境型", "environment"), "demand": ("需求型", "demand"),
+    "teachers": ("师资", "teachers"), "funding": ("资金", "funding"), "facilities": ("设施", "facilities"),
+    "information": ("信息", "information"), "services": ("服务", "services"), "goals": ("目标规划", "goals"),
+    "regulation": ("法规管制", "regulation"), "evaluation": ("评价", "evaluation"), "organisation": ("组织", "organisation"),
+    "purchase": ("采购", "purchase"), "pilots": ("试点", "pilots"), "publicity": ("宣传", "publicity"),
+}
+
+UNIT_ZH: dict[str, str] = {
+    "clock time": "时刻", "coefficient": "系数", "minutes": "分钟", "percentage points per year": "百分点/年",
+    "teachers per 100 students": "每百名学生教师数", "yuan per student per year": "元/生/年", "years": "年",
+    "none assigned": "不布置", "not permitted": "不允许", "salary level": "工资水平",
+}
+
+
+def instruments_label(value: str, lang: str) -> str:
+    """``supply:teachers;environment:goals`` → 供给型:师资、环境型:目标规划 (or the English words)."""
+    parts = []
+    for item in (p for p in value.split(";") if p):
+        words = [INSTRUMENT_LABELS.get(w, (w, w))[0 if lang == "zh" else 1] for w in item.split(":")]
+        parts.append(":".join(words))
+    return ("、" if lang == "zh" else "; ").join(parts)
+
+
+def unit_label(unit: str, lang: str) -> str:
+    """A unit as a reader of one language reads it: benchmark units like ``% of teachers …`` shortened."""
+    import re
+
+    if lang == "en":
+        if not re.search(r"[A-Za-z(]", unit):
+            return unit  # a Chinese measure word (个, 所, 名) is the unit as written
+        text = re.sub(r"[\u3000-\u9fff]+", "", unit)
+        return re.sub(r"\(\s*[,=]?\s*", "(", re.sub(r"\s*[,=]?\s*\)", ")", text)).replace(" ()", "").strip()
+    if not re.search(r"[A-Za-z]", unit):
+        return unit
+    main, _, rest = unit.partition(" (")
+    chinese = "".join(re.findall(r"[\u4e00-\u9fff]+", rest))
+    if main.startswith("%"):
+        base = "%"
+    else:
+        base = UNIT_ZH.get(main, "")
+    return base + (f"({chinese})" if chinese else "")
 
 
 def column_label(column: str, lang: str) -> str:

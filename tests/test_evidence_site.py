@@ -247,3 +247,26 @@ def test_comparison_table_csvs_link_each_id_to_its_evidence(tmp_path, tables):
         assert link.endswith(f"#{row['reference_id']}") and link.startswith("../evidence/zh/")
         page = (out / link.split("#")[0]).resolve()
         assert page.parent == (tmp_path / "reports" / "evidence" / "zh").resolve()
+
+
+@pytest.mark.slow
+def test_chinese_pages_carry_no_english_and_english_pages_no_chinese_labels(site):
+    """Outside the source material (raw text, quotes, policy titles, links), a page speaks one language."""
+    from lxml import html
+
+    for lang, foreign in (("zh", r"\b[A-Za-z]{4,}\b"), ("en", r"[\u4e00-\u9fff]")):
+        for page in sorted((site / lang).glob("*.html")):
+            body = html.fromstring(page.read_bytes()).find("body")
+            source = './/div[contains(@class,"raw")]|.//*[contains(@class,"quote")]|.//*[contains(@class,"bq")]|' \
+                     './/code|.//a[starts-with(@href,"http")]|.//*[@lang]'
+            for element in body.xpath(source):
+                if element.getparent() is not None:
+                    element.drop_tree()
+            if lang == "en":  # units, titles and names written in Chinese are data, not labels
+                for cell in body.xpath(".//td|.//dd|.//h1|.//p[@class='meta']|.//a|.//strong|.//p"):
+                    cell.text = "" if cell.text is None else cell.text
+                labels = " ".join(body.xpath(".//th/text()|.//h2/text()|.//nav//text()|.//dt/text()"))
+                assert not re.search(foreign, labels), f"{page.name}: Chinese in English labels: {labels[:200]}"
+            else:
+                words = re.findall(foreign, body.text_content())
+                assert not words, f"{lang}/{page.name}: English words {sorted(set(words))[:10]}"
