@@ -462,7 +462,7 @@ def _cell(site: Site, frame: pd.DataFrame, row: pd.Series, column: str, lang: st
     if column in ("kind", "source", "comparability", "genre", "script", "reason") or column.startswith("comparator"):
         text = code_label(column, text, lang)
     if column.startswith("quote") and text:
-        suffix = column.removeprefix("quote")
+        suffix = column.removeprefix("quote").removeprefix("_en")
         ref = row.get("target_id" + suffix) if "target_id" + suffix in frame.columns else row.get("reference_id")
         href = site.links.get(ref, lang) if isinstance(ref, str) else ""
         href = href or site.links.page(row.get("_anchor") or "", lang)
@@ -526,8 +526,9 @@ def _tip(site: Site, row: pd.Series, lang: str, caveats: list[tuple[str, str, st
               ("target_year", row["target_year"]),
               ("indicator_group", site.group_name(row["indicator_group"], lang) if row["indicator_group"] else "")]
     if lang == "en":
-        if "quote_en" in row.index:
-            fields.append(("quote_en", row["quote_en"]))
+        if "quote_en" in row.index and _text(row["quote_en"]):
+            unreviewed = "quote_en_reviewed" in row.index and row["quote_en_reviewed"] == "false"
+            fields.append(("quote_en", row["quote_en"] + (" (gloss not yet reviewed)" if unreviewed else "")))
         fields.append(("notes", row["notes"]))
     for _, comparability, caveat_zh, caveat_en in caveats:
         text = " ".join(x for x in (code_label("comparability", comparability, lang), caveat_zh if lang == "zh" else caveat_en) if x)
