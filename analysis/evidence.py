@@ -648,6 +648,7 @@ def index_context(site: Site, lang: str, figure_stems: list[str], figure_files: 
 TABLE_TITLES = {
     "corpus_overview": ("文件概览", "Documents at a glance"),
     "indicator_groups": ("可比指标及其可比性", "Comparable indicators and how comparable they are"),
+    "indicator_group_grades": ("可比指标及其可比性", "Comparable indicators and how comparable they are"),
     "plan_against_result_not_comparable": ("规划目标与成效报道:不可直接比较的配对", "Plan targets and reported results that do not compare directly"),
     "indicator_comparison": ("可比指标:地方数值与全国基准", "Comparable indicators: local values and national benchmarks"),
     "plan_against_result": ("规划目标与成效报道", "Plan targets against reported results"),
@@ -669,9 +670,10 @@ TABLE_TITLES = {
 
 
 def page_title(key: str, lang: str) -> str:
+    """The title of a figure or table page; a table without a title yet is named by its file stem."""
     if key in TABLE_TITLES:
         return TABLE_TITLES[key][0 if lang == "zh" else 1]
-    return key.replace("_", " ")
+    return f"比较表 {key}" if lang == "zh" else key.replace("_", " ")
 
 
 def benchmark_rows(site: Site, lang: str) -> list[dict]:
