@@ -61,7 +61,7 @@ TEXT = {
         "open_in_text": "原文", "members": "所含数值", "no_rows": "(无)", "focus": "重点主题",
         "notes_elsewhere": "备注为英文,见英文版页面。", "figure_file": "图像文件", "caveat": "可比性说明",
         "field": "字段", "yes": "是", "no": "否", "clause_count": "条款数", "benchmark_sources": "全国基准:引文与来源",
-        "position": "位置", "table_note": "每个编号链接到原文中的引文;空白表示无值。",
+        "position": "位置", "definition": "定义", "table_note": "每个编号链接到原文中的引文;空白表示无值。",
     },
     "en": {
         "lang_name": "English", "other_lang": "中文", "site_title": "Evidence appendix", "home": "Home",
@@ -80,7 +80,7 @@ TEXT = {
         "members": "Values", "no_rows": "(none)", "focus": "Focus theme", "notes_elsewhere": "",
         "figure_file": "Image file", "caveat": "Comparability", "field": "Field", "yes": "yes", "no": "no",
         "clause_count": "Clauses", "benchmark_sources": "National benchmarks: quotes and sources",
-        "position": "Position", "table_note": "Each id links to its quote in the raw text; blank cells have no value.",
+        "position": "Position", "definition": "Definition", "table_note": "Each id links to its quote in the raw text; blank cells have no value.",
     },
 }
 
@@ -629,7 +629,8 @@ def index_context(site: Site, lang: str, figure_stems: list[str], figure_files: 
     clause_counts = tables["clauses"].groupby("theme_id").size()
     quantity_counts = tables["targets"].groupby("theme_id").size()
     themes = [{"style": site.theme_style[t.theme_id], "name": getattr(t, f"name_{lang}"),
-               "focus": t.is_focus == "true", "definition": t.definition if lang == "en" else "",
+               "focus": t.is_focus == "true",
+               "definition": t.definition if lang == "en" else getattr(t, "definition_zh", ""),
                "clauses": int(clause_counts.get(t.theme_id, 0)), "quantities": int(quantity_counts.get(t.theme_id, 0))}
               for t in tables["themes"].itertuples()]
     indicators = []

@@ -78,9 +78,9 @@ TEMPLATES = {
 </table>
 <h2 id="themes">{{ t.themes }}</h2>
 <table>
-<thead><tr><th scope="col">{{ t.themes }}</th><th scope="col">{{ t.focus }}</th><th scope="col">{{ t.clause_count }}</th><th scope="col">{{ t.quantities }}</th>{% if lang == 'en' %}<th scope="col">Definition</th>{% endif %}</tr></thead>
+<thead><tr><th scope="col">{{ t.themes }}</th><th scope="col">{{ t.focus }}</th><th scope="col">{{ t.clause_count }}</th><th scope="col">{{ t.quantities }}</th>{% if themes|selectattr('definition')|list %}<th scope="col">{{ t.definition }}</th>{% endif %}</tr></thead>
 <tbody>
-{% for th in themes %}<tr><td><span class="swatch t{{ th.style }}"></span>{{ th.name }}</td><td>{{ t.yes if th.focus else '' }}</td><td class="num">{{ th.clauses }}</td><td class="num">{{ th.quantities }}</td>{% if lang == 'en' %}<td>{{ th.definition }}</td>{% endif %}</tr>
+{% for th in themes %}<tr><td><span class="swatch t{{ th.style }}"></span>{{ th.name }}</td><td>{{ t.yes if th.focus else '' }}</td><td class="num">{{ th.clauses }}</td><td class="num">{{ th.quantities }}</td>{% if themes|selectattr('definition')|list %}<td>{{ th.definition }}</td>{% endif %}</tr>
 {% endfor %}</tbody>
 </table>
 {% endblock %}
