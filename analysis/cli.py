@@ -201,6 +201,9 @@ def cmd_evidence(args: argparse.Namespace) -> int:
         _print_problems(sorted(error.problems))
         print("evidence site not written: the curated data cannot be read", file=sys.stderr)
         return 1
+    except (FileNotFoundError, ValueError) as error:  # a raw file missing or not UTF-8
+        print(f"evidence site not written: {error}", file=sys.stderr)
+        return 1
     except OSError as error:
         print(f"evidence site not written: cannot write into {out}: {error.strerror or error}", file=sys.stderr)
         return 1

@@ -270,3 +270,13 @@ def test_chinese_pages_carry_no_english_and_english_pages_no_chinese_labels(site
             else:
                 words = re.findall(foreign, body.text_content())
                 assert not words, f"{lang}/{page.name}: English words {sorted(set(words))[:10]}"
+
+
+def test_evidence_command_names_a_missing_raw_file_and_writes_nothing(project_copy, capsys):
+    from analysis.cli import main
+
+    (project_copy / "data" / "raw" / "hailing_2023_work_points.txt").unlink()
+    assert main(["--root", str(project_copy), "evidence"]) == 1
+    err = capsys.readouterr().err
+    assert "data/raw/hailing_2023_work_points.txt" in err and "missing" in err
+    assert not (project_copy / "reports" / "evidence").exists()
