@@ -144,6 +144,7 @@ nav.top { padding: .5rem 0; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; margin: 1rem 0; font-size: .9rem; }
 th, td { border: 1px solid #ccc; padding: .2rem .4rem; vertical-align: top; text-align: left; max-width: 26rem; }
 main > table { display: block; overflow-x: auto; }
+td:has(.quote) { min-width: 16rem; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .raw { white-space: pre-wrap; word-break: break-all; border: 1px solid #bbb; padding: .8rem; font-size: 1rem; }
 .c::before { content: "〔" attr(data-label) "〕"; font-size: .7rem; color: #444; }
