@@ -155,7 +155,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from analysis.validate import validate_project
 
     root = Path(args.root)
-    steps = ["validate curated data", "comparison tables (CSV)", "figures (zh, en)", "curated workbook", "notebooks (execute, HTML)"]
+    steps = ["validate curated data", "comparison tables (CSV)", "figures (zh, en)", "curated workbook", "evidence site (zh, en)", "notebooks (execute, HTML)"]
     timings: list[tuple[str, float]] = []
 
     def step(number: int) -> float:
@@ -182,17 +182,51 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     print(f"  wrote {export_workbook(root)}", flush=True)
     timings.append((steps[3], time.perf_counter() - started))
+    started = step(5)
+    _write_evidence_step(root)
+    timings.append((steps[4], time.perf_counter() - started))
     if not args.skip_notebooks:
-        started = step(5)
+        started = step(6)
         from analysis.notebooks import run_all
 
         run_all(root / "notebooks", root / "reports" / "notebooks", root,
                 lambda name: print(f"  running {name}", flush=True))
-        timings.append((steps[4], time.perf_counter() - started))
+        timings.append((steps[5], time.perf_counter() - started))
     for name, seconds in timings:
         print(f"  {name:30s} {seconds:6.1f} s")
     print(f"build done in {sum(s for _, s in timings):.1f} s: reports/, figures/, data/curated/*.xlsx, reports/notebooks/")
     return 0
+
+
+def cmd_evidence(args: argparse.Namespace) -> int:
+    """Write the evidence site (every number linked to its highlighted quote) to reports/evidence/ or --out."""
+    from analysis.curated import CuratedDataError
+    from analysis.evidence import build_site, site_root
+
+    root = Path(args.root)
+    out = Path(args.out) if args.out else site_root(root)
+    try:
+        written = build_site(root, out)
+    except CuratedDataError as error:
+        _print_problems(sorted(error.problems))
+        print("evidence site not written: the curated data cannot be read", file=sys.stderr)
+        return 1
+    except (FileNotFoundError, ValueError) as error:  # a raw file missing or not UTF-8
+        print(f"evidence site not written: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"evidence site not written: cannot write into {out}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} files to {out}; open {out / 'index.html'} in a browser (no server needed)")
+    return 0
+
+
+def _write_evidence_step(root: Path) -> None:
+    """Main-job step: the evidence site in reports/evidence/."""
+    from analysis.evidence import build_site
+
+    written = build_site(root)
+    print(f"  wrote {len(written)} files to reports/evidence/ (open reports/evidence/index.html)", flush=True)
 
 
 def cmd_tables(args: argparse.Namespace) -> int:
@@ -209,7 +243,7 @@ def cmd_tables(args: argparse.Namespace) -> int:
         print("tables not written: the curated data cannot be read", file=sys.stderr)
         return 1
     try:
-        written = write_comparison_tables(tables, out)
+        written = write_comparison_tables(tables, out, root)
     except OSError as error:
         print(f"tables not written: cannot write into {out}: {error.strerror or error}", file=sys.stderr)
         return 1
@@ -222,7 +256,7 @@ def _write_tables_step(root: Path) -> None:
     from analysis.curated import load_tables
     from analysis.tables import write_comparison_tables
 
-    written = write_comparison_tables(load_tables(root), root / "reports" / "tables")
+    written = write_comparison_tables(load_tables(root), root / "reports" / "tables", root)
     print(f"  wrote {len(written)} comparison tables to reports/tables/", flush=True)
 
 
@@ -376,6 +410,7 @@ COMMANDS = {
     "uncovered": (cmd_uncovered, "list raw-text numbers not yet curated or excluded"),
     "parse": (cmd_parse, "parse Chinese quantities (1.2万套, 两三所) exactly"),
     "tables": (cmd_tables, "write every comparison table as CSV (default reports/tables/)"),
+    "evidence": (cmd_evidence, "write the evidence site: every number linked to its quote"),
     "workbook": (cmd_workbook, "export the Excel workbook, or import an edited one"),
     "extract": (cmd_extract, "propose targets in new plans; review and import them"),
     "coding": (cmd_coding, "blind coding workbooks, agreement, adjudication"),
@@ -394,6 +429,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (handler, help_text) in COMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=help_text)
         command.set_defaults(handler=handler)
+        if name == "evidence":
+            command.add_argument("--out", help="folder to write the site into (default reports/evidence/)")
         if name == "validate":
             command.add_argument("--report", action="store_true", help="also print the coding-agreement report (kappa per theme)")
         if name == "figures":

@@ -41,11 +41,22 @@ def execute_notebook(path: Path, working_dir: Path, timeout: int = 600) -> nbfor
     return notebook
 
 
-def to_html(notebook: nbformat.NotebookNode) -> str:
-    """A standalone HTML rendering (no input prompts' execution timestamps)."""
+def notebook_title(notebook: nbformat.NotebookNode, fallback: str = "Notebook") -> str:
+    """The notebook's own title: the first Markdown heading (``# 学前教育 · Kindergarten coverage``)."""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return fallback
+
+
+def to_html(notebook: nbformat.NotebookNode, title: str | None = None) -> str:
+    """A standalone HTML rendering titled after the notebook (no execution timestamps)."""
     from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(notebook)
+    name = title or notebook_title(notebook)
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(notebook, resources={"metadata": {"name": name}})
     return body
 
 
@@ -64,6 +75,6 @@ def run_all(folder: Path, out_dir: Path, working_dir: Path, progress=None) -> li
         target = out_dir / path.name
         write_text_atomic(target, nbformat.writes(executed) + "\n")
         html = out_dir / path.with_suffix(".html").name
-        write_text_atomic(html, to_html(executed))
+        write_text_atomic(html, to_html(executed, notebook_title(executed, path.stem)))
         written += [target, html]
     return written

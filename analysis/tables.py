@@ -11,6 +11,7 @@ import pandas as pd
 
 from analysis.compare import comparison_tables
 from analysis.curated import write_text_atomic
+from analysis.paths import PROJECT_ROOT
 
 
 def table_csv_text(frame: pd.DataFrame) -> str:
@@ -18,11 +19,18 @@ def table_csv_text(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False, lineterminator="\n", na_rep="")
 
 
-def write_comparison_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
-    """Write every comparison table into ``out_dir`` as ``<name>.csv``; return the paths in registry order."""
+def write_comparison_tables(tables: dict[str, pd.DataFrame], out_dir: Path, root: Path = PROJECT_ROOT) -> list[Path]:
+    """Write every comparison table into ``out_dir`` as ``<name>.csv``; return the paths in registry order.
+
+    Beside every id column stands ``evidence_<column>``: the relative link to the id's highlighted
+    quote in the evidence site (``reports/evidence/``, :func:`analysis.evidence.evidence_link`).
+    """
+    from analysis.evidence import add_evidence_links
+
     out_dir = Path(out_dir)
     written = []
     for name, frame in comparison_tables(tables).items():
+        frame = add_evidence_links(frame, tables, "zh", start=out_dir, root=root)
         path = out_dir / f"{name}.csv"
         write_text_atomic(path, table_csv_text(frame))
         written.append(path)
