@@ -1,0 +1,153 @@
+"""Every report figure meets a journal's figure check, in Chinese and in English.
+
+Each figure is drawn once per language (module fixture) and measured at its final size:
+- width 85 mm (one column) or 175 mm (two columns), height at most 230 mm;
+- every piece of text at least 7 pt;
+- no two text artists overlap, and all text lies inside the canvas;
+- language: the Chinese figure holds no Latin letter, the English figure no CJK character
+  (ideographs, CJK or full-width punctuation). Digits, %, ≥ ≤ ≈, ·, dashes and arrows are shared by
+  both languages and allowed in either.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+import warnings
+
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.text import Text
+
+from analysis import figures
+from analysis.curated import load_tables
+from analysis.fonts import register_fonts
+
+TABLES = load_tables()
+SPECS = figures.figure_specs(TABLES)
+STEMS = [spec.stem for spec in SPECS]
+LANGS = ("zh", "en")
+LATIN = re.compile(r"[A-Za-z]")
+CJK = re.compile(r"[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+TOLERANCE_PX = 1.0  # bounding boxes may touch by a pixel (anti-aliasing), not overlap
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    """{(stem, lang): (figure, [(text, bbox, size_pt)])}, every figure drawn once at its print size."""
+    families = register_fonts(figures.figure_characters(TABLES))
+    colours = figures.region_colours(TABLES)
+    out = {}
+    for lang in LANGS:
+        labels = figures.make_labels(TABLES, lang)
+        for spec in SPECS:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("error", message=r"Glyph .* missing from font")
+                figure = spec.draw(labels, colours, families)
+                out[(spec.stem, lang)] = (figure, drawn_texts(figure))
+    return out
+
+
+def drawn_texts(figure):
+    """(text, bounding box in pixels, size in pt) of every text the renderer actually draws.
+
+    Text.draw is wrapped while the canvas draws, so tick labels outside the view and other texts
+    matplotlib skips are not measured.
+    """
+    seen = []
+    original = Text.draw
+
+    def recording(self, renderer):
+        original(self, renderer)
+        if self.get_visible() and self.get_text().strip() and self.get_alpha() != 0:
+            seen.append((self.get_text(), self.get_window_extent(renderer), self.get_size()))
+
+    Text.draw = recording
+    try:
+        FigureCanvasAgg(figure).draw()
+    finally:
+        Text.draw = original
+    return seen
+
+
+CASES = [(stem, lang) for stem in STEMS for lang in LANGS]
+
+
+@pytest.mark.parametrize(("stem", "lang"), CASES)
+def test_figure_is_one_or_two_columns_wide_and_at_most_230_mm_tall(rendered, stem, lang):
+    width, height = (size * 25.4 for size in rendered[(stem, lang)][0].get_size_inches())
+    assert round(width, 1) in (figures.SINGLE_COLUMN_MM, figures.DOUBLE_COLUMN_MM), f"{stem}_{lang} is {width:.1f} mm wide"
+    assert height <= figures.MAX_HEIGHT_MM + 0.01, f"{stem}_{lang} is {height:.1f} mm tall"
+
+
+@pytest.mark.parametrize(("stem", "lang"), CASES)
+def test_no_text_is_smaller_than_7_pt_at_print_size(rendered, stem, lang):
+    small = [(text, size) for text, _, size in rendered[(stem, lang)][1] if size < figures.MIN_TEXT_PT]
+    assert not small, f"{stem}_{lang}: text below 7 pt: {small[:5]}"
+
+
+@pytest.mark.parametrize(("stem", "lang"), CASES)
+def test_text_stays_inside_the_canvas(rendered, stem, lang):
+    figure, texts = rendered[(stem, lang)]
+    width, height = figure.bbox.width, figure.bbox.height
+    outside = [text for text, box, _ in texts
+               if box.x0 < -TOLERANCE_PX or box.y0 < -TOLERANCE_PX or box.x1 > width + TOLERANCE_PX
+               or box.y1 > height + TOLERANCE_PX]
+    assert not outside, f"{stem}_{lang}: text clipped at the edge: {outside[:5]}"
+
+
+def overlapping(texts):
+    """Pairs of texts whose bounding boxes overlap by more than the tolerance in both directions."""
+    pairs = []
+    for (a, box_a, _), (b, box_b, _) in itertools.combinations(texts, 2):
+        dx = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
+        dy = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
+        if dx > TOLERANCE_PX and dy > TOLERANCE_PX:
+            pairs.append((a, b))
+    return pairs
+
+
+@pytest.mark.parametrize(("stem", "lang"), CASES)
+def test_no_two_texts_overlap(rendered, stem, lang):
+    pairs = overlapping(rendered[(stem, lang)][1])
+    assert not pairs, f"{stem}_{lang}: overlapping text: {pairs[:5]}"
+
+
+@pytest.mark.parametrize(("stem", "lang"), CASES)
+def test_text_is_in_the_figure_s_language_only(rendered, stem, lang):
+    pattern = LATIN if lang == "zh" else CJK
+    leaks = [text for text, _, _ in rendered[(stem, lang)][1] if pattern.search(text)]
+    assert not leaks, f"{stem}_{lang}: {'Latin letters' if lang == 'zh' else 'CJK characters'} in {leaks[:5]}"
+
+
+def test_the_overlap_check_catches_overlapping_labels():
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(3, 2))
+    figure.text(0.1, 0.5, "label one", fontsize=8)
+    figure.text(0.12, 0.5, "label two", fontsize=8)
+    assert overlapping(drawn_texts(figure)) == [("label one", "label two")]
+
+
+def test_the_language_rule_flags_english_in_chinese_and_chinese_in_english():
+    assert LATIN.search("2021年 reports") and not LATIN.search("≥95%(2021年)· 百分点")
+    assert CJK.search("370 名") and CJK.search("target\uff082021\uff09") and not CJK.search("≥ 95% (2021) · –")
+
+
+def test_every_figure_has_its_data_with_ids_quotes_and_offsets():
+    for spec in SPECS:
+        columns = set(spec.data.columns)
+        assert not spec.data.empty or spec.stem == "06_plan_against_result", spec.stem
+        assert "doc_id" in columns or "target_id_plan" in columns, spec.stem
+        if spec.stem in ("03_kindergarten_targets_vs_national", "05_comparable_indicators"):
+            assert {"reference_id", "quote", "char_start", "char_end", "comparability", "drawn"} <= columns
+        if spec.stem.startswith(("02_", "04_")):
+            assert {"component", "present", "quote", "char_start"} <= columns
+
+
+def test_documents_appear_in_one_order_with_results_reports_last():
+    order = figures.document_order(TABLES)
+    reports = figures.results_reports(TABLES)
+    assert reports, "the corpus has a results report"
+    assert order[-len(reports):] == [d for d in order if d in reports]
+    for lang in LANGS:
+        assert list(figures.make_labels(TABLES, lang).documents) == order
