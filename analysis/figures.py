@@ -163,6 +163,7 @@ class Labels:
 
     lang: str
     documents: dict[str, str]
+    short_documents: dict[str, str]
     regions: dict[str, str]
     themes: dict[str, str]
     units: dict[str, str]
@@ -218,13 +219,14 @@ def make_labels(tables: dict[str, pd.DataFrame], lang: str) -> Labels:
     order = document_order(tables)
     region = docs[f"region_{lang}"]
     documents = {d: f"{region[d]} · {genre[d]} · {period[d]}" for d in order}
+    short_documents = {d: f"{region[d]} · {period[d]}" for d in order}
     regions = dict(zip(tables["regions"]["region_id"], tables["regions"][f"name_{lang}"]))
     themes = dict(zip(tables["themes"]["theme_id"], tables["themes"][f"name_{lang}"]))
     units = dict(zip(tables["units"]["unit"], tables["units"][f"name_{lang}"])) if "units" in tables else {}
     bench = tables["national_benchmarks"]
     short = f"short_label_{lang}"
     benchmarks = dict(zip(bench["benchmark_id"], bench[short])) if short in bench else {}
-    return Labels(lang, documents, regions, themes, units, benchmarks, frozenset(results_reports(tables)))
+    return Labels(lang, documents, short_documents, regions, themes, units, benchmarks, frozenset(results_reports(tables)))
 
 
 def region_colours(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
@@ -315,11 +317,16 @@ def _note(figure: Figure, text: str, width_mm: float) -> None:
                      linespacing=1.3)
 
 
-def _legend(axis, handles: list, above: bool = True, ncols: int = 2) -> None:
-    """A legend tied to an axis (constrained layout makes room for it), above or below the plot."""
-    anchor, loc = ((0, 1.08), "lower left") if above else ((0, -0.02), "upper left")
+def _legend(axis, handles: list, above: bool = True, ncols: int = 2, offset_pt: float = 4.0) -> None:
+    """A legend tied to an axis (constrained layout makes room for it), ``offset_pt`` above or below the plot,
+    starting at the figure's left edge."""
+    from matplotlib.transforms import blended_transform_factory, offset_copy
+
+    base = blended_transform_factory(axis.figure.transFigure, axis.transAxes)
+    anchor, loc = ((0.01, 1.0), "lower left") if above else ((0.01, 0.0), "upper left")
+    transform = offset_copy(base, fig=axis.figure, y=offset_pt if above else -offset_pt, units="points")
     axis.legend(handles=handles, loc=loc, bbox_to_anchor=anchor, ncols=ncols, frameon=False, borderaxespad=0,
-                handlelength=1.8, columnspacing=1.5)
+                handlelength=1.8, columnspacing=1.5, bbox_transform=transform)
 
 
 def _year(value, labels: Labels) -> str:
@@ -405,7 +412,7 @@ def plot_corpus_timeline(data: pd.DataFrame, labels: Labels, colours: dict[str, 
                Patch(facecolor="white", edgecolor="#555555", hatch="////", label=labels.t("report_bar")),
                Line2D([], [], marker="v", color="black", linestyle="none", markersize=5, label=labels.t("published")),
                Line2D([], [], color="#777777", linestyle="--", linewidth=0.7, label=labels.t("milestone"))]
-    _legend(left, handles, above=True)
+    _legend(left, handles, above=True, offset_pt=14)
     _title(figure, labels.t("timeline_title"), width)
     _note(figure, "\n".join([labels.t("milestones_key")] + keys) + "\n" + labels.t("timeline_note"), width)
     return figure
@@ -507,29 +514,51 @@ def indicator_data(comparison: pd.DataFrame, tables: dict[str, pd.DataFrame]) ->
 
 
 def _mark_label(row, labels: Labels) -> str:
+    """A one-line row label: 'region · period' for local values, 'national · policy · year' for benchmarks."""
     if row.source == "national":
-        return f"{labels.t('national')} · {labels.benchmarks.get(row.reference_id, row.reference_id)}"
-    return labels.documents.get(row.doc_id, row.doc_id)
+        return labels.benchmarks.get(row.reference_id, row.reference_id)
+    return labels.short_documents.get(row.doc_id, row.doc_id)
+
+
+ROW_MM, PANEL_MM, FRAME_MM = 4.4, 14.0, 34.0
+
+
+def indicator_pages(data: pd.DataFrame, budget_mm: float = MAX_HEIGHT_MM) -> list[list[str]]:
+    """Indicator groups packed, in order, into figures no taller than ``budget_mm`` (language independent)."""
+    drawn = data[data["drawn"]]
+    notes_mm = 4 * (drawn["comparability"] == "proxy").sum() + 12
+    pages: list[list[str]] = [[]]
+    used = FRAME_MM + notes_mm
+    for group in dict.fromkeys(drawn["indicator_group"]):
+        need = PANEL_MM + ROW_MM * int((drawn["indicator_group"] == group).sum())
+        if pages[-1] and used + need > budget_mm:
+            pages.append([])
+            used = FRAME_MM + notes_mm
+        pages[-1].append(group)
+        used += need
+    return pages
 
 
 def plot_indicators(data: pd.DataFrame, labels: Labels, colours: dict[str, str], families: list[str], width: float,
-                    title: str) -> Figure:
+                    title: str, groups: list[str] | None = None) -> Figure:
     """One panel per indicator, each on its own axis (shares 0–100%, counts from 0); only comparable values."""
     drawn = data[data["drawn"]]
-    groups = list(dict.fromkeys(drawn["indicator_group"]))
+    groups = list(dict.fromkeys(drawn["indicator_group"])) if groups is None else groups
+    drawn = drawn[drawn["indicator_group"].isin(groups)]
     sizes = [int((drawn["indicator_group"] == g).sum()) for g in groups]
     left_out = int((~data["drawn"]).sum())
     caveats: dict[str, int] = {}
     for row in drawn[drawn["comparability"] == "proxy"].itertuples():
         caveats.setdefault(getattr(row, f"caveat_{labels.lang}"), len(caveats) + 1)
-    height = 52 + 6.2 * sum(sizes) + 15 * len(groups) + 4 * len(caveats)
+    height = FRAME_MM + 12 + ROW_MM * sum(sizes) + PANEL_MM * len(groups) + 4 * len(caveats)
     figure = new_figure(width, height, families)
     if not groups:
         axis = figure.add_subplot()
         axis.set_axis_off()
         axis.text(0.5, 0.5, labels.t("no_values"), ha="center", va="center", fontsize=PT_TITLE, transform=axis.transAxes)
+        axes = [axis]
     else:
-        axes = figure.subplots(len(groups), 1, squeeze=False, gridspec_kw={"height_ratios": [s + 1.2 for s in sizes]})[:, 0]
+        axes = figure.subplots(len(groups), 1, squeeze=False, gridspec_kw={"height_ratios": [s + 2.2 for s in sizes]})[:, 0]
         for axis, group in zip(axes, groups):
             rows = drawn[drawn["indicator_group"] == group].reset_index(drop=True)
             unit = labels.unit(rows["unit"].iloc[0])
@@ -538,9 +567,9 @@ def plot_indicators(data: pd.DataFrame, labels: Labels, colours: dict[str, str],
                 national = row.source == "national"
                 colour = NATIONAL_COLOUR if national else colours.get(row.region_id, "#333333")
                 marker = "D" if national else ("s" if row.results_report else "o")
-                hollow = bool(row.multi_year_total) or row.comparability == "proxy"
-                axis.plot(row.value, i, marker, color=colour, markersize=5, markerfacecolor="white" if hollow else colour,
-                          markeredgewidth=1.0, linestyle="none")
+                hollow = bool(row.multi_year_total)
+                axis.plot(row.value, i, marker, color=colour, markersize=4.5,
+                          markerfacecolor="white" if hollow else colour, markeredgewidth=1.0, linestyle="none")
                 if pd.notna(row.value_max):
                     axis.plot([row.value, row.value_max], [i, i], color=colour, linewidth=1.5)
                 text = value_text(row.value, row.value_max, row.unit, row.comparator, labels)
@@ -549,35 +578,38 @@ def plot_indicators(data: pd.DataFrame, labels: Labels, colours: dict[str, str],
                 if row.multi_year_total:
                     text += labels.t("total_suffix") if labels.lang == "zh" else f", {labels.t('total_suffix')}"
                 if row.comparability == "proxy":
-                    text += f" [{labels.t('caveat_prefix')}{caveats[getattr(row, f'caveat_{labels.lang}')]}]"
-                axis.annotate(text, (row.value if pd.isna(row.value_max) else row.value_max, i), xytext=(5, 0),
+                    text += f" [{labels.t('caveat_prefix')} {caveats[getattr(row, f'caveat_{labels.lang}')]}]"
+                axis.annotate(text, (row.value if pd.isna(row.value_max) else row.value_max, i), xytext=(4, 0),
                               textcoords="offset points", va="center", ha="left", fontsize=PT_TEXT)
-            chars = 26 if labels.lang == "zh" else 48
-            axis.set_yticks(range(len(rows)), [_wrap_label(_mark_label(r, labels), chars).replace("\n", " · ", 1)
-                                               if len(_mark_label(r, labels)) < chars else _mark_label(r, labels)
-                                               for r in rows.itertuples()])
-            axis.set_ylim(len(rows) - 0.5, -0.7)
+            axis.set_yticks(range(len(rows)), [_mark_label(r, labels) for r in rows.itertuples()])
+            axis.set_ylim(len(rows) - 0.4, -0.6)
+            axis.tick_params(axis="y", length=0, pad=3)
             high = rows[["value", "value_max"]].max().max()
-            axis.set_xlim(0, 100 if share and high <= 100 else high * 1.6)
-            if not share or high > 100:
-                axis.set_xlim(0, high * 1.6)
-            else:
-                axis.set_xlim(0, 130)
+            if share and high <= 100:
+                axis.set_xlim(0, 145)
                 axis.set_xticks([0, 20, 40, 60, 80, 100])
+            else:
+                axis.set_xlim(0, (high or 1) * 1.7)
+                from matplotlib.ticker import MaxNLocator
+
+                axis.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+                ticks = [t for t in axis.get_xticks() if 0 <= t <= high * 1.05 or t == 0]
+                axis.set_xticks(ticks if len(ticks) > 1 else [0, high])
             name = rows[f"group_name_{labels.lang}"].iloc[0]
             axis.set_title(wrap_text(f"{name}({unit})" if labels.lang == "zh" else f"{name} ({unit})",
-                                     width - 10, PT_TEXT), fontsize=PT_TEXT, loc="left")
+                                     width * 0.5, PT_TEXT), fontsize=PT_TEXT, loc="left", pad=3)
             axis.spines[["top", "right"]].set_visible(False)
             axis.grid(axis="x", color="#dddddd", linewidth=0.5)
             axis.set_axisbelow(True)
-    handles = [Line2D([], [], marker="o", color="#333333", linestyle="none", markersize=5, label=labels.t("local_target")),
-               Line2D([], [], marker="o", color="#333333", markerfacecolor="white", linestyle="none", markersize=5,
+    handles = [Line2D([], [], marker="o", color="#333333", linestyle="none", markersize=4.5, label=labels.t("local_target")),
+               Line2D([], [], marker="o", color="#333333", markerfacecolor="white", linestyle="none", markersize=4.5,
                       label=labels.t("local_total")),
-               Line2D([], [], marker="s", color="#333333", linestyle="none", markersize=5, label=labels.t("report_value")),
-               Line2D([], [], marker="D", color=NATIONAL_COLOUR, linestyle="none", markersize=5, label=labels.t("national"))]
-    _legend(figure.axes[0], handles, above=True)
+               Line2D([], [], marker="s", color="#333333", linestyle="none", markersize=4.5, label=labels.t("report_value")),
+               Line2D([], [], marker="D", color=NATIONAL_COLOUR, linestyle="none", markersize=4.5, label=labels.t("national"))]
+    title_lines = axes[0].get_title(loc="left").count("\n") + 1 if groups else 0
+    _legend(axes[0], handles, above=True, ncols=4 if labels.lang == "zh" else 2, offset_pt=6 + 9 * title_lines)
     _title(figure, title, width)
-    notes = [f"{labels.t('caveat_prefix')}{n}: {text}" for text, n in caveats.items()]
+    notes = [f"{labels.t('caveat_prefix')} {n}: {text}" for text, n in caveats.items()]
     _note(figure, "\n".join(notes + [labels.t("indicators_note").format(n=left_out)]), width)
     return figure
 
@@ -727,9 +759,10 @@ class FigureSpec:
     draw: Callable[[Labels, dict[str, str], list[str]], Figure]
 
 
-def figure_specs(tables: dict[str, pd.DataFrame], texts: dict[str, str] | None = None) -> list[FigureSpec]:
-    """Every report figure, computed from one loaded state of the tables."""
-    registry = compare.comparison_tables(tables)
+def figure_specs(tables: dict[str, pd.DataFrame], texts: dict[str, str] | None = None,
+                 registry: dict[str, pd.DataFrame] | None = None) -> list[FigureSpec]:
+    """Every report figure, computed from one loaded state of the tables (and its comparison tables)."""
+    registry = compare.comparison_tables(tables) if registry is None else registry
     width = DOUBLE_COLUMN_MM
     timeline = timeline_data(tables)
     shares = heatmap_data(registry["theme_text_shares"], "share", tables)
@@ -767,12 +800,30 @@ def figure_specs(tables: dict[str, pd.DataFrame], texts: dict[str, str] | None =
         FigureSpec("05_quantity_counts", width, "number of quantities per document and theme", counts,
                    lambda L, C, F: plot_heatmap(counts, "quantities", L, F, width, title=L.t("counts_title"),
                                                 note=L.t("counts_note"), kind="count")),
-        FigureSpec("05_comparable_indicators", width, "every comparable indicator: local values and national benchmarks",
-                   everything, lambda L, C, F: plot_indicators(everything, L, C, F, width, L.t("comparable_title"))),
+        *_indicator_specs(everything, width),
         FigureSpec("06_plan_against_result", width, "plan targets beside the results report's values where they are "
                    "measured the same way; the other pairs listed with their reason", pairs,
                    lambda L, C, F: plot_plan_against_result(pairs, L, C, F, width)),
     ]
+
+
+def _indicator_specs(everything: pd.DataFrame, width: float) -> list[FigureSpec]:
+    """05_comparable_indicators, split into numbered parts when one figure would exceed 230 mm."""
+    pages = indicator_pages(everything)
+    specs = []
+    for number, groups in enumerate(pages, start=1):
+        stem = "05_comparable_indicators" if len(pages) == 1 else f"05_comparable_indicators_{number}"
+        part = everything[everything["indicator_group"].isin(groups) | (~everything["drawn"] & (number == 1))]
+
+        def draw_page(L, C, F, groups=groups, number=number):
+            part = f"({number}/{len(pages)})" if L.lang == "zh" else f" ({number}/{len(pages)})"
+            title = L.t("comparable_title") + (part if len(pages) > 1 else "")
+            return plot_indicators(everything, L, C, F, width, title, groups)
+
+        specs.append(FigureSpec(stem, width, "comparable indicators: local values and national benchmarks"
+                                + (f", part {number} of {len(pages)}" if len(pages) > 1 else ""),
+                                part.reset_index(drop=True), draw_page))
+    return specs
 
 
 def _umask_mode() -> int:

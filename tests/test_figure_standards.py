@@ -1,6 +1,8 @@
 """Every report figure meets a journal's figure check, in Chinese and in English.
 
-Each figure is drawn once per language (module fixture) and measured at its final size:
+Each figure is drawn once per language (module fixture) and measured at its final size, from the
+data as it is and, for the quantitative figures, from comparison tables in which every value is
+graded comparable (the densest layout those figures can meet):
 - width 85 mm (one column) or 175 mm (two columns), height at most 230 mm;
 - every piece of text at least 7 pt;
 - no two text artists overlap, and all text lies inside the canvas;
@@ -14,17 +16,38 @@ import itertools
 import re
 import warnings
 
+import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
-from analysis import figures
+from analysis import compare, figures
 from analysis.curated import load_tables
 from analysis.fonts import register_fonts
 
 TABLES = load_tables()
+
+
+def graded_registry():
+    """The comparison tables with every indicator value graded comparable (every 4th a proxy) and two
+    plan–result pairs comparable: the densest layout the indicator figures can meet once grading is done."""
+    registry = {name: frame.copy() for name, frame in compare.comparison_tables(TABLES).items()}
+    table = registry["indicator_comparison"]
+    proxy = [i % 4 == 3 for i in range(len(table))]
+    table["comparability"] = ["proxy" if p else "same" for p in proxy]
+    table["caveat_zh"] = ["该值的统计对象与指标定义略有不同,作为近似值列出。" if p else "" for p in proxy]
+    table["caveat_en"] = ["This value counts a slightly different population; shown as a proxy." if p else "" for p in proxy]
+    pairs = pd.concat([registry["plan_against_result"], registry["plan_against_result_not_comparable"]], ignore_index=True)
+    pairs["comparability"] = ["same"] * 2 + list(pairs["comparability"].iloc[2:])
+    registry["plan_against_result"] = pairs.iloc[:2].reset_index(drop=True)
+    registry["plan_against_result_not_comparable"] = pairs.iloc[2:].reset_index(drop=True)
+    return registry
+
+
 SPECS = figures.figure_specs(TABLES)
-STEMS = [spec.stem for spec in SPECS]
+GRADED = [spec for spec in figures.figure_specs(TABLES, registry=graded_registry())
+          if spec.stem.startswith(("03_", "05_comparable", "06_"))]
+STEMS = [spec.stem for spec in SPECS] + [f"graded:{spec.stem}" for spec in GRADED]
 LANGS = ("zh", "en")
 LATIN = re.compile(r"[A-Za-z]")
 CJK = re.compile(r"[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -34,16 +57,18 @@ TOLERANCE_PX = 1.0  # bounding boxes may touch by a pixel (anti-aliasing), not o
 @pytest.fixture(scope="module")
 def rendered():
     """{(stem, lang): (figure, [(text, bbox, size_pt)])}, every figure drawn once at its print size."""
-    families = register_fonts(figures.figure_characters(TABLES))
+    graded_text = "".join(graded_registry()["indicator_comparison"]["caveat_zh"])
+    families = register_fonts(figures.figure_characters(TABLES) + graded_text)
     colours = figures.region_colours(TABLES)
     out = {}
     for lang in LANGS:
         labels = figures.make_labels(TABLES, lang)
-        for spec in SPECS:
-            with warnings.catch_warnings():
-                warnings.filterwarnings("error", message=r"Glyph .* missing from font")
-                figure = spec.draw(labels, colours, families)
-                out[(spec.stem, lang)] = (figure, drawn_texts(figure))
+        for prefix, specs in (("", SPECS), ("graded:", GRADED)):
+            for spec in specs:
+                with warnings.catch_warnings():
+                    warnings.filterwarnings("error", message=r"Glyph .* missing from font")
+                    figure = spec.draw(labels, colours, families)
+                    out[(prefix + spec.stem, lang)] = (figure, drawn_texts(figure))
     return out
 
 
