@@ -459,7 +459,7 @@ def plot_heatmap(data: pd.DataFrame, value: str, labels: Labels, families: list[
     for (i, j), cell in np.ndenumerate(grid.values):
         text = f"{cell:.0f}" if kind != "share" else ("0" if cell == 0 else f"{cell:.1f}" if cell < 1 else f"{cell:.0f}")
         axis.text(j, i, text, ha="center", va="center", fontsize=PT_TEXT, color="white" if dark[i, j] else "black")
-    chars = 9 if labels.lang == "zh" else 16
+    chars = 11 if labels.lang == "zh" else 16
     axis.set_xticks(range(len(docs)), [_wrap_label(labels.documents[d], chars) for d in docs])
     axis.set_yticks(range(len(themes)), [labels.themes[t] for t in themes])
     axis.xaxis.tick_top()
@@ -474,6 +474,10 @@ def plot_heatmap(data: pd.DataFrame, value: str, labels: Labels, families: list[
         bar = figure.colorbar(image, ax=axis, location="bottom", shrink=0.5, aspect=30, pad=0.01)
         bar.set_label(labels.t("share_axis" if kind == "share" else "counts_axis"))
         bar.outline.set_linewidth(0.5)
+        from matplotlib.ticker import MaxNLocator
+
+        bar.locator = MaxNLocator(nbins=6, integer=True)
+        bar.update_ticks()
     _title(figure, title, width)
     _note(figure, note, width)
     return figure
@@ -657,7 +661,7 @@ def plot_presence_matrix(data: pd.DataFrame, labels: Labels, families: list[str]
                           textcoords="offset points", ha="right", va="center", fontsize=PT_TEXT, color="#A04000")
             axis.annotate(labels.t("after") + " →", (before - 0.5, len(items) - 0.35), xytext=(3, 0),
                           textcoords="offset points", ha="left", va="center", fontsize=PT_TEXT, color="#A04000")
-    chars = 9 if labels.lang == "zh" else 16
+    chars = 11 if labels.lang == "zh" else 16
     axis.set_xticks(range(len(docs)), [_wrap_label(labels.documents[d], chars) for d in docs])
     axis.set_yticks(range(len(items)), [names[i] for i in items])
     axis.set_xlim(-0.6, len(docs) - 0.4)
@@ -720,7 +724,7 @@ def plot_plan_against_result(data: pd.DataFrame, labels: Labels, colours: dict[s
             lines.append(f"· {region}{name}:目标{plan}({_year(row.target_year_plan, labels)}),成效{result}。{caveat}")
         else:
             lines.append(f"· {region}, {name}: target {plan} ({_year(row.target_year_plan, labels)}), result {result}. {caveat}")
-    figure = new_figure(width, 50 + 14 * max(len(drawn), 1) + 8 * len(lines), families)
+    figure = new_figure(width, 40 + 24 * max(len(drawn), 1) + 4.5 * len(lines), families)
     axes = figure.subplots(max(len(drawn), 1), 1, squeeze=False)[:, 0]
     if drawn.empty:
         axes[0].set_axis_off()
@@ -728,16 +732,27 @@ def plot_plan_against_result(data: pd.DataFrame, labels: Labels, colours: dict[s
                      transform=axes[0].transAxes)
     for axis, row in zip(axes, drawn.itertuples()):
         colour = colours.get(row.region_id, "#333333")
-        axis.plot(row.value_plan, 0, "o", color=colour, markersize=6)
-        axis.plot(row.value_result, 0, "s", color=colour, markersize=6)
-        axis.annotate(f"{labels.t('plan_label')} {value_text(row.value_plan, None, row.unit_plan, row.comparator_plan, labels)}",
-                      (row.value_plan, 0), xytext=(0, 6), textcoords="offset points", ha="center", fontsize=PT_TEXT)
-        axis.annotate(f"{labels.t('result_label')} {value_text(row.value_result, None, row.unit_result, '=', labels)}",
-                      (row.value_result, 0), xytext=(0, -12), textcoords="offset points", ha="center", fontsize=PT_TEXT)
+        total = getattr(row, "basis_result", "") in MULTI_YEAR_BASES
+        axis.plot(row.value_plan, 0, "o", color=colour, markersize=5)
+        axis.plot(row.value_result, 0, "s", color=colour, markersize=5, markerfacecolor="white" if total else colour)
+        plan_year = _year(row.target_year_plan, labels)
+        result_year = _year(row.target_year_result, labels)
+        plan = f"{labels.t('plan_label')} {value_text(row.value_plan, None, row.unit_plan, row.comparator_plan, labels)}"
+        result = f"{labels.t('result_label')} {value_text(row.value_result, None, row.unit_result, '=', labels)}"
+        plan += f"({plan_year})" if labels.lang == "zh" and plan_year else f" ({plan_year})" if plan_year else ""
+        result += f"({result_year})" if labels.lang == "zh" and result_year else f" ({result_year})" if result_year else ""
+        if total:
+            result += labels.t("total_suffix") if labels.lang == "zh" else f", {labels.t('total_suffix')}"
+        axis.annotate(plan, (row.value_plan, 0), xytext=(0, 6), textcoords="offset points", ha="center", fontsize=PT_TEXT)
+        axis.annotate(result, (row.value_result, 0), xytext=(0, -13), textcoords="offset points", ha="center",
+                      fontsize=PT_TEXT)
         axis.set_xlim(0, max(row.value_plan, row.value_result) * 1.3)
+        axis.set_ylim(-1, 1)
         axis.set_yticks([])
-        axis.set_title(f"{labels.regions.get(row.region_id)} · {getattr(row, f'group_name_{labels.lang}')}", loc="left",
-                       fontsize=PT_TEXT)
+        unit = labels.unit(row.unit_plan)
+        name = getattr(row, f"group_name_{labels.lang}")
+        axis.set_title(f"{labels.regions.get(row.region_id)} · {name}" + (f"({unit})" if labels.lang == "zh" else f" ({unit})"),
+                       loc="left", fontsize=PT_TEXT)
         axis.spines[["top", "right", "left"]].set_visible(False)
     _title(figure, labels.t("plan_result_title"), width)
     _note(figure, "\n".join([labels.t("plan_result_note")] + lines) if lines else labels.t("plan_result_note"), width)
@@ -891,7 +906,51 @@ def build_all_figures(tables: dict[str, pd.DataFrame], texts: dict[str, str], ou
             written += save_figure(figure, out_dir / f"{spec.stem}_{lang}")
             if progress:
                 progress(f"{spec.stem}_{lang}")
+    readme = out_dir / "README.md"
+    write_bytes_atomic(readme, figures_readme(specs).encode("utf-8"))
+    written.append(readme)
+    if set(languages) == set(TEXT):
+        _remove_stale(out_dir, written)
     return written
+
+
+OUTPUT_NAME = re.compile(r"^\d\d_[a-z0-9_]+\.(png|pdf|csv)$")
+
+
+def _remove_stale(out_dir: Path, written: list[Path]) -> None:
+    """Remove figure files of an earlier build that this build did not write (e.g. a figure split in two)."""
+    keep = {p.name for p in written}
+    for path in out_dir.iterdir():
+        if OUTPUT_NAME.match(path.name) and path.name not in keep:
+            path.unlink()
+
+
+README_HEAD = """# figures/
+
+Written by the main job (`python -m analysis build`) or by `python -m analysis figures [--lang zh en]`, from one
+state of the data (`analysis.snapshot.load_state`). Every figure comes in Chinese (`_zh`) and English (`_en`), as PNG
+at 300 dpi and as PDF with a TrueType subset of Noto Sans CJK SC embedded (text extractable), drawn at its print
+size: one journal column is 85 mm wide, two columns 175 mm; no figure is taller than 230 mm and no text is smaller
+than 7 pt (`tests/test_figure_standards.py` measures this, with overlaps, clipping and the language of every text).
+`NAME.csv` beside each figure holds the values it draws, one row per mark, with the target or benchmark ids, the
+quote and its offsets into the raw text. Quantitative figures draw only values graded `same` or `proxy` by
+`analysis.compare.comparison_tables`; the others are in the CSV with `drawn` = False and their caveat.
+Files are written atomically (a killed build leaves the previous file, never a truncated one); this README is
+rewritten by every build, the figure files are derived and not kept in git.
+
+Who coded what: clause themes, commitment levels and the components of the focus themes were set by AI reading
+sessions (independent sessions of one language model), each with a verbatim quote; see
+`data/curated/README.md`. No figure says "hand-coded".
+
+| file stem | width | shows |
+|---|---|---|
+"""
+
+
+def figures_readme(specs: list[FigureSpec]) -> str:
+    """figures/README.md: every figure with its width and what it shows."""
+    rows = [f"| `{spec.stem}` | {spec.width_mm:g} mm | {spec.shows} |" for spec in specs]
+    return README_HEAD + "\n".join(rows) + "\n"
 
 
 def draw(stem: str, tables: dict[str, pd.DataFrame], texts: dict[str, str] | None = None, lang: str = "zh",
@@ -902,6 +961,8 @@ def draw(stem: str, tables: dict[str, pd.DataFrame], texts: dict[str, str] | Non
 
     families = register_fonts(figure_characters(tables), root or PROJECT_ROOT)
     specs = {spec.stem: spec for spec in figure_specs(tables, texts)}
+    if stem not in specs and f"{stem}_1" in specs:
+        stem = f"{stem}_1"  # a figure split into parts: its first part
     if stem not in specs:
         raise KeyError(f"no figure {stem!r}; choose one of {sorted(specs)}")
     return specs[stem].draw(make_labels(tables, lang), region_colours(tables), families)

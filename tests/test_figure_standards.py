@@ -176,3 +176,24 @@ def test_documents_appear_in_one_order_with_results_reports_last():
     assert order[-len(reports):] == [d for d in order if d in reports]
     for lang in LANGS:
         assert list(figures.make_labels(TABLES, lang).documents) == order
+
+
+CODED = ("02_teacher_rotation_mechanisms", "04_double_reduction_components", "05_theme_text_shares", "05_commitment_levels")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_coded_figures_say_ai_sessions_coded_them_and_none_says_hand_coded(rendered, lang):
+    who = "人工智能阅读会话" if lang == "zh" else "AI reading sessions"
+    for stem in CODED:
+        assert any(who in text for text, _, _ in rendered[(stem, lang)][1]), stem
+    for (stem, language), (_, texts) in rendered.items():
+        if language == lang:
+            assert not any(re.search(r"人工编码|hand-coded|by hand", text) for text, _, _ in texts), stem
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_kind_of_figure_has_its_own_note_not_one_boilerplate(rendered, lang):
+    stems = ["01_corpus_timeline", "02_teacher_rotation_mechanisms", "03_kindergarten_targets_vs_national",
+             "05_theme_text_shares", "05_commitment_levels", "05_quantity_counts", "06_plan_against_result"]
+    notes = [rendered[(stem, lang)][0]._supxlabel.get_text() for stem in stems]
+    assert all(notes) and len(set(notes)) == len(notes)
