@@ -72,8 +72,8 @@ TEXT = {
         "comparable_title": "可比指标:地方数值与全国基准",
         "comparable_shares_title": "可比指标(比率):地方数值与全国基准",
         "comparable_counts_title": "可比指标(数量):地方数值",
-        "local_target": "地方目标(单一年度)",
-        "local_total": "地方目标(多年合计)",
+        "local_target": "地方目标",
+        "local_total": "空心标记:多年合计数",
         "report_value": "成效报道所报数值",
         "national": "全国基准",
         "proxy": "近似值(见注)",
@@ -123,8 +123,8 @@ TEXT = {
         "comparable_title": "Comparable indicators: local values and national benchmarks",
         "comparable_shares_title": "Comparable indicators (rates): local values and national benchmarks",
         "comparable_counts_title": "Comparable indicators (counts): local values",
-        "local_target": "local target (one year)",
-        "local_total": "local target (multi-year total)",
+        "local_target": "local target",
+        "local_total": "open marker: total over several years",
         "report_value": "value in the results report",
         "national": "national benchmark",
         "proxy": "proxy (see note)",
@@ -292,7 +292,7 @@ def wrap_text(text: str, width_mm: float, size_pt: float = PT_NOTE) -> str:
         for paragraph in text.split("\n"):
             lines += [paragraph[i:i + per_line] for i in range(0, len(paragraph), per_line)] or [""]
         return "\n".join(lines)
-    per_line = max(int(width_mm / (em_mm * 0.55)) - 2, 12)
+    per_line = max(int(width_mm / (em_mm * 0.5)) - 2, 12)
     return "\n".join(textwrap.fill(p, per_line) for p in text.split("\n"))
 
 
@@ -610,8 +610,9 @@ def plot_indicators(data: pd.DataFrame, labels: Labels, colours: dict[str, str],
                       label=labels.t("local_total")),
                Line2D([], [], marker="s", color="#333333", linestyle="none", markersize=4.5, label=labels.t("report_value")),
                Line2D([], [], marker="D", color=NATIONAL_COLOUR, linestyle="none", markersize=4.5, label=labels.t("national"))]
-    title_lines = axes[0].get_title(loc="left").count("\n") + 1 if groups else 0
-    _legend(axes[0], handles, above=True, ncols=4 if labels.lang == "zh" else 2, offset_pt=6 + 9 * title_lines)
+    if groups:
+        title_lines = axes[0].get_title(loc="left").count("\n") + 1
+        _legend(axes[0], handles, above=True, ncols=4 if labels.lang == "zh" else 2, offset_pt=6 + 9 * title_lines)
     _title(figure, title, width)
     notes = [f"{labels.t('caveat_prefix')} {n}: {text}" for text, n in caveats.items()]
     _note(figure, "\n".join(notes + [labels.t("indicators_note").format(n=left_out)]), width)
@@ -640,7 +641,7 @@ def plot_presence_matrix(data: pd.DataFrame, labels: Labels, families: list[str]
     items = list(dict.fromkeys(data["component"]))
     names = dict(zip(data["component"], data[f"name_{labels.lang}"]))
     docs = [d for d in labels.documents if d in set(data["doc_id"])]
-    figure = new_figure(width, 70 + 6.5 * len(items), families)
+    figure = new_figure(width, 60 + 5.5 * len(items), families)
     axis = figure.add_subplot()
     present = data.set_index(["doc_id", "component"])["present"]
     for j, doc in enumerate(docs):
@@ -724,7 +725,9 @@ def plot_plan_against_result(data: pd.DataFrame, labels: Labels, colours: dict[s
             lines.append(f"· {region}{name}:目标{plan}({_year(row.target_year_plan, labels)}),成效{result}。{caveat}")
         else:
             lines.append(f"· {region}, {name}: target {plan} ({_year(row.target_year_plan, labels)}), result {result}. {caveat}")
-    figure = new_figure(width, 40 + 24 * max(len(drawn), 1) + 4.5 * len(lines), families)
+    note = "\n".join([labels.t("plan_result_note")] + lines) if lines else labels.t("plan_result_note")
+    note_lines = wrap_text(note, width - 6, PT_NOTE).count("\n") + 1
+    figure = new_figure(width, 24 + (24 * len(drawn) if len(drawn) else 14) + 3.6 * note_lines, families)
     axes = figure.subplots(max(len(drawn), 1), 1, squeeze=False)[:, 0]
     if drawn.empty:
         axes[0].set_axis_off()
@@ -755,7 +758,7 @@ def plot_plan_against_result(data: pd.DataFrame, labels: Labels, colours: dict[s
                        loc="left", fontsize=PT_TEXT)
         axis.spines[["top", "right", "left"]].set_visible(False)
     _title(figure, labels.t("plan_result_title"), width)
-    _note(figure, "\n".join([labels.t("plan_result_note")] + lines) if lines else labels.t("plan_result_note"), width)
+    _note(figure, note, width)
     return figure
 
 
