@@ -151,6 +151,14 @@ TEXT = {
         "caveat_prefix": "Note",
     },
 }
+# Why a pair is not comparable, in words a figure can print (the full caveat, with ids, is in the CSV).
+REASONS = {
+    "zh": {"unit": "计量方式不同。", "basis": "统计基础不同。", "population": "统计对象不同。",
+           "subset": "成效是另一成效数字的一部分。", "duplicate": "成效与另一成效数字是同一数字。"},
+    "en": {"unit": "Different measure.", "basis": "Different basis.",
+           "population": "Different population.", "subset": "The result is a part of another result.",
+           "duplicate": "The result is the same figure as another result."},
+}
 COMPARATORS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "", "approx": "≈", "": ""}
 CHANGE_WORDS = {"zh": {"decrease": "降低", "increase": "提高", "rank_top": "前"},
                 "en": {"decrease": "down", "increase": "up", "rank_top": "top"}}
@@ -169,9 +177,17 @@ class Labels:
     units: dict[str, str]
     benchmarks: dict[str, str]
     reports: frozenset
+    glossary: tuple = ()
 
     def t(self, key: str):
         return TEXT[self.lang][key]
+
+    def caveat(self, text: str) -> str:
+        """A caveat in the figure's language: in English, Chinese terms quoted in it become their glossary English."""
+        if self.lang == "en":
+            for term_zh, term_en in self.glossary:
+                text = text.replace(term_zh, f"'{term_en}'")
+        return text
 
     def unit(self, unit: str) -> str:
         from analysis.comparability import canonical_unit
@@ -226,7 +242,12 @@ def make_labels(tables: dict[str, pd.DataFrame], lang: str) -> Labels:
     bench = tables["national_benchmarks"]
     short = f"short_label_{lang}"
     benchmarks = dict(zip(bench["benchmark_id"], bench[short])) if short in bench else {}
-    return Labels(lang, documents, short_documents, regions, themes, units, benchmarks, frozenset(results_reports(tables)))
+    glossary = ()
+    if "glossary" in tables:
+        pairs = zip(tables["glossary"]["term_zh"], tables["glossary"]["term_en"])
+        glossary = tuple(sorted(pairs, key=lambda pair: -len(pair[0])))  # longest terms first
+    return Labels(lang, documents, short_documents, regions, themes, units, benchmarks,
+                  frozenset(results_reports(tables)), glossary)
 
 
 def region_colours(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
@@ -248,6 +269,10 @@ def figure_characters(tables: dict[str, pd.DataFrame]) -> str:
     for language in TEXT.values():
         for value in language.values():
             parts += value if isinstance(value, list) else [value]
+    parts += [text for language in REASONS.values() for text in language.values()]
+    from analysis.comparability import BASIS_TEXT
+
+    parts += ["统计基础不同:目标是,成效是。"] + [zh for zh, _ in BASIS_TEXT.values()]
     parts += list(compare.NATIONAL_MILESTONES["label_zh"]) + ["▼■●◆○□◇≥≤≈∶—–·年月"]
     try:
         for frame in compare.comparison_tables(tables).values():
@@ -553,7 +578,7 @@ def plot_indicators(data: pd.DataFrame, labels: Labels, colours: dict[str, str],
     left_out = int((~data["drawn"]).sum())
     caveats: dict[str, int] = {}
     for row in drawn[drawn["comparability"] == "proxy"].itertuples():
-        caveats.setdefault(getattr(row, f"caveat_{labels.lang}"), len(caveats) + 1)
+        caveats.setdefault(labels.caveat(getattr(row, f"caveat_{labels.lang}")), len(caveats) + 1)
     height = FRAME_MM + 12 + ROW_MM * sum(sizes) + PANEL_MM * len(groups) + 4 * len(caveats)
     figure = new_figure(width, height, families)
     if not groups:
@@ -582,7 +607,7 @@ def plot_indicators(data: pd.DataFrame, labels: Labels, colours: dict[str, str],
                 if row.multi_year_total:
                     text += labels.t("total_suffix") if labels.lang == "zh" else f", {labels.t('total_suffix')}"
                 if row.comparability == "proxy":
-                    text += f" [{labels.t('caveat_prefix')} {caveats[getattr(row, f'caveat_{labels.lang}')]}]"
+                    text += f" [{labels.t('caveat_prefix')} {caveats[labels.caveat(getattr(row, f'caveat_{labels.lang}'))]}]"
                 axis.annotate(text, (row.value if pd.isna(row.value_max) else row.value_max, i), xytext=(4, 0),
                               textcoords="offset points", va="center", ha="left", fontsize=PT_TEXT)
             axis.set_yticks(range(len(rows)), [_mark_label(r, labels) for r in rows.itertuples()])
@@ -709,6 +734,24 @@ def plan_result_data(tables: dict[str, pd.DataFrame], registry: dict[str, pd.Dat
                                     ascending=[False, True, True, True, True], kind="stable").reset_index(drop=True)
 
 
+def _pair_reason(row, labels: Labels) -> str:
+    """Why a target and a result are not comparable, in the figure's language, without ids."""
+    from analysis.comparability import BASIS_TEXT
+
+    reasons = [r for r in re.split(r"[;,]\s*", str(getattr(row, "comparability_reason", "") or "")) if r]
+    parts = []
+    for reason in reasons:
+        plan, result = getattr(row, "basis_plan", ""), getattr(row, "basis_result", "")
+        if reason == "basis" and plan in BASIS_TEXT and result in BASIS_TEXT:
+            parts.append(f"统计基础不同:目标是{BASIS_TEXT[plan][0]},成效是{BASIS_TEXT[result][0]}。" if labels.lang == "zh"
+                         else f"Different basis: the target is {BASIS_TEXT[plan][1]}, the result {BASIS_TEXT[result][1]}.")
+        elif reason in REASONS[labels.lang]:
+            parts.append(REASONS[labels.lang][reason])
+    if not parts:
+        parts.append(labels.caveat(getattr(row, f"caveat_{labels.lang}")))
+    return "".join(parts) if labels.lang == "zh" else " ".join(parts)
+
+
 def plot_plan_against_result(data: pd.DataFrame, labels: Labels, colours: dict[str, str], families: list[str],
                              width: float) -> Figure:
     """Comparable pairs as a target and a result on the indicator's own axis; the others listed with their reason."""
@@ -719,7 +762,7 @@ def plot_plan_against_result(data: pd.DataFrame, labels: Labels, colours: dict[s
         plan = value_text(row.value_plan, None, row.unit_plan, row.comparator_plan, labels)
         result = value_text(row.value_result, None, row.unit_result, "=", labels)
         name = getattr(row, f"group_name_{labels.lang}")
-        caveat = getattr(row, f"caveat_{labels.lang}")
+        caveat = _pair_reason(row, labels)
         region = labels.regions.get(row.region_id, row.region_id)
         if labels.lang == "zh":
             lines.append(f"· {region}{name}:目标{plan}({_year(row.target_year_plan, labels)}),成效{result}。{caveat}")
