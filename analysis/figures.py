@@ -79,6 +79,7 @@ TEXT = {
         "proxy": "近似值(见注)",
         "indicators_note": "只画出与指标定义同口径或注明近似的数值;{n}个不可比的数值未画出,连同原因列在同名数据文件中。",
         "no_values": "暂无同口径可比的数值",
+        "alone_note": "另有{n}个可比数值所属指标没有第二个可比数值,未画出。",
         "rotation_title": "教师交流轮岗:各文件提及的机制",
         "dr_title": "“双减”各组成部分:各文件提及情况",
         "present": "提及(附引文)",
@@ -131,6 +132,7 @@ TEXT = {
         "indicators_note": "Only values that match the indicator's definition, or are marked proxies, are drawn; {n} values "
                            "that are not comparable are left out and listed with their reason in the data file of the same name.",
         "no_values": "No values measured the same way yet",
+        "alone_note": "{n} more comparable values have no second comparable value of their indicator and are not drawn.",
         "rotation_title": "Teacher rotation: mechanisms each document names",
         "dr_title": "'Double reduction': the components each document names",
         "present": "named (with a quote)",
@@ -520,7 +522,11 @@ def indicator_data(comparison: pd.DataFrame, tables: dict[str, pd.DataFrame]) ->
     out = comparison.copy()
     if "comparability" not in out:
         out["comparability"], out["caveat_zh"], out["caveat_en"] = "not_comparable", "", ""
-    out["drawn"] = out["comparability"].isin(["same", "proxy"])
+    comparable = out["comparability"].isin(["same", "proxy"])
+    # a value is drawn when it is comparable and its indicator has another comparable value to stand beside
+    partners = comparable.groupby(out["indicator_group"]).transform("sum")
+    out["drawn"] = comparable & partners.ge(2)
+    out["left_out_because"] = np.where(out["drawn"], "", np.where(comparable, "only_comparable_value", "not_comparable"))
     out["results_report"] = out["doc_id"].isin(results_reports(tables))
     basis = out["basis"] if "basis" in out else pd.Series("", index=out.index)
     out["multi_year_total"] = basis.isin(MULTI_YEAR_BASES)
@@ -537,7 +543,7 @@ def indicator_data(comparison: pd.DataFrame, tables: dict[str, pd.DataFrame]) ->
     columns = [c for c in ["indicator_group", "group_name_zh", "group_name_en", "source", "reference_id", "doc_id",
                            "region_id", "kind", "value", "value_max", "unit", "comparator", "year", "basis",
                            "comparability", "comparability_reason", "caveat_zh", "caveat_en", "drawn",
-                           "results_report", "multi_year_total", "quote", "char_start", "char_end", "source_url"]
+                           "left_out_because", "results_report", "multi_year_total", "quote", "char_start", "char_end", "source_url"]
                if c in out]
     return out[columns].reset_index(drop=True)
 
@@ -575,7 +581,8 @@ def plot_indicators(data: pd.DataFrame, labels: Labels, colours: dict[str, str],
     groups = list(dict.fromkeys(drawn["indicator_group"])) if groups is None else groups
     drawn = drawn[drawn["indicator_group"].isin(groups)]
     sizes = [int((drawn["indicator_group"] == g).sum()) for g in groups]
-    left_out = int((~data["drawn"]).sum())
+    left_out = int((data["left_out_because"] == "not_comparable").sum()) if "left_out_because" in data else int((~data["drawn"]).sum())
+    alone = int((data["left_out_because"] == "only_comparable_value").sum()) if "left_out_because" in data else 0
     caveats: dict[str, int] = {}
     for row in drawn[drawn["comparability"] == "proxy"].itertuples():
         caveats.setdefault(labels.caveat(getattr(row, f"caveat_{labels.lang}")), len(caveats) + 1)
@@ -622,8 +629,7 @@ def plot_indicators(data: pd.DataFrame, labels: Labels, colours: dict[str, str],
                 from matplotlib.ticker import MaxNLocator
 
                 axis.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-                ticks = [t for t in axis.get_xticks() if 0 <= t <= high * 1.05 or t == 0]
-                axis.set_xticks(ticks if len(ticks) > 1 else [0, high])
+                axis.set_xlim(0, (high or 1) * 1.7)
             name = rows[f"group_name_{labels.lang}"].iloc[0]
             axis.set_title(wrap_text(f"{name}({unit})" if labels.lang == "zh" else f"{name} ({unit})",
                                      width * 0.5, PT_TEXT), fontsize=PT_TEXT, loc="left", pad=3)
@@ -640,7 +646,10 @@ def plot_indicators(data: pd.DataFrame, labels: Labels, colours: dict[str, str],
         _legend(axes[0], handles, above=True, ncols=4 if labels.lang == "zh" else 2, offset_pt=6 + 9 * title_lines)
     _title(figure, title, width)
     notes = [f"{labels.t('caveat_prefix')} {n}: {text}" for text, n in caveats.items()]
-    _note(figure, "\n".join(notes + [labels.t("indicators_note").format(n=left_out)]), width)
+    extra = [labels.t("alone_note").format(n=alone)] if alone else []
+    if labels.lang == "en" and any("FYP" in _mark_label(r, labels) for r in drawn.itertuples()):
+        extra.append("FYP: Five-Year Plan.")
+    _note(figure, "\n".join(notes + [labels.t("indicators_note").format(n=left_out)] + extra), width)
     return figure
 
 
@@ -768,7 +777,9 @@ def plot_plan_against_result(data: pd.DataFrame, labels: Labels, colours: dict[s
             lines.append(f"· {region}{name}:目标{plan}({_year(row.target_year_plan, labels)}),成效{result}。{caveat}")
         else:
             lines.append(f"· {region}, {name}: target {plan} ({_year(row.target_year_plan, labels)}), result {result}. {caveat}")
-    note = "\n".join([labels.t("plan_result_note")] + lines) if lines else labels.t("plan_result_note")
+    proxies = [f"{labels.t('caveat_prefix')} {n}: {labels.caveat(getattr(r, f'caveat_{labels.lang}'))}"
+               for n, r in enumerate(drawn[drawn["comparability"] == "proxy"].itertuples(), start=1)]
+    note = "\n".join(proxies + [labels.t("plan_result_note")] + lines)
     note_lines = wrap_text(note, width - 6, PT_NOTE).count("\n") + 1
     figure = new_figure(width, 24 + (24 * len(drawn) if len(drawn) else 14) + 3.6 * note_lines, families)
     axes = figure.subplots(max(len(drawn), 1), 1, squeeze=False)[:, 0]
@@ -789,6 +800,9 @@ def plot_plan_against_result(data: pd.DataFrame, labels: Labels, colours: dict[s
         result += f"({result_year})" if labels.lang == "zh" and result_year else f" ({result_year})" if result_year else ""
         if total:
             result += labels.t("total_suffix") if labels.lang == "zh" else f", {labels.t('total_suffix')}"
+        if row.comparability == "proxy":
+            proxy_number = int((drawn.loc[:row.Index, "comparability"] == "proxy").sum())
+            result += f" [{labels.t('caveat_prefix')} {proxy_number}]"
         axis.annotate(plan, (row.value_plan, 0), xytext=(0, 6), textcoords="offset points", ha="center", fontsize=PT_TEXT)
         axis.annotate(result, (row.value_result, 0), xytext=(0, -13), textcoords="offset points", ha="center",
                       fontsize=PT_TEXT)
