@@ -91,6 +91,8 @@ TEXT = {
         "plan_result_title": "规划目标与成效报道:同一地区、同一指标",
         "plan_result_note": "目标与成效只在同口径时画在同一坐标轴上。以下目标与成效对不可比,未画出:",
         "plan_label": "目标",
+        "plan_legend": "规划目标",
+        "result_legend": "成效报道所报成效",
         "result_label": "成效",
         "no_pairs": "没有同口径可比的目标与成效对",
         "year_suffix": "年",
@@ -146,6 +148,8 @@ TEXT = {
         "plan_result_note": "A target and a result share an axis only when they are measured the same way. These pairs are "
                             "not comparable and are not drawn:",
         "plan_label": "target",
+        "plan_legend": "plan target",
+        "result_legend": "result in the results report",
         "result_label": "result",
         "no_pairs": "No target and result measured the same way",
         "year_suffix": "",
@@ -344,13 +348,15 @@ def _note(figure: Figure, text: str, width_mm: float) -> None:
                      linespacing=1.3)
 
 
-def _legend(axis, handles: list, above: bool = True, ncols: int = 2, offset_pt: float = 4.0) -> None:
+def _legend(axis, handles: list, above: bool = True, ncols: int = 2, offset_pt: float = 4.0,
+            from_figure_edge: bool = True) -> None:
     """A legend tied to an axis (constrained layout makes room for it), ``offset_pt`` above or below the plot,
     starting at the figure's left edge."""
     from matplotlib.transforms import blended_transform_factory, offset_copy
 
-    base = blended_transform_factory(axis.figure.transFigure, axis.transAxes)
-    anchor, loc = ((0.01, 1.0), "lower left") if above else ((0.01, 0.0), "upper left")
+    base = blended_transform_factory(axis.figure.transFigure if from_figure_edge else axis.transAxes, axis.transAxes)
+    x = 0.01 if from_figure_edge else 0.0
+    anchor, loc = ((x, 1.0), "lower left") if above else ((x, 0.0), "upper left")
     transform = offset_copy(base, fig=axis.figure, y=offset_pt if above else -offset_pt, units="points")
     axis.legend(handles=handles, loc=loc, bbox_to_anchor=anchor, ncols=ncols, frameon=False, borderaxespad=0,
                 handlelength=1.8, columnspacing=1.5, bbox_transform=transform)
@@ -794,8 +800,9 @@ def plot_plan_against_result(data: pd.DataFrame, labels: Labels, colours: dict[s
         axis.plot(row.value_result, 0, "s", color=colour, markersize=5, markerfacecolor="white" if total else colour)
         plan_year = _year(row.target_year_plan, labels)
         result_year = _year(row.target_year_result, labels)
-        plan = f"{labels.t('plan_label')} {value_text(row.value_plan, None, row.unit_plan, row.comparator_plan, labels)}"
-        result = f"{labels.t('result_label')} {value_text(row.value_result, None, row.unit_result, '=', labels)}"
+        gap = "" if labels.lang == "zh" else " "
+        plan = f"{labels.t('plan_label')}{gap}{value_text(row.value_plan, None, row.unit_plan, row.comparator_plan, labels)}"
+        result = f"{labels.t('result_label')}{gap}{value_text(row.value_result, None, row.unit_result, '=', labels)}"
         plan += f"({plan_year})" if labels.lang == "zh" and plan_year else f" ({plan_year})" if plan_year else ""
         result += f"({result_year})" if labels.lang == "zh" and result_year else f" ({result_year})" if result_year else ""
         if total:
@@ -814,6 +821,12 @@ def plot_plan_against_result(data: pd.DataFrame, labels: Labels, colours: dict[s
         axis.set_title(f"{labels.regions.get(row.region_id)} · {name}" + (f"({unit})" if labels.lang == "zh" else f" ({unit})"),
                        loc="left", fontsize=PT_TEXT)
         axis.spines[["top", "right", "left"]].set_visible(False)
+    if not drawn.empty:
+        handles = [Line2D([], [], marker="o", color="#333333", linestyle="none", markersize=5, label=labels.t("plan_legend")),
+                   Line2D([], [], marker="s", color="#333333", linestyle="none", markersize=5, label=labels.t("result_legend")),
+                   Line2D([], [], marker="s", color="#333333", markerfacecolor="white", linestyle="none", markersize=5,
+                          label=labels.t("local_total"))]
+        _legend(axes[0], handles, above=True, ncols=3, offset_pt=15, from_figure_edge=False)
     _title(figure, labels.t("plan_result_title"), width)
     _note(figure, note, width)
     return figure
