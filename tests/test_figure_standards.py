@@ -197,3 +197,12 @@ def test_each_kind_of_figure_has_its_own_note_not_one_boilerplate(rendered, lang
              "05_theme_text_shares", "05_commitment_levels", "05_quantity_counts", "06_plan_against_result"]
     notes = [rendered[(stem, lang)][0]._supxlabel.get_text() for stem in stems]
     assert all(notes) and len(set(notes)) == len(notes)
+
+
+def test_figures_readme_lists_every_figure_with_its_width():
+    from analysis.paths import PROJECT_ROOT
+
+    readme = (PROJECT_ROOT / "figures" / "README.md").read_text(encoding="utf-8")
+    for spec in SPECS:
+        assert f"| `{spec.stem}` | {spec.width_mm:g} mm |" in readme, f"figures/README.md does not list {spec.stem}"
+    assert figures.figures_readme(SPECS).splitlines()[0] == readme.splitlines()[0]
