@@ -26,13 +26,13 @@ import matplotlib
 
 matplotlib.use("Agg", force=False)
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
-from analysis import compare  # noqa: E402
+from analysis import compare
 
 # Okabe–Ito, a colour-blind-safe qualitative palette; regions take colours in regions.csv order.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -280,11 +280,8 @@ def figure_characters(tables: dict[str, pd.DataFrame]) -> str:
 
     parts += ["统计基础不同:目标是,成效是。"] + [zh for zh, _ in BASIS_TEXT.values()]
     parts += list(compare.NATIONAL_MILESTONES["label_zh"]) + ["▼■●◆○□◇≥≤≈∶—–·年月"]
-    try:
-        for frame in compare.comparison_tables(tables).values():
-            parts += [frame[c].astype(str).str.cat() for c in ("caveat_zh", "caveat_en") if c in frame]
-    except Exception:  # noqa: BLE001 - the glyph warning test catches what the subset misses
-        pass
+    for frame in compare.comparison_tables(tables).values():
+        parts += [frame[c].astype(str).str.cat() for c in ("caveat_zh", "caveat_en") if c in frame]
     return "".join(parts)
 
 
@@ -969,6 +966,7 @@ def build_all_figures(tables: dict[str, pd.DataFrame], texts: dict[str, str], ou
     """Draw every figure in every language from one state of the tables, with its data CSV; returns the files."""
     colours = region_colours(tables)
     written: list[Path] = []
+    remove_leftover_temporaries(out_dir)
     specs = figure_specs(tables, texts)
     for spec in specs:
         written.append(save_figure_data(spec, out_dir))
@@ -988,6 +986,17 @@ def build_all_figures(tables: dict[str, pd.DataFrame], texts: dict[str, str], ou
 
 
 OUTPUT_NAME = re.compile(r"^\d\d_[a-z0-9_]+\.(png|pdf|csv)$")
+
+
+def remove_leftover_temporaries(out_dir: Path) -> list[Path]:
+    """Delete the hidden temporary files a killed build left in ``out_dir`` (never a finished file)."""
+    removed = []
+    if out_dir.is_dir():
+        for path in out_dir.glob(".*.tmp"):
+            if OUTPUT_NAME.match(path.name[1:].rsplit(".", 2)[0]) or path.name.startswith(".README.md."):
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
 
 
 def _remove_stale(out_dir: Path, written: list[Path]) -> None:
