@@ -345,6 +345,15 @@ def _note(figure: Figure, text: str, width_mm: float) -> None:
                      linespacing=1.3)
 
 
+def data_caveats(frame: pd.DataFrame, labels: Labels) -> list[str]:
+    """The distinct caveats of a figure's rows (comparability other than same), in the figure's language."""
+    column = f"caveat_{labels.lang}"
+    if column not in frame:
+        return []
+    rows = frame[frame.get("comparability", pd.Series("", index=frame.index)).ne("same") & frame[column].ne("")]
+    return [labels.caveat(text) for text in dict.fromkeys(rows[column])]
+
+
 def _legend(axis, handles: list, above: bool = True, ncols: int = 2, offset_pt: float = 4.0,
             from_figure_edge: bool = True) -> None:
     """A legend tied to an axis (constrained layout makes room for it), ``offset_pt`` above or below the plot,
@@ -509,7 +518,7 @@ def plot_heatmap(data: pd.DataFrame, value: str, labels: Labels, families: list[
         bar.locator = MaxNLocator(nbins=6, integer=True)
         bar.update_ticks()
     _title(figure, title, width)
-    _note(figure, note, width)
+    _note(figure, "\n".join([note] + data_caveats(data, labels)), width)
     return figure
 
 
@@ -668,7 +677,8 @@ def component_data(matrix: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.
     out = out.sort_values(["doc_rank"], kind="stable").drop(columns=["doc_rank"])
     out["published"] = pd.to_datetime(out["published"]).dt.strftime("%Y-%m-%d").fillna("")
     columns = [c for c in ["doc_id", "region_id", "component", "name_zh", "name_en", "present", "after_double_reduction",
-                           "results_report", "quote", "char_start", "notes", "published"] if c in out]
+                           "results_report", "comparability", "caveat_zh", "caveat_en", "quote", "char_start", "notes",
+                           "published"] if c in out]
     return out[columns].reset_index(drop=True)
 
 
@@ -712,7 +722,7 @@ def plot_presence_matrix(data: pd.DataFrame, labels: Labels, families: list[str]
                       label=labels.t("absent"))]
     _legend(axis, handles, above=False)
     _title(figure, title, width)
-    _note(figure, labels.t("components_note"), width)
+    _note(figure, "\n".join([labels.t("components_note")] + data_caveats(data, labels)), width)
     return figure
 
 
