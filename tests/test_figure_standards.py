@@ -206,3 +206,16 @@ def test_figures_readme_lists_every_figure_with_its_width():
     for spec in SPECS:
         assert f"| `{spec.stem}` | {spec.width_mm:g} mm |" in readme, f"figures/README.md does not list {spec.stem}"
     assert figures.figures_readme(SPECS).splitlines()[0] == readme.splitlines()[0]
+
+
+def test_every_unit_a_quantity_carries_has_a_chinese_and_an_english_name():
+    units = TABLES["units"].set_index("unit")
+    missing = sorted(set(TABLES["targets"]["unit"]) - set(units.index))
+    assert not missing, f"data/curated/units.csv lacks {missing}"
+    assert not any(CJK.search(name) for name in units["name_en"]), "an English unit name holds Chinese"
+
+
+def test_documents_and_benchmarks_have_labels_in_both_languages():
+    documents, bench = TABLES["documents"], TABLES["national_benchmarks"]
+    assert not any(LATIN.search(v) for v in documents["period_label_zh"]) and not any(CJK.search(v) for v in documents["period_label_en"])
+    assert not any(LATIN.search(v) for v in bench["short_label_zh"]) and not any(CJK.search(v) for v in bench["short_label_en"])
