@@ -451,6 +451,8 @@ def plot_corpus_timeline(data: pd.DataFrame, labels: Labels, colours: dict[str, 
                Patch(facecolor="white", edgecolor="#555555", hatch="////", label=labels.t("report_bar")),
                Line2D([], [], marker="v", color="black", linestyle="none", markersize=5, label=labels.t("published")),
                Line2D([], [], color="#777777", linestyle="--", linewidth=0.7, label=labels.t("milestone"))]
+    if not reports:
+        handles.pop(1)
     _legend(left, handles, above=True, offset_pt=14)
     _title(figure, labels.t("timeline_title"), width)
     _note(figure, "\n".join([labels.t("milestones_key")] + keys) + "\n" + labels.t("timeline_note"), width)
@@ -648,11 +650,17 @@ def plot_indicators(data: pd.DataFrame, labels: Labels, colours: dict[str, str],
             axis.spines[["top", "right"]].set_visible(False)
             axis.grid(axis="x", color="#dddddd", linewidth=0.5)
             axis.set_axisbelow(True)
-    handles = [Line2D([], [], marker="o", color="#333333", linestyle="none", markersize=4.5, label=labels.t("local_target")),
-               Line2D([], [], marker="o", color="#333333", markerfacecolor="white", linestyle="none", markersize=4.5,
-                      label=labels.t("local_total")),
-               Line2D([], [], marker="s", color="#333333", linestyle="none", markersize=4.5, label=labels.t("report_value")),
-               Line2D([], [], marker="D", color=NATIONAL_COLOUR, linestyle="none", markersize=4.5, label=labels.t("national"))]
+    local = drawn[drawn["source"] != "national"]
+    shown = {"local_target": bool((~local["results_report"]).any()),
+             "local_total": bool(drawn["multi_year_total"].any()),
+             "report_value": bool(local["results_report"].any()),
+             "national": bool((drawn["source"] == "national").any())}
+    styles = {"local_target": dict(marker="o", color="#333333"),
+              "local_total": dict(marker="o", color="#333333", markerfacecolor="white"),
+              "report_value": dict(marker="s", color="#333333"),
+              "national": dict(marker="D", color=NATIONAL_COLOUR)}
+    handles = [Line2D([], [], linestyle="none", markersize=4.5, label=labels.t(key), **styles[key])
+               for key, show in shown.items() if show]
     if groups:
         title_lines = axes[0].get_title(loc="left").count("\n") + 1
         _legend(axes[0], handles, above=True, ncols=4 if labels.lang == "zh" else 2, offset_pt=6 + 9 * title_lines)
@@ -830,9 +838,10 @@ def plot_plan_against_result(data: pd.DataFrame, labels: Labels, colours: dict[s
         axis.spines[["top", "right", "left"]].set_visible(False)
     if not drawn.empty:
         handles = [Line2D([], [], marker="o", color="#333333", linestyle="none", markersize=5, label=labels.t("plan_legend")),
-                   Line2D([], [], marker="s", color="#333333", linestyle="none", markersize=5, label=labels.t("result_legend")),
-                   Line2D([], [], marker="s", color="#333333", markerfacecolor="white", linestyle="none", markersize=5,
-                          label=labels.t("local_total"))]
+                   Line2D([], [], marker="s", color="#333333", linestyle="none", markersize=5, label=labels.t("result_legend"))]
+        if drawn.get("basis_result", pd.Series(dtype=str)).isin(MULTI_YEAR_BASES).any():
+            handles.append(Line2D([], [], marker="s", color="#333333", markerfacecolor="white", linestyle="none",
+                                  markersize=5, label=labels.t("local_total")))
         _legend(axes[0], handles, above=True, ncols=3, offset_pt=15, from_figure_edge=False)
     _title(figure, labels.t("plan_result_title"), width)
     _note(figure, note, width)
