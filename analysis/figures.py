@@ -184,6 +184,7 @@ class Labels:
     benchmarks: dict[str, str]
     reports: frozenset
     glossary: tuple = ()
+    coded_by: str = ""
 
     def t(self, key: str):
         return TEXT[self.lang][key]
@@ -253,7 +254,19 @@ def make_labels(tables: dict[str, pd.DataFrame], lang: str) -> Labels:
         pairs = zip(tables["glossary"]["term_zh"], tables["glossary"]["term_en"])
         glossary = tuple(sorted(pairs, key=lambda pair: -len(pair[0])))  # longest terms first
     return Labels(lang, documents, short_documents, regions, themes, units, benchmarks,
-                  frozenset(results_reports(tables)), glossary)
+                  frozenset(results_reports(tables)), glossary, curated_reading_label(tables, lang))
+
+
+def curated_reading_label(tables: dict[str, pd.DataFrame], lang: str) -> str:
+    """'Coding: <label>' from the curated reading's own description in readings.csv, when that table exists."""
+    readings = tables.get("readings")
+    if readings is None or f"label_{lang}" not in readings or "is_curated" not in readings:
+        return ""
+    curated = readings[readings["is_curated"].astype(str).str.lower() == "true"]
+    if curated.empty:
+        return ""
+    label = curated[f"label_{lang}"].iloc[0]
+    return f"编码:{label}。" if lang == "zh" else f"Coding: {label}."
 
 
 def region_colours(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
@@ -520,7 +533,8 @@ def plot_heatmap(data: pd.DataFrame, value: str, labels: Labels, families: list[
         bar.locator = MaxNLocator(nbins=6, integer=True)
         bar.update_ticks()
     _title(figure, title, width)
-    _note(figure, "\n".join([note] + data_caveats(data, labels)), width)
+    coded = [labels.coded_by] if labels.coded_by and kind in ("share", "level") else []
+    _note(figure, "\n".join([note] + coded + data_caveats(data, labels)), width)
     return figure
 
 
@@ -730,7 +744,8 @@ def plot_presence_matrix(data: pd.DataFrame, labels: Labels, families: list[str]
                       label=labels.t("absent"))]
     _legend(axis, handles, above=False)
     _title(figure, title, width)
-    _note(figure, "\n".join([labels.t("components_note")] + data_caveats(data, labels)), width)
+    coded = [labels.coded_by] if labels.coded_by else []
+    _note(figure, "\n".join([labels.t("components_note")] + coded + data_caveats(data, labels)), width)
     return figure
 
 

@@ -219,3 +219,12 @@ def test_documents_and_benchmarks_have_labels_in_both_languages():
     documents, bench = TABLES["documents"], TABLES["national_benchmarks"]
     assert not any(LATIN.search(v) for v in documents["period_label_zh"]) and not any(CJK.search(v) for v in documents["period_label_en"])
     assert not any(LATIN.search(v) for v in bench["short_label_zh"]) and not any(CJK.search(v) for v in bench["short_label_en"])
+
+
+def test_coded_figures_quote_the_curated_reading_s_own_description_when_the_data_has_one():
+    tables = dict(TABLES)
+    tables["readings"] = pd.DataFrame({"reading_id": ["curated", "second"], "is_curated": ["true", "false"],
+                                       "label_zh": ["整理版编码(人工智能模型会话)", "盲读"],
+                                       "label_en": ["Curated reading (AI model sessions)", "Blind"]})
+    assert figures.make_labels(tables, "zh").coded_by == "编码:整理版编码(人工智能模型会话)。"
+    assert figures.make_labels(tables, "en").coded_by == "Coding: Curated reading (AI model sessions)."
