@@ -1051,6 +1051,8 @@ than 7 pt (`tests/test_figure_standards.py` measures this, with overlaps, clippi
 `NAME.csv` beside each figure holds the values it draws, one row per mark, with the target or benchmark ids, the
 quote and its offsets into the raw text. Quantitative figures draw only values graded `same` or `proxy` by
 `analysis.compare.comparison_tables`; the others are in the CSV with `drawn` = False and their caveat.
+Language rule: a Chinese figure holds no Latin letter (ids such as XC21-T005 stay in the CSV), an English figure no
+Chinese character or full-width punctuation; digits, %, ≥ ≤ ≈, ·, dashes and arrows belong to both.
 Files are written atomically (a killed build leaves the previous file, never a truncated one); this README is
 rewritten by every build, the figure files are derived and not kept in git.
 
