@@ -110,13 +110,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def _draw_figures(root: Path, languages: tuple[str, ...], progress) -> list[Path]:
     import warnings
 
-    from analysis.corpus import load_texts
-    from analysis.curated import load_tables
     from analysis.figures import build_all_figures, figure_characters
     from analysis.fonts import register_fonts
+    from analysis.snapshot import load_state
 
-    tables = load_tables(root)
-    texts = load_texts(tables["documents"], root)
+    from analysis.snapshot import DataChangedError
+
+    try:
+        tables, texts = load_state(root)  # one state of the data for every figure of this build
+    except DataChangedError as error:
+        print(f"figures: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
     families = register_fonts(figure_characters(tables), root)
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message=r"Glyph .* missing from font")  # an empty box is a failure

@@ -14,9 +14,9 @@ DOUBLE_REDUCTION_OPINION = pd.Timestamp("2021-07-24")
 
 NATIONAL_MILESTONES = pd.DataFrame(
     [
-        ("2018-11-15", "学前教育深化改革规范发展的若干意见", "Opinions on pre-school reform (2020 targets)"),
+        ("2018-11-15", "学前教育深化改革规范发展的若干意见(2020年目标)", "Opinions on pre-school reform (2020 targets)"),
         ("2021-07-24", "“双减”意见", "National 'double reduction' opinion"),
-        ("2021-12-16", "“十四五”学前教育发展提升行动计划", "14th Five-Year pre-school action plan (2025 targets)"),
+        ("2021-12-16", "“十四五”学前教育发展提升行动计划(2025年目标)", "14th Five-Year pre-school action plan (2025 targets)"),
         ("2023-08-30", "基础教育扩优提质行动计划", "Action plan to expand and improve basic education"),
     ],
     columns=["date", "label_zh", "label_en"],

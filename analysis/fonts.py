@@ -43,7 +43,7 @@ def build_regular_instance(characters: str, cache_dir: Path) -> Path:
     """Subset the SC face to ``characters`` and instantiate it at weight 400; cached by content hash."""
     chars = sorted(set(characters) | set(_BASE_CHARS))
     key = hashlib.sha256("".join(chars).encode("utf-8")).hexdigest()[:16]
-    target = cache_dir / f"NotoSansCJKsc-Regular-subset-{key}.otf"
+    target = cache_dir / f"NotoSansCJKsc-Regular-subset-{key}.ttf"
     if target.is_file():
         return target
     from fontTools import subset
@@ -65,11 +65,55 @@ def build_regular_instance(characters: str, cache_dir: Path) -> Path:
             names.setName(INSTANCE_FAMILY, record.nameID, record.platformID, record.platEncID, record.langID)
         elif record.nameID == 6:
             names.setName(INSTANCE_FAMILY.replace(" ", ""), record.nameID, record.platformID, record.platEncID, record.langID)
+    _cff_to_truetype(regular)
     cache_dir.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(".tmp")
     regular.save(str(temporary))
     temporary.replace(target)
     return target
+
+
+def _cff_to_truetype(font) -> None:
+    """Replace the CFF outlines of ``font`` by TrueType (quadratic) outlines, in place.
+
+    matplotlib embeds fonts in PDF as Type 42, which wraps TrueType ``glyf`` outlines; a CFF font
+    wrapped that way makes poppler report "Embedded font file may be invalid". Cubic curves are
+    approximated by quadratic ones within 1 unit of the 1000-unit em (fontTools' cu2qu).
+    """
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    glyph_set = font.getGlyphSet()
+    order = font.getGlyphOrder()
+    glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
+        glyphs[name] = pen.glyph()
+    glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = glyphs
+    font["glyf"] = glyf
+    font["loca"] = newTable("loca")
+    for table in ("CFF ", "CFF2", "VORG"):
+        if table in font:
+            del font[table]
+    maxp = font["maxp"]
+    maxp.tableVersion = 0x00010000
+    for field in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                  "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, field, 1 if field == "maxZones" else 0)
+    maxp.maxComponentDepth = 0
+    font["head"].indexToLocFormat = 0
+    font["head"].glyphDataFormat = 0
+    post = font["post"]
+    post.formatType = 2.0
+    post.extraNames = []
+    post.mapping = {}
+    post.glyphOrder = order
+    font.sfntVersion = "\x00\x01\x00\x00"
+    glyf.compile(font)  # computes bounding boxes; maxp and hhea follow on save
 
 
 def register_fonts(characters: str = "", root: Path = PROJECT_ROOT) -> list[str]:

@@ -25,7 +25,7 @@ def write_comparison_tables(tables: dict[str, pd.DataFrame], out_dir: Path, root
     Beside every id column stands ``evidence_<column>``: the relative link to the id's highlighted
     quote in the evidence site (``reports/evidence/``, :func:`analysis.evidence.evidence_link`).
     """
-    from analysis.evidence import add_evidence_links
+    from analysis.evidence_links import add_evidence_links
 
     out_dir = Path(out_dir)
     written = []
