@@ -210,6 +210,16 @@ def cmd_workbook(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate_layout(args: argparse.Namespace) -> int:
+    """Move flat curated tables into one folder per region (idempotent; values unchanged)."""
+    from analysis.migrate import describe_layout, migrate_layout
+
+    done = migrate_layout(Path(args.root), keep_top=tuple(args.keep_top or ()))
+    print("\n".join(done) if done else "data/curated is already one folder per region: nothing to do")
+    print("\n".join(describe_layout(Path(args.root))))
+    return 0
+
+
 COMMANDS = {
     "validate": (cmd_validate, "check schema, raw hashes, every quote, offset and value"),
     "build": (cmd_build, "main job: validate, then rebuild every output"),
@@ -219,6 +229,7 @@ COMMANDS = {
     "parse": (cmd_parse, "parse Chinese quantities (1.2万套, 两三所) exactly"),
     "workbook": (cmd_workbook, "export the Excel workbook, or import an edited one"),
     "extract": (cmd_extract, "propose targets in new plans; review and import them"),
+    "migrate-layout": (cmd_migrate_layout, "move flat curated CSVs into data/curated/regions/<region_id>/ (idempotent)"),
 }
 
 
@@ -249,6 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--dry-run", action="store_true", help="with --import: check and report, write nothing")
             command.add_argument("--jobs", type=int, default=0, help="processes for several files (default: all cores)")
             command.add_argument("--quiet", action="store_true", help="no progress bar")
+        if name == "migrate-layout":
+            command.add_argument("--keep-top", action="append", metavar="TABLE",
+                                 help="keep this table at the top of data/curated although it has a doc_id column (repeatable)")
         if name == "workbook":
             actions = command.add_subparsers(dest="workbook_action", metavar="ACTION", required=True)
             export = actions.add_parser("export", help="write the workbook (default data/curated/edu_plans_curated.xlsx)")
@@ -265,4 +279,16 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 0
-    return args.handler(args)
+    return _run_reporting_data_errors(args)
+
+
+def _run_reporting_data_errors(args: argparse.Namespace) -> int:
+    """Run a command; curated data that cannot be read or written is a message naming the file, not a traceback."""
+    from analysis.curated import CuratedDataError
+
+    try:
+        return args.handler(args)
+    except CuratedDataError as error:
+        _print_problems(error.problems)
+        print(f"{args.command}: stopped, {len(error.problems)} problem(s) with data/curated", file=sys.stderr)
+        return 1
