@@ -205,7 +205,11 @@ def cmd_workbook(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("dry run: nothing written")
         return 0
-    written = apply_import(plan, root)
+    try:
+        written = apply_import(plan, root)
+    except WorkbookError as error:
+        print(f"import refused: {error}", file=sys.stderr)
+        return 1
     print(f"wrote {len(written)} file(s)" + "".join(f"\n  {path}" for path in written))
     return 0
 

@@ -9,8 +9,6 @@ into rows of ``targets.csv``, ``excluded_numbers.csv`` and ``clauses.csv``; and
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,18 +44,10 @@ def write_review_workbook(path: Path, files: list[tuple[str, Path]], root: Path,
 
 
 def save_workbook_atomic(workbook, path: Path) -> None:
-    """Save an openpyxl workbook through a temporary file in the same folder and a rename."""
-    import os
+    """Save an openpyxl workbook through a temporary file in the same folder and a rename (mode as a plain write)."""
+    from analysis.atomic import write_with
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        workbook.save(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_with(Path(path), workbook.save)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -499,7 +489,8 @@ def import_review(path: Path, root: Path, *, dry_run: bool = False) -> ReviewImp
     lack commitments, say; the rows imported must not add a problem). Each table is then replaced
     atomically. Raises :class:`ReviewError` with every problem located by sheet, row and column.
     """
-    from analysis.curated import load_tables, write_csv_atomic
+    from analysis import store
+    from analysis.curated import CuratedDataError, load_tables, write_tables
     from analysis.validate import validate_project
 
     root = Path(root)
@@ -513,21 +504,25 @@ def import_review(path: Path, root: Path, *, dry_run: bool = False) -> ReviewImp
         return plan
     merged = {name: pd.concat([tables[name], frame], ignore_index=True) for name, frame in changed.items()}
     first_lines = {name: len(tables[name]) + 2 for name in changed}
-    before = set(validate_project(root))
-    with tempfile.TemporaryDirectory(prefix="extract-import-") as temporary:
-        copy = Path(temporary)
-        shutil.copytree(root / "data", copy / "data", ignore=shutil.ignore_patterns("_staging", "*.xlsx", "~$*"))
-        for name, frame in merged.items():
-            write_csv_atomic(frame, copy / "data" / "curated" / f"{name}.csv")
-        after = validate_project(copy)
+    current = store.load(root)  # problems compared by logical row: new rows may shift lines in a region file
+    before = {store.unlocate(p, current) for p in validate_project(root)}
+    with store.scratch_copy(root) as copy:
+        try:
+            files = store.plan_files(merged, copy)
+        except CuratedDataError as error:
+            raise ReviewError([_locate(p, first_lines, plan.sources) for p in error.problems]) from None
+        store.commit_files(store.changed_files(files.texts, copy), copy)
+        descriptor = store.read_descriptor(copy)
+        after = [store.to_logical(p, files, descriptor) for p in validate_project(copy)]
         after += _row_problems(copy, merged, first_lines)
     new = sorted(set(after) - before)
     if new:
         raise ReviewError([_locate(p, first_lines, plan.sources) for p in new])
-    if not dry_run:
-        for name in ("clauses", "targets", "excluded_numbers"):  # clauses first: targets refer to them
-            if name in merged:
-                write_csv_atomic(merged[name], root / "data" / "curated" / f"{name}.csv")
+    if not dry_run:  # all tables in one transaction: a new region gets its folder, nothing is half written
+        try:
+            write_tables(merged, root)
+        except CuratedDataError as error:
+            raise ReviewError([str(p) for p in error.problems]) from None
     return plan
 
 

@@ -56,6 +56,14 @@ class CuratedWriteError(CuratedDataError):
     """Curated files could not be written (read-only, changed on disk, a row without a region …); nothing was written."""
 
 
+class StaleDataError(CuratedWriteError):
+    """Files changed on disk between reading them and writing (compare-and-swap failed); ``files`` names them."""
+
+    def __init__(self, problems: list[Problem], files: list[str]):
+        self.files = files
+        super().__init__(problems)
+
+
 def curated_dir(root: Path) -> Path:
     return Path(root) / "data" / "curated"
 
@@ -520,9 +528,8 @@ def commit_files(texts: dict[str, str], root: Path, *, expect: dict[str, str | N
         if expect:
             moved = [f for f, text in expect.items() if _on_disk(root, f) != text]
             if moved:
-                raise CuratedWriteError([Problem(CURATED + f, 0, "", "changed on disk since the data was read; nothing written. "
-                                                 "Run the command again on the current data (export a fresh workbook "
-                                                 "if you edited one)") for f in moved])
+                raise StaleDataError([Problem(CURATED + f, 0, "", "changed on disk since the data was read; nothing written. "
+                                              "Run the command again on the current data") for f in moved], moved)
         refused = []
         for relative in texts:
             target = folder / relative
@@ -654,3 +661,54 @@ def layout_problems(root: Path, loaded: Loaded) -> list[Problem]:
             problems.append(Problem(path.relative_to(root).as_posix(), 0, "", "stray temporary file (left by an "
                                     "interrupted write or an open editor); delete it once you are sure nothing in it is needed"))
     return problems
+
+
+# ----------------------------------------------------------------------------------------------
+# Scratch copies (validate a change before making it)
+
+COPY_IGNORE = shutil.ignore_patterns(TRANSACTIONS_DIR, LOCK_FILE, "_staging", "*.xlsx", "~$*", ".~lock*", "*.tmp")
+
+
+@contextmanager
+def scratch_copy(root: Path):
+    """A temporary project root with a writable copy of ``data/`` (``data/raw`` linked, not copied), so that a
+    change can be written and validated there first, even when the real ``data/curated`` is read-only."""
+    import tempfile
+
+    root = Path(root)
+    with locked(root, exclusive=False), tempfile.TemporaryDirectory(prefix="curated-scratch-") as temporary:
+        copy = Path(temporary)
+        (copy / "data").mkdir()
+        for entry in (root / "data").iterdir():
+            if entry.name == "raw" and entry.is_dir():
+                (copy / "data" / "raw").symlink_to(entry.resolve(), target_is_directory=True)
+            elif entry.is_dir():
+                shutil.copytree(entry, copy / "data" / entry.name, ignore=COPY_IGNORE, copy_function=shutil.copyfile)
+            elif not entry.name.endswith(".tmp"):
+                shutil.copyfile(entry, copy / "data" / entry.name)
+        for folder, _, _ in os.walk(copy / "data"):
+            if not Path(folder).is_symlink():
+                os.chmod(folder, 0o700)
+        yield copy
+
+
+def to_logical(problem: Problem, plan: FilePlan, descriptor: dict) -> Problem:
+    """A problem located in a file written by ``plan`` → the logical table and the row index + 2 of the frame
+    that was written (so an importer can name its sheet row)."""
+    hit = plan.which(problem.file, problem.line)
+    if hit is None:
+        return problem
+    name, index = hit
+    return Problem(logical_label(_resource(descriptor, name)), index + 2, problem.column, problem.message)
+
+
+def unlocate(problem: Problem, loaded: Loaded) -> Problem:
+    """The inverse of :func:`relocate`: a problem in a region file → its logical table and row index + 2."""
+    for item in loaded.descriptor["resources"]:
+        if not is_per_region(item):
+            continue
+        sources = loaded.sources.get(item["name"], [])
+        if (problem.file, problem.line) in sources:
+            index = sources.index((problem.file, problem.line))
+            return Problem(logical_label(item), index + 2, problem.column, problem.message)
+    return problem
