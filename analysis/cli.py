@@ -87,6 +87,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if not args.files:
         print("extract: give plain-text plans (files or folders), or --import REVIEW.xlsx", file=sys.stderr)
         return 2
+    refused = _refused_extract_outputs(args, root)
+    if refused:
+        print(f"extract: {refused}; nothing written", file=sys.stderr)
+        return 2
     output = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
     try:
         run_extract(args.files, root, output, sys.stderr, review=Path(args.review) if args.review else None,
@@ -182,12 +186,44 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refused_extract_outputs(args: argparse.Namespace, root: Path) -> str | None:
+    """Why ``-o``/``--review`` may not be written (inside data/, over a foreign file, missing folder), or None."""
+    from analysis.outputs import OutputRefused, check_output
+
+    if args.output and args.review and Path(args.output).resolve() == Path(args.review).resolve():
+        return "-o and --review name the same file"
+    try:
+        if args.output:
+            check_output(Path(args.output), root, "candidates_csv", force=args.force)
+        if args.review:
+            check_output(Path(args.review), root, "review_xlsx", force=args.force)
+    except OutputRefused as error:
+        return str(error)
+    return None
+
+
+def _refused_export_path(args: argparse.Namespace, root: Path) -> str | None:
+    from analysis.outputs import OutputRefused, check_output
+    from analysis.workbook import default_workbook_path
+
+    path = Path(args.path) if args.path else default_workbook_path(root)
+    try:
+        check_output(path, root, "workbook_xlsx", force=args.force, allowed=(default_workbook_path(root),))
+    except OutputRefused as error:
+        return str(error)
+    return None
+
+
 def cmd_workbook(args: argparse.Namespace) -> int:
     """Export the curated workbook, or import an edited one: validate, report changes, then rewrite the CSVs."""
     from analysis.workbook import WorkbookError, apply_import, export_workbook, plan_import
 
     root = Path(args.root)
     if args.workbook_action == "export":
+        refused = _refused_export_path(args, root)
+        if refused:
+            print(f"export refused: {refused}; nothing written", file=sys.stderr)
+            return 2
         print(f"wrote {export_workbook(root, Path(args.path) if args.path else None)}")
         return 0
     try:
@@ -264,6 +300,8 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--dry-run", action="store_true", help="with --import: check and report, write nothing")
             command.add_argument("--jobs", type=int, default=0, help="processes for several files (default: all cores)")
             command.add_argument("--quiet", action="store_true", help="no progress bar")
+            command.add_argument("--force", action="store_true",
+                                 help="write -o/--review even inside data/ or over a file this command did not write")
         if name == "migrate-layout":
             command.add_argument("--keep-top", action="append", metavar="TABLE",
                                  help="keep this table at the top of data/curated although it has a doc_id column (repeatable)")
@@ -271,6 +309,8 @@ def build_parser() -> argparse.ArgumentParser:
             actions = command.add_subparsers(dest="workbook_action", metavar="ACTION", required=True)
             export = actions.add_parser("export", help="write the workbook (default data/curated/edu_plans_curated.xlsx)")
             export.add_argument("path", nargs="?", help="where to write the .xlsx")
+            export.add_argument("--force", action="store_true",
+                                help="write even inside data/ or over a file that is not an exported workbook")
             load = actions.add_parser("import", help="validate an edited workbook, report the changes, rewrite the CSVs")
             load.add_argument("path", help="the edited .xlsx")
             load.add_argument("--dry-run", action="store_true", help="only report what would change; write nothing")

@@ -11,7 +11,7 @@ Layout (``data/curated/``):
   ``region_id`` in a table without ``doc_id``). The logical table is the region files read in document order
   (the order of ``documents.csv``), each region's rows in file order.
 
-Writes (:func:`commit_files`) hold an exclusive lock (``data/curated/.lock``), stage every new file in
+Writes (:func:`commit_files`) hold an exclusive lock (``flock`` on the folder), stage every new file in
 ``data/curated/.transactions/<id>/``, then commit by writing ``commit.json`` there, then rename each file into
 place. The next command that reads or writes finishes a committed transaction (or deletes an uncommitted one)
 before anything else, so a crash at any point leaves either every file old or every file new.
@@ -46,7 +46,7 @@ CURATED = "data/curated/"
 DATAPACKAGE = "datapackage.json"
 REGIONS_DIR = "regions"
 TRANSACTIONS_DIR = ".transactions"
-LOCK_FILE = ".lock"
+LOCK_FILE = ".lock"  # not used any more: the lock is on the folder; ignored when copying
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 #: tables whose key is the document or the region itself stay at the top (they say where rows belong)
 KEY_COLUMNS = ("doc_id", "region_id")
@@ -152,35 +152,33 @@ _held: dict[str, list] = {}  # curated dir → [file descriptor or None, exclusi
 
 @contextmanager
 def locked(root: Path, *, exclusive: bool):
-    """Hold the store's lock (re-entrant within a process). A shared lock is skipped where the folder is
-    read-only; an exclusive one then raises :class:`CuratedWriteError`. Pending transactions are finished
-    (or rolled back) first."""
+    """Hold the store's lock, an advisory ``flock`` on the ``data/curated`` folder itself (no lock file, so
+    reading writes nothing and works on a read-only folder); re-entrant within a process. Pending
+    transactions of a crashed writer are finished (or rolled back) first."""
     folder = curated_dir(root)
     key = str(folder.resolve())
     if key in _held:
         state = _held[key]
-        if exclusive and not state[1]:
-            if state[0] is None:
-                raise _read_only(folder)
+        if exclusive and not state[1] and state[0] is not None and fcntl is not None:
             fcntl.flock(state[0], fcntl.LOCK_EX)
-            state[1] = True
+        state[1] = state[1] or exclusive
         state[2] += 1
         try:
             yield
         finally:
             state[2] -= 1
         return
-    handle = None
     try:
-        handle = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, plain_write_mode(folder / LOCK_FILE))
+        handle = os.open(folder, os.O_RDONLY)
     except OSError:
-        if exclusive or _pending(folder):
-            raise _read_only(folder) from None
+        handle = None  # a missing folder: reading reports the missing files
     if handle is not None and fcntl is not None:
         fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
     _held[key] = state = [handle, exclusive, 1]
     try:
         if handle is not None and _pending(folder):
+            if not os.access(folder, os.W_OK):
+                raise _read_only(folder)
             if not exclusive and fcntl is not None:
                 fcntl.flock(handle, fcntl.LOCK_EX)  # a crashed writer left a transaction: finish it first
             state[1] = True
@@ -530,10 +528,16 @@ def commit_files(texts: dict[str, str], root: Path, *, expect: dict[str, str | N
             if moved:
                 raise StaleDataError([Problem(CURATED + f, 0, "", "changed on disk since the data was read; nothing written. "
                                               "Run the command again on the current data") for f in moved], moved)
+        if not os.access(folder, os.W_OK):
+            raise _read_only(folder)
         refused = []
         for relative in texts:
             target = folder / relative
-            if target.exists() and not os.access(target, os.W_OK):
+            parent = next((p for p in target.parents if p.exists()), folder)
+            if not os.access(parent, os.W_OK):
+                refused.append(Problem(CURATED + relative, 0, "", f"its folder {parent.relative_to(root).as_posix()} is not "
+                                       "writable; nothing written. Make it writable (chmod u+w) if the file may change"))
+            elif target.exists() and not os.access(target, os.W_OK):
                 mode = target.stat().st_mode & 0o777
                 refused.append(Problem(CURATED + relative, 0, "", f"the file is read-only (mode {mode:04o}); nothing written. "
                                        "Make it writable (chmod u+w) if it may change"))

@@ -24,7 +24,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from analysis import compare
 from analysis import workbook as workbook_module
 from analysis.cli import main
-from analysis.curated import load_tables, read_datapackage, write_csv_atomic
+from analysis.curated import load_tables, read_datapackage, write_tables
 from analysis.paths import PROJECT_ROOT
 from analysis.workbook import (LISTS_SHEET, README_SHEET, WorkbookError, apply_import, cell_text, export_workbook,
                                field_types, import_workbook, keep_row_order, plan_import, table_changes)
@@ -266,12 +266,11 @@ def test_readme_explains_every_sheet_and_column_the_codebook_and_how_to_import(w
 
 
 def test_text_starting_with_formula_characters_is_written_as_text_never_as_formula(project_copy, tmp_path):
-    path = project_copy / "data" / "curated" / "targets.csv"
     frame = load_tables(project_copy)["targets"]
     tricky = ["=HYPERLINK(\"http://example.com\",\"x\")", "+86 10 1234", "-3 students", "@SUM(A1:A3)", "=1+1"]
     for index, text in enumerate(tricky):
         frame.loc[index, "notes"] = text
-    write_csv_atomic(frame, path)
+    write_tables({"targets": frame}, project_copy)
     exported = export_workbook(project_copy, tmp_path / "tricky.xlsx")
     with zipfile.ZipFile(exported) as archive:
         workbook_xml = archive.read("xl/workbook.xml").decode()
@@ -350,7 +349,6 @@ def test_formula_sheets_recalculate_after_edits_in_the_data_sheets(model, tables
 
 
 def test_a_fifth_region_appears_in_every_sheet_and_in_the_formulas(project_copy, tmp_path):
-    curated = project_copy / "data" / "curated"
     loaded = load_tables(project_copy)
 
     region = loaded["regions"].iloc[[0]].assign(region_id="fifth_test", name_en="Fifth Test County")
@@ -359,7 +357,7 @@ def test_a_fifth_region_appears_in_every_sheet_and_in_the_formulas(project_copy,
         target_id="FT24-T001", doc_id="fifth_2024_wp")
     commitment = loaded["commitments"].iloc[[0]].assign(doc_id="fifth_2024_wp", level="3")
     for name, row in (("regions", region), ("documents", doc), ("targets", target), ("commitments", commitment)):
-        write_csv_atomic(pd.concat([loaded[name], row], ignore_index=True), curated / f"{name}.csv")
+        write_tables({name: pd.concat([loaded[name], row], ignore_index=True)}, project_copy)
     tables = load_tables(project_copy)
     path = export_workbook(project_copy, tmp_path / "five.xlsx")
     book = openpyxl.load_workbook(path)
