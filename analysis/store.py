@@ -27,6 +27,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -177,7 +178,7 @@ def locked(root: Path, *, exclusive: bool):
     _held[key] = state = [handle, exclusive, 1]
     try:
         if handle is not None and _pending(folder):
-            if not os.access(folder, os.W_OK):
+            if not writable(folder):
                 raise _read_only(folder)
             if not exclusive and fcntl is not None:
                 fcntl.flock(handle, fcntl.LOCK_EX)  # a crashed writer left a transaction: finish it first
@@ -188,6 +189,15 @@ def locked(root: Path, *, exclusive: bool):
         del _held[key]
         if handle is not None:
             os.close(handle)  # releases the lock
+
+
+def writable(path: Path) -> bool:
+    """Whether a plain write may change ``path``: the owner's write bit is set and the process may write (the
+    mode bit counts even for root, who ignores modes: a 0444 file was made read-only on purpose)."""
+    try:
+        return bool(path.stat().st_mode & stat.S_IWUSR) and os.access(path, os.W_OK)
+    except FileNotFoundError:
+        return True
 
 
 def _read_only(folder: Path) -> CuratedWriteError:
@@ -528,16 +538,16 @@ def commit_files(texts: dict[str, str], root: Path, *, expect: dict[str, str | N
             if moved:
                 raise StaleDataError([Problem(CURATED + f, 0, "", "changed on disk since the data was read; nothing written. "
                                               "Run the command again on the current data") for f in moved], moved)
-        if not os.access(folder, os.W_OK):
+        if not writable(folder):
             raise _read_only(folder)
         refused = []
         for relative in texts:
             target = folder / relative
             parent = next((p for p in target.parents if p.exists()), folder)
-            if not os.access(parent, os.W_OK):
+            if not writable(parent):
                 refused.append(Problem(CURATED + relative, 0, "", f"its folder {parent.relative_to(root).as_posix()} is not "
                                        "writable; nothing written. Make it writable (chmod u+w) if the file may change"))
-            elif target.exists() and not os.access(target, os.W_OK):
+            elif not writable(target):
                 mode = target.stat().st_mode & 0o777
                 refused.append(Problem(CURATED + relative, 0, "", f"the file is read-only (mode {mode:04o}); nothing written. "
                                        "Make it writable (chmod u+w) if it may change"))
