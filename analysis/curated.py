@@ -69,11 +69,6 @@ def read_csv_records(path: Path, label: str) -> tuple[list[str], list[list[str]]
     if not path.is_file():
         raise CuratedDataError([Problem(label, 0, "", "file is missing")])
     data = path.read_bytes()
-    if b"\x00" in data:
-        where = data.index(b"\x00")
-        kind = "it is UTF-16, " if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
-        raise CuratedDataError([Problem(label, data[:where].count(b"\n") + 1, "", f"holds NUL bytes (first at byte {where}): "
-                                        f"{kind}not a UTF-8 text file, or a damaged one. Save it as UTF-8 CSV or restore it from git")])
     try:
         text = decode_utf8_strict(data, label)
     except TextEncodingError as error:
