@@ -270,7 +270,7 @@ COMMANDS = {
     "parse": (cmd_parse, "parse Chinese quantities (1.2万套, 两三所) exactly"),
     "workbook": (cmd_workbook, "export the Excel workbook, or import an edited one"),
     "extract": (cmd_extract, "propose targets in new plans; review and import them"),
-    "migrate-layout": (cmd_migrate_layout, "move flat curated CSVs into data/curated/regions/<region_id>/ (idempotent)"),
+    "migrate": (cmd_migrate_layout, "move curated tables into one folder per region (idempotent)"),
 }
 
 
@@ -303,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--quiet", action="store_true", help="no progress bar")
             command.add_argument("--force", action="store_true",
                                  help="write -o/--review even inside data/ or over a file this command did not write")
-        if name == "migrate-layout":
+        if name == "migrate":
             command.add_argument("--keep-top", action="append", metavar="TABLE",
                                  help="keep this table at the top of data/curated although it has a doc_id column (repeatable)")
         if name == "workbook":

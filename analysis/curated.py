@@ -159,12 +159,13 @@ def table_path(name: str, root: Path = PROJECT_ROOT, descriptor: dict | None = N
     """Where a curated table lives on disk (the one place that knows the layout of ``data/curated``).
 
     A per-region table has one file per region (``regions/<region_id>/<table>.csv``): give ``region``, or get
-    the first region's file; :func:`table_paths` lists them all."""
+    the first region's file; :func:`table_paths` lists them all. ``region`` is ignored for a table of no region."""
     from analysis import store
 
     descriptor = descriptor or read_datapackage(root)
-    parts = store.resource_parts(resource(descriptor, name))
-    if region is not None:
+    item = resource(descriptor, name)
+    parts = store.resource_parts(item)
+    if region is not None and store.is_per_region(item):
         parts = [p for p in parts if store.part_region(p) == region] or [store.part_path(region, Path(parts[0]).name)]
     return Path(root) / "data" / "curated" / parts[0]
 

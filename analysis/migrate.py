@@ -1,4 +1,4 @@
-"""``python -m analysis migrate-layout``: bring ``data/curated`` to one folder per region, without changing a value.
+"""``python -m analysis migrate``: bring ``data/curated`` to one folder per region, without changing a value.
 
 Every document-level table still stored as one flat CSV (a resource whose ``path`` is a string and that has
 a ``doc_id`` or ``region_id`` column, see :func:`analysis.store.region_column`) becomes one CSV per region,
@@ -91,4 +91,4 @@ def describe_layout(root: Path) -> list[str]:
     return lines
 
 
-__all__ = ["migrate_layout", "describe_layout"]
+__all__ = ["describe_layout", "migrate_layout"]

@@ -469,14 +469,16 @@ def _add_exclusion(row, start, end, text, reason, where, known_docs, have, rows,
     sources.append(where)
 
 
-def _locate(problem, first_lines: dict[str, int], sources: dict[str, list[str]]) -> str:
-    """A validation problem of a new CSV row, told in the sheet and row it came from."""
+def _locate(problem, first_lines: dict[str, int], sources: dict[str, list[str]], files=None) -> str:
+    """A validation problem of a new CSV row, told in the sheet and row it came from (and, given the
+    :class:`analysis.store.FilePlan` of the write, the region file and line the row would take)."""
     for name, first in first_lines.items():
         if problem.file == f"data/curated/{name}.csv" and problem.line >= first:
             index = problem.line - first
             if index < len(sources[name]):
                 column = f", column '{problem.column}'" if problem.column else ""
-                return f"{sources[name][index]}{column} (→ {problem.file}, line {problem.line}): {problem.message}"
+                file, line = files.where(name, problem.line - 2) if files else (problem.file, problem.line)
+                return f"{sources[name][index]}{column} (→ {file}, line {line}): {problem.message}"
     return str(problem)
 
 
@@ -517,7 +519,7 @@ def import_review(path: Path, root: Path, *, dry_run: bool = False) -> ReviewImp
         after += _row_problems(copy, merged, first_lines)
     new = sorted(set(after) - before)
     if new:
-        raise ReviewError([_locate(p, first_lines, plan.sources) for p in new])
+        raise ReviewError([_locate(p, first_lines, plan.sources, files) for p in new])
     if not dry_run:  # all tables in one transaction: a new region gets its folder, nothing is half written
         try:
             write_tables(merged, root)

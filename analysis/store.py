@@ -297,6 +297,10 @@ def _read_resource(item: dict, root: Path, doc_order: dict[str, int], region_ord
         except CuratedDataError as error:
             problems.extend(error.problems)
             continue
+        missing = [c for c in _fields(item) if c not in header]
+        if missing:
+            problems += [Problem(label, 1, c, "required column is missing from the header") for c in missing]
+            continue
         if first_header is None:
             first_header, first_label = header, label
         elif header != first_header:
@@ -307,12 +311,9 @@ def _read_resource(item: dict, root: Path, doc_order: dict[str, int], region_ord
         stream += [(label, line) for line in lines]
     if problems:
         raise CuratedDataError(problems)
-    missing = [c for c in _fields(item) if c not in (first_header or [])]
-    if missing:
-        raise CuratedDataError([Problem(CURATED + parts[0], 1, c, "required column is missing from the header") for c in missing])
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     sources = list(stream)
-    if len(parts) > 1:
+    if region_column(item):  # document-level tables read in the order of documents.csv, whatever the layout
         keys = _sort_key(frame, region_column(item), doc_order, region_order)
         order = sorted(range(len(frame)), key=lambda i: keys[i])  # stable: file order within a document
         frame = frame.iloc[order].reset_index(drop=True)
@@ -496,7 +497,10 @@ def plan_files(frames: dict[str, pd.DataFrame], root: Path, descriptor: dict | N
         item = items[name]
         if is_per_region(item):
             continue
-        text, lines = _records(frame)
+        keys = _sort_key(frame, region_column(item), doc_order, region_order)
+        order = sorted(range(len(frame)), key=lambda i: keys[i])
+        text, lines = _records(frame.iloc[order])
+        lines = [line for _, line in sorted(zip(order, lines))]
         texts[item["path"]] = text
         placement[name] = [(CURATED + item["path"], line) for line in lines]
     if problems:
@@ -666,11 +670,11 @@ def layout_problems(root: Path, loaded: Loaded) -> list[Problem]:
             relative = path.relative_to(folder).as_posix()
             if relative not in listed:
                 problems.append(Problem(CURATED + relative, 0, "", "this file is not listed in datapackage.json, so no "
-                                        "command reads it: run `python -m analysis migrate-layout` to list it"))
+                                        "command reads it: run `python -m analysis migrate` to list it"))
     data = root / "data"
     for path in sorted(data.rglob("*")):
         name = path.name
-        if path.is_file() and (name.endswith(".tmp") or name.startswith(".~lock") or name.startswith("~$")) \
+        if path.is_file() and (name.endswith(".tmp") or name.startswith((".~lock", "~$"))) \
                 and TRANSACTIONS_DIR not in path.parts:
             problems.append(Problem(path.relative_to(root).as_posix(), 0, "", "stray temporary file (left by an "
                                     "interrupted write or an open editor); delete it once you are sure nothing in it is needed"))

@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import tree_digest
 
 from analysis.cli import main
 from analysis.curated import table_path
 from analysis.extract import PlanReadError, detect_encoding
 from analysis.validate import validate_project
-from helpers import tree_digest
 
 PLAN = "测试县教育局2024年工作要点\n1.新建幼儿园3所。\n"
 
@@ -129,7 +129,7 @@ def test_utf16_and_nul_filled_curated_files_are_refused_by_name(project_copy, co
 
 
 def test_nul_filled_and_utf16_plans_are_refused_and_a_bad_byte_is_located_in_the_file(tmp_path, monkeypatch):
-    import analysis.extract as extract
+    from analysis import extract
 
     path = tmp_path / "plan.txt"
     path.write_bytes(b"\x00" * 4096)
@@ -146,7 +146,7 @@ def test_nul_filled_and_utf16_plans_are_refused_and_a_bad_byte_is_located_in_the
 
 
 def test_a_refused_import_because_data_changed_meanwhile_is_a_message(project_copy, tmp_path, capfd, monkeypatch):
-    import analysis.workbook as workbook
+    from analysis import workbook
 
     book = workbook.export_workbook(project_copy, tmp_path / "book.xlsx")
     planned = workbook.plan_import

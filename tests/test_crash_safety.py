@@ -2,6 +2,7 @@
 every file new once the next command has run, and files keep ordinary modes."""
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -13,13 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import tree_digest
 
 from analysis import store
 from analysis.cli import main
 from analysis.curated import load_tables, table_path, write_tables
 from analysis.migrate import migrate_layout
 from analysis.validate import validate_project
-from helpers import tree_digest
 
 WRITER = Path(__file__).parent / "scripts" / "store_writer.py"
 
@@ -136,7 +137,7 @@ def test_an_uncommitted_transaction_is_rolled_back_and_a_committed_one_finished(
     staged.parent.mkdir(parents=True)
     staged.write_text(original.upper(), encoding="utf-8")
     (curated / store.TRANSACTIONS_DIR / "1-1" / "commit.json").write_text(
-        '{"files": ["%s"]}' % path.relative_to(curated).as_posix(), encoding="utf-8")
+        json.dumps({"files": [path.relative_to(curated).as_posix()]}), encoding="utf-8")
     assert main(["--root", str(region_copy), "validate"]) == 1  # finishes the write, then finds the upper-cased ids
     assert path.read_text(encoding="utf-8") == original.upper()
 
@@ -145,8 +146,9 @@ def test_validate_reports_stray_temporary_files(region_copy):
     stray = region_copy / "data" / "curated" / ".targets.csv.abc123.tmp"
     stray.write_text("half a file", encoding="utf-8")
     problems = [str(p) for p in validate_project(region_copy)]
-    assert problems == ["data/curated/.targets.csv.abc123.tmp: stray temporary file (left by an interrupted write or "
-                        "an open editor); delete it once you are sure nothing in it is needed"]
+    expected = ("data/curated/.targets.csv.abc123.tmp: stray temporary file (left by an interrupted write or "
+                "an open editor); delete it once you are sure nothing in it is needed")
+    assert problems == [expected]
 
 
 def test_written_files_have_the_mode_of_a_plain_write_under_the_umask(region_copy, tmp_path):

@@ -9,14 +9,20 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import tree_digest
 
 from analysis import store
 from analysis.cli import main
-from analysis.curated import (frame_to_csv_text, load_tables, read_datapackage, table_path, table_paths,
-                              write_tables)
+from analysis.curated import (
+    frame_to_csv_text,
+    load_tables,
+    read_datapackage,
+    table_path,
+    table_paths,
+    write_tables,
+)
 from analysis.migrate import migrate_layout
 from analysis.validate import validate_project
-from helpers import tree_digest
 
 PER_REGION = {"clauses", "targets", "commitments", "excluded_numbers", "second_reading", "document_components"}
 
@@ -99,7 +105,7 @@ def test_migration_is_idempotent_and_carries_columns_and_tables_added_meanwhile(
 
 def test_migrate_layout_command_keeps_a_named_table_at_the_top(project_copy):
     flatten(project_copy)
-    assert main(["--root", str(project_copy), "migrate-layout", "--keep-top", "second_reading"]) == 0
+    assert main(["--root", str(project_copy), "migrate", "--keep-top", "second_reading"]) == 0
     descriptor = read_datapackage(project_copy)
     assert store._resource(descriptor, "second_reading")["path"] == "second_reading.csv"
     assert store.is_per_region(store._resource(descriptor, "targets"))
@@ -160,7 +166,7 @@ def test_a_row_whose_document_is_unknown_is_refused_and_nothing_is_written(regio
 
 def test_frictionless_validates_the_per_region_package_with_foreign_keys(region_copy):
     result = subprocess.run([str(Path(sys.executable).parent / "frictionless"), "validate", "--json",
-                             str(region_copy / "data/curated/datapackage.json")], capture_output=True, text=True)
+                             str(region_copy / "data/curated/datapackage.json")], capture_output=True, text=True, check=False)
     report = json.loads(result.stdout)
     assert report["valid"], result.stdout[:2000]
     path = table_path("targets", region_copy, region="hailing_taizhou")

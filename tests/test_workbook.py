@@ -24,7 +24,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from analysis import compare
 from analysis import workbook as workbook_module
 from analysis.cli import main
-from analysis.curated import load_tables, read_datapackage, write_tables
+from analysis.curated import load_tables, read_datapackage, table_path, write_tables
 from analysis.paths import PROJECT_ROOT
 from analysis.workbook import (LISTS_SHEET, README_SHEET, WorkbookError, apply_import, cell_text, export_workbook,
                                field_types, import_workbook, keep_row_order, plan_import, table_changes)
@@ -408,7 +408,7 @@ def test_edited_cells_arrive_exactly_after_a_dry_run_that_writes_nothing(project
 
     plan = plan_import(path, project_copy)
     assert plan.problems == []
-    themes_csv = project_copy / "data" / "curated" / "themes.csv"
+    themes_csv = table_path("themes", project_copy)
     original = themes_csv.read_bytes()
     themes_csv.write_bytes(original + b"\n")  # someone saves the CSV meanwhile
     with pytest.raises(WorkbookError, match="themes.csv changed on disk"):
@@ -428,13 +428,19 @@ def test_edited_cells_arrive_exactly_after_a_dry_run_that_writes_nothing(project
     expected = {name: frame.copy() for name, frame in tables.items()}
     expected["targets"].loc[expected["targets"]["target_id"] == target_id, "notes"] = "=checked again in Excel"
     expected["themes"].loc[expected["themes"]["theme_id"] == theme_id, "name_en"] = "Renamed theme"
-    expected["second_reading"] = pd.concat([expected["second_reading"].drop(index=5), pd.DataFrame([added])],
-                                           ignore_index=True)
+    second_reading = pd.concat([expected["second_reading"].drop(index=5), pd.DataFrame([added])], ignore_index=True)
+    order = {doc_id: i for i, doc_id in enumerate(tables["documents"]["doc_id"])}  # tables read in document order
+    expected["second_reading"] = second_reading.iloc[sorted(range(len(second_reading)),
+                                                            key=lambda i: order[second_reading["doc_id"].iloc[i]])]
     for name in tables:
         pd.testing.assert_frame_equal(after[name].reset_index(drop=True), expected[name].reset_index(drop=True))
     unchanged = tree_digest(project_copy / "data")
+    region_of = tables["documents"].set_index("doc_id")["region_id"]
+    files = {table_path("targets", project_copy, region=region_of[tables["targets"].iloc[3]["doc_id"]]),
+             table_path("themes", project_copy),
+             table_path("second_reading", project_copy, region=region_of[removed["doc_id"]])}
     assert {k for k in unchanged if unchanged[k] != before.get(k)} == {
-        "curated/targets.csv", "curated/themes.csv", "curated/second_reading.csv"}
+        f.relative_to(project_copy / "data").as_posix() for f in files}
 
 
 def test_an_edit_that_breaks_provenance_is_refused_with_sheet_row_and_column_and_writes_nothing(project_copy):
