@@ -28,6 +28,13 @@ def _plan(root: Path, keep_top: tuple[str, ...]) -> tuple[dict[str, str], list[s
     descriptor = store.read_descriptor(root)
     folder = store.curated_dir(root)
     frames, delete, said = {}, [], []
+    both = [f"{item['name']}: data/curated/{Path(item['path'][0]).name}" for item in descriptor["resources"]
+            if store.is_per_region(item) and (folder / Path(item["path"][0]).name).is_file()]
+    if both:
+        raise CuratedDataError([Problem(store.CURATED + store.DATAPACKAGE, 0, "", f"{b} is a flat file, but datapackage.json "
+                                        "already lists region files for the table; nothing written. To migrate the flat "
+                                        "file, restore its resource's flat path (\"path\": \"<table>.csv\") in "
+                                        "datapackage.json; otherwise delete the flat file") for b in both])
     for item in descriptor["resources"]:
         if store.is_per_region(item) or item["name"] in keep_top or store.region_column(item) is None:
             continue

@@ -664,6 +664,11 @@ def layout_problems(root: Path, loaded: Loaded) -> list[Problem]:
             if text and not text.endswith(("\n", "\r")):
                 problems.append(Problem(CURATED + part, text.count("\n") + 1, "", "the last line has no line break (was "
                                         "the file cut short?); Frictionless would join it to the next region's first row"))
+    for path in sorted(folder.glob("*.csv")):
+        if path.name not in listed:
+            problems.append(Problem(CURATED + path.name, 0, "", "this file is not listed in datapackage.json, so no "
+                                    "command reads it (a flat copy of a per-region table? `python -m analysis migrate` "
+                                    "says what to do)"))
     regions = folder / REGIONS_DIR
     if regions.is_dir():
         for path in sorted(regions.rglob("*.csv")):

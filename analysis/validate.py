@@ -291,9 +291,8 @@ def validate_project(root: Path = PROJECT_ROOT, *, closed_world: bool = True) ->
     except CuratedDataError as error:
         return sorted(error.problems)
     tables = loaded.tables
-    problems = schema_problems(root, loaded) + store.layout_problems(root, loaded)
-    problems = _logical_problems(root, tables, loaded, closed_world, problems)
-    return sorted(set(store.relocate(problems, loaded)))
+    problems = _logical_problems(root, tables, loaded, closed_world, schema_problems(root, loaded))
+    return sorted(set(store.relocate(problems, loaded) + store.layout_problems(root, loaded)))
 
 
 def _logical_problems(root, tables, loaded, closed_world, problems) -> list[Problem]:

@@ -206,3 +206,14 @@ def test_a_row_in_the_wrong_region_folder_a_differing_header_and_an_unlisted_fil
     problems = [str(p) for p in validate_project(region_copy)]
     assert any(p.startswith("data/curated/regions/xinhuang_huaihua/clauses.csv, line 1") and "header differs" in p
                for p in problems), problems
+
+
+def test_a_flat_file_beside_region_files_is_reported_and_the_migration_says_what_to_do(region_copy):
+    flat = region_copy / "data" / "curated" / "targets.csv"
+    flat.write_text(table_path("targets", region_copy).read_text(encoding="utf-8"), encoding="utf-8")
+    problems = [str(p) for p in validate_project(region_copy)]
+    assert any(p.startswith("data/curated/targets.csv") and "not listed in datapackage.json" in p for p in problems)
+    before = tree_digest(region_copy / "data")
+    with pytest.raises(store.CuratedDataError, match="restore its resource's flat path"):
+        migrate_layout(region_copy)
+    assert tree_digest(region_copy / "data") == before
