@@ -92,6 +92,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if not args.files:
         print("extract: give plans (.txt, .pdf, .docx files or folders of .txt), or --import REVIEW.xlsx", file=sys.stderr)
         return 2
+    refused = _refused_extract_outputs(args, root)
+    if refused:
+        print(f"extract: {refused}; nothing written", file=sys.stderr)
+        return 2
     try:
         # -o is replaced only when the whole run succeeds; temporary files go on any exit
         with (atomic_output(Path(args.output)) if args.output else contextlib.nullcontext(sys.stdout)) as output:
@@ -262,6 +266,32 @@ def _write_tables_step(root: Path) -> None:
 
     written = write_comparison_tables(load_tables(root), root / "reports" / "tables", root)
     print(f"  wrote {len(written)} comparison tables to reports/tables/", flush=True)
+def _refused_extract_outputs(args: argparse.Namespace, root: Path) -> str | None:
+    """Why ``-o``/``--review`` may not be written (inside data/, over a foreign file, missing folder), or None."""
+    from analysis.outputs import OutputRefused, check_output
+
+    if args.output and args.review and Path(args.output).resolve() == Path(args.review).resolve():
+        return "-o and --review name the same file"
+    try:
+        if args.output:
+            check_output(Path(args.output), root, "candidates_csv", force=args.force)
+        if args.review:
+            check_output(Path(args.review), root, "review_xlsx", force=args.force)
+    except OutputRefused as error:
+        return str(error)
+    return None
+
+
+def _refused_export_path(args: argparse.Namespace, root: Path) -> str | None:
+    from analysis.outputs import OutputRefused, check_output
+    from analysis.workbook import default_workbook_path
+
+    path = Path(args.path) if args.path else default_workbook_path(root)
+    try:
+        check_output(path, root, "workbook_xlsx", force=args.force, allowed=(default_workbook_path(root),))
+    except OutputRefused as error:
+        return str(error)
+    return None
 
 
 def cmd_workbook(args: argparse.Namespace) -> int:
@@ -270,6 +300,10 @@ def cmd_workbook(args: argparse.Namespace) -> int:
 
     root = Path(args.root)
     if args.workbook_action == "export":
+        refused = _refused_export_path(args, root)
+        if refused:
+            print(f"export refused: {refused}; nothing written", file=sys.stderr)
+            return 2
         print(f"wrote {export_workbook(root, Path(args.path) if args.path else None)}")
         return 0
     try:
@@ -287,7 +321,11 @@ def cmd_workbook(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("dry run: nothing written")
         return 0
-    written = apply_import(plan, root)
+    try:
+        written = apply_import(plan, root)
+    except WorkbookError as error:
+        print(f"import refused: {error}", file=sys.stderr)
+        return 1
     print(f"wrote {len(written)} file(s)" + "".join(f"\n  {path}" for path in written))
     return 0
 
@@ -406,6 +444,16 @@ def add_qda_parser(command: argparse.ArgumentParser) -> None:
     load.add_argument("--dry-run", action="store_true", help="only check; write nothing")
 
 
+def cmd_migrate_layout(args: argparse.Namespace) -> int:
+    """Move flat curated tables into one folder per region (idempotent; values unchanged)."""
+    from analysis.migrate import describe_layout, migrate_layout
+
+    done = migrate_layout(Path(args.root), keep_top=tuple(args.keep_top or ()))
+    print("\n".join(done) if done else "data/curated is already one folder per region: nothing to do")
+    print("\n".join(describe_layout(Path(args.root))))
+    return 0
+
+
 COMMANDS = {
     "validate": (cmd_validate, "check schema, raw hashes, every quote, offset and value"),
     "build": (cmd_build, "main job: validate, then rebuild every output"),
@@ -419,6 +467,7 @@ COMMANDS = {
     "extract": (cmd_extract, "propose targets in new plans; review and import them"),
     "coding": (cmd_coding, "blind coding workbooks, agreement, adjudication"),
     "qda": (cmd_qda, "exchange codings with QDA tools (REFI-QDA)"),
+    "migrate": (cmd_migrate_layout, "move curated tables into one folder per region (idempotent)"),
 }
 
 
@@ -453,6 +502,11 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--dry-run", action="store_true", help="with --import: check and report, write nothing")
             command.add_argument("--jobs", type=int, default=0, help="processes for several files (default: all cores)")
             command.add_argument("--quiet", action="store_true", help="no progress bar")
+            command.add_argument("--force", action="store_true",
+                                 help="write -o/--review even inside data/ or over a file this command did not write")
+        if name == "migrate":
+            command.add_argument("--keep-top", action="append", metavar="TABLE",
+                                 help="keep this table at the top of data/curated although it has a doc_id column (repeatable)")
         if name == "coding":
             add_coding_parser(command)
         if name == "qda":
@@ -461,6 +515,8 @@ def build_parser() -> argparse.ArgumentParser:
             actions = command.add_subparsers(dest="workbook_action", metavar="ACTION", required=True)
             export = actions.add_parser("export", help="write the workbook (default data/curated/edu_plans_curated.xlsx)")
             export.add_argument("path", nargs="?", help="where to write the .xlsx")
+            export.add_argument("--force", action="store_true",
+                                help="write even inside data/ or over a file that is not an exported workbook")
             load = actions.add_parser("import", help="validate an edited workbook, report the changes, rewrite the CSVs")
             load.add_argument("path", help="the edited .xlsx")
             load.add_argument("--dry-run", action="store_true", help="only report what would change; write nothing")
@@ -473,4 +529,16 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 0
-    return args.handler(args)
+    return _run_reporting_data_errors(args)
+
+
+def _run_reporting_data_errors(args: argparse.Namespace) -> int:
+    """Run a command; curated data that cannot be read or written is a message naming the file, not a traceback."""
+    from analysis.curated import CuratedDataError
+
+    try:
+        return args.handler(args)
+    except CuratedDataError as error:
+        _print_problems(error.problems)
+        print(f"{args.command}: stopped, {len(error.problems)} problem(s) with data/curated", file=sys.stderr)
+        return 1

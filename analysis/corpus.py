@@ -28,8 +28,22 @@ def _encoding_hint(data: bytes) -> str:
     return " It decodes as GBK/GB18030: re-save it as UTF-8."
 
 
+def refuse_non_text(data: bytes, name: str) -> None:
+    """Raise :class:`TextEncodingError` for UTF-16 (named as such) and for bytes holding NUL (binary or zero-filled)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise TextEncodingError(f"{name}: is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8 without BOM")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        kind = "UTF-16 without a byte-order mark" if data[1:80:2].count(0) > 20 or data[0:80:2].count(0) > 20 else \
+            "a binary or a damaged file (filled with zero bytes?)"
+        raise TextEncodingError(f"{name}: holds NUL bytes (first at byte {nul}, line {data[:nul].count(10) + 1}), so it is "
+                                f"not a text file: it looks like {kind}. Save it as UTF-8, or restore it")
+
+
 def decode_utf8_strict(data: bytes, name: str, *, allow_bom: bool = False) -> str:
-    """Decode bytes as UTF-8 or raise :class:`TextEncodingError` naming the file, line and byte."""
+    """Decode bytes as UTF-8 or raise :class:`TextEncodingError` naming the file, line and byte (UTF-16 and
+    NUL bytes are refused by name)."""
+    refuse_non_text(data, name)
     if data.startswith(codecs.BOM_UTF8):
         if not allow_bom:
             raise TextEncodingError(

@@ -2,15 +2,13 @@
 
 Tables are read as text (every cell a ``str``, empty cells ``""``) so that nothing is lost or
 reformatted on the way in; :func:`typed` converts columns per the schema when a caller wants
-numbers. Writes go through :func:`write_csv_atomic`, so a failed write never leaves half a file.
+numbers. The layout on disk (one folder per region) and all-or-nothing writes live in
+:mod:`analysis.store`; other modules read and write only through the functions here.
 """
 from __future__ import annotations
 
 import csv
 import io
-import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,9 +42,10 @@ class CuratedDataError(ValueError):
 
 
 def read_datapackage(root: Path = PROJECT_ROOT) -> dict:
-    """The Data Package descriptor of ``data/curated``."""
-    path = root / "data" / "curated" / "datapackage.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    """The Data Package descriptor of ``data/curated``; a syntax error is a :class:`CuratedDataError` naming the file."""
+    from analysis import store
+
+    return store.read_descriptor(root)
 
 
 def resource(descriptor: dict, name: str) -> dict:
@@ -62,52 +61,59 @@ def field_names(descriptor: dict, name: str) -> list[str]:
     return [field["name"] for field in resource(descriptor, name)["schema"]["fields"]]
 
 
-def read_table_text(path: Path, label: str) -> pd.DataFrame:
-    """Read one CSV strictly as UTF-8, every cell as text; raise :class:`CuratedDataError` if unreadable."""
+def read_csv_records(path: Path, label: str) -> tuple[list[str], list[list[str]], list[int]]:
+    """Header, rows and the line each row starts on, of one CSV read strictly as UTF-8.
+
+    Raises :class:`CuratedDataError` for a missing, empty, non-UTF-8 or NUL-holding file, a row with the wrong
+    number of cells, and a file that ends inside a quoted field (cut short)."""
     if not path.is_file():
         raise CuratedDataError([Problem(label, 0, "", "file is missing")])
+    data = path.read_bytes()
     try:
-        text = decode_utf8_strict(path.read_bytes(), label)
+        text = decode_utf8_strict(data, label)
     except TextEncodingError as error:
         raise CuratedDataError([Problem(label, 0, "", str(error).split(": ", 1)[1])]) from None
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    if not rows:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records, lines, line = [], [], 1
+    try:
+        for row in reader:
+            records.append(row)
+            lines.append(line)
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise CuratedDataError([Problem(label, line, "", f"the CSV cannot be read from this line on ({error}): a quoted "
+                                        "field is not closed (file cut short?) or a quote stands inside an unquoted field")]) from None
+    if not records:
         raise CuratedDataError([Problem(label, 0, "", "file is empty (no header row)")])
-    header, body = rows[0], rows[1:]
+    header, body, body_lines = records[0], records[1:], lines[1:]
     problems = []
-    for number, row in enumerate(body, start=2):
+    for number, row in zip(body_lines, body):
         if len(row) != len(header) and any(cell.strip() for cell in row):
             problems.append(Problem(label, number, "", f"row has {len(row)} cells, the header has {len(header)} (truncated or unquoted comma?)"))
     if problems:
         raise CuratedDataError(problems)
-    body = [row for row in body if any(cell.strip() for cell in row)]
-    return pd.DataFrame(body, columns=header, dtype=object).astype(object)
+    kept = [(row, number) for row, number in zip(body, body_lines) if any(cell.strip() for cell in row)]
+    return header, [row for row, _ in kept], [number for _, number in kept]
+
+
+def read_table_text(path: Path, label: str) -> pd.DataFrame:
+    """Read one CSV strictly as UTF-8, every cell as text; raise :class:`CuratedDataError` if unreadable."""
+    header, rows, _ = read_csv_records(path, label)
+    return pd.DataFrame(rows, columns=header, dtype=object).astype(object)
 
 
 def load_table(name: str, root: Path = PROJECT_ROOT, descriptor: dict | None = None) -> pd.DataFrame:
-    """A curated table by resource name, columns checked against the schema, cells as text."""
-    descriptor = descriptor or read_datapackage(root)
-    path = root / "data" / "curated" / resource(descriptor, name)["path"]
-    label = f"data/curated/{resource(descriptor, name)['path']}"
-    frame = read_table_text(path, label)
-    missing = [c for c in field_names(descriptor, name) if c not in frame.columns]
-    if missing:
-        raise CuratedDataError([Problem(label, 1, c, "required column is missing from the header") for c in missing])
-    return frame
+    """A curated table by resource name (all regions' files as one table), columns checked against the schema."""
+    from analysis import store
+
+    return store.load_one(name, root, descriptor)
 
 
 def load_tables(root: Path = PROJECT_ROOT) -> dict[str, pd.DataFrame]:
     """Every resource of the Data Package as a text DataFrame; all problems raised together."""
-    descriptor = read_datapackage(root)
-    tables, problems = {}, []
-    for item in descriptor["resources"]:
-        try:
-            tables[item["name"]] = load_table(item["name"], root, descriptor)
-        except CuratedDataError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise CuratedDataError(problems)
-    return tables
+    from analysis import store
+
+    return store.load(root).tables
 
 
 def typed(frame: pd.DataFrame, descriptor: dict, name: str) -> pd.DataFrame:
@@ -138,43 +144,48 @@ def frame_to_csv_text(frame: pd.DataFrame) -> str:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write a UTF-8 file atomically: a temporary file in the same folder, then a rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)  # mkstemp makes 0600; give the file the mode the umask asks for
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write a UTF-8 file atomically (temporary file in the same folder, then a rename), mode as a plain write."""
+    from analysis.atomic import write_text_atomic as write
+
+    write(path, text)
 
 
 def write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
-    """Write a curated table atomically in the project's CSV dialect."""
+    """Write one CSV file atomically in the project's dialect (not for curated tables: use :func:`write_tables`)."""
     write_text_atomic(path, frame_to_csv_text(frame))
 
 
-def table_path(name: str, root: Path = PROJECT_ROOT, descriptor: dict | None = None) -> Path:
-    """Where a curated table lives on disk (the one place that knows the layout of ``data/curated``)."""
+def table_path(name: str, root: Path = PROJECT_ROOT, descriptor: dict | None = None, region: str | None = None) -> Path:
+    """Where a curated table lives on disk (the one place that knows the layout of ``data/curated``).
+
+    A per-region table has one file per region (``regions/<region_id>/<table>.csv``): give ``region``, or get
+    the first region's file; :func:`table_paths` lists them all. ``region`` is ignored for a table of no region."""
+    from analysis import store
+
     descriptor = descriptor or read_datapackage(root)
-    return root / "data" / "curated" / resource(descriptor, name)["path"]
+    item = resource(descriptor, name)
+    parts = store.resource_parts(item)
+    if region is not None and store.is_per_region(item):
+        parts = [p for p in parts if store.part_region(p) == region] or [store.part_path(region, Path(parts[0]).name)]
+    return Path(root) / "data" / "curated" / parts[0]
+
+
+def table_paths(name: str, root: Path = PROJECT_ROOT, descriptor: dict | None = None) -> list[Path]:
+    """Every file of a curated table (one per region for a per-region table)."""
+    from analysis import store
+
+    descriptor = descriptor or read_datapackage(root)
+    return [Path(root) / "data" / "curated" / p for p in store.resource_parts(resource(descriptor, name))]
 
 
 def write_tables(frames: dict[str, pd.DataFrame], root: Path = PROJECT_ROOT, descriptor: dict | None = None) -> list[Path]:
     """Write whole curated tables by resource name; every command that changes curated data calls this.
 
-    The storage layout (file per table, folder per region) and the all-or-nothing guarantee across
-    files belong here, so callers hand over logical tables and never build paths themselves.
+    Rows go to their region's file (a new region gets its folder), only files whose text changes are
+    rewritten, and the write is all or nothing across files, even across a crash (:mod:`analysis.store`).
+    Raises :class:`analysis.store.CuratedWriteError` (a :class:`CuratedDataError`) and writes nothing when a
+    file is read-only or a row has no region. Returns the files written.
     """
-    descriptor = descriptor or read_datapackage(root)
-    written = []
-    for name, frame in frames.items():
-        path = table_path(name, root, descriptor)
-        write_csv_atomic(frame, path)
-        written.append(path)
-    return written
+    from analysis import store
+
+    return store.write(frames, root, descriptor)

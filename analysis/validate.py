@@ -4,7 +4,8 @@ Provenance means: each quote stands in its raw file exactly at ``char_start:char
 number the quote states agrees with ``value``/``value_max``/``unit`` (through
 :func:`analysis.numbers.parse_quantity`), the clauses tile each document body, and every
 number in every body is a curated quantity or an explained exclusion (the closed world).
-Validation only reads; it never writes under ``data/``.
+Validation only reads; it never writes under ``data/`` (except that, like every command, it first finishes or
+rolls back a write of curated tables that a crash interrupted, see :mod:`analysis.store`).
 """
 from __future__ import annotations
 
@@ -29,19 +30,25 @@ def _line(index: int) -> int:
     return int(index) + 2
 
 
-def schema_problems(root: Path = PROJECT_ROOT) -> list[Problem]:
-    """Types, required fields, enums, patterns, unique and primary/foreign keys, per ``datapackage.json``."""
+def schema_problems(root: Path = PROJECT_ROOT, loaded=None) -> list[Problem]:
+    """Types, required fields, enums, patterns, unique and primary/foreign keys, per ``datapackage.json``;
+    each problem names the file (a region's file for a per-region table) and its line."""
     import frictionless
 
+    from analysis import store
+
+    loaded = loaded or store.load(root)
+    labels = {item["name"]: store.CURATED + store.resource_parts(item)[0] for item in loaded.descriptor["resources"]}
     descriptor_path = root / "data" / "curated" / "datapackage.json"
     report = frictionless.validate(str(descriptor_path))
     problems = []
     for task in report.tasks:
-        label = CURATED + Path(task.place).name
+        label = labels.get(task.name, CURATED + Path(str(task.place)).name)
         for error in task.errors:
-            line = getattr(error, "row_number", None) or 0
+            line = int(getattr(error, "row_number", None) or 0)
             column = getattr(error, "field_name", None) or ",".join(getattr(error, "field_names", None) or [])
-            problems.append(Problem(label, int(line), column, _frictionless_message(error)))
+            where = store.stream_location(loaded, task.name, line) if line else None
+            problems.append(Problem(*(where or (label, line)), column, _frictionless_message(error)))
     return problems
 
 
@@ -59,6 +66,13 @@ def _frictionless_message(error) -> str:
         return f"duplicate: {error.note} (ids must be unique)"
     if kind == "foreign-key":
         return f"unknown reference: {error.note}"
+    label = getattr(error, "label", None)
+    if kind == "extra-label":
+        return f"extra column {label!r} (column {getattr(error, 'field_number', '?')}) is not in the Table Schema of datapackage.json: remove it, or declare it there with a description"
+    if kind in ("missing-label", "blank-label", "incorrect-label", "duplicate-label"):
+        return f"{error.title} {label!r} (column {getattr(error, 'field_number', '?')}): {error.note or error.description}"
+    if not error.note:
+        return f"{error.title}: {error.description}"
     return f"{error.title}: {error.note}"
 
 
@@ -317,11 +331,19 @@ def _reading_problems(tables: dict[str, pd.DataFrame], root: Path) -> list[Probl
 
 def validate_project(root: Path = PROJECT_ROOT, *, closed_world: bool = True) -> list[Problem]:
     """Every problem with the curated data, sorted; an empty list means the data is valid."""
+    from analysis import store
+
     try:
-        tables = load_tables(root)
+        loaded = store.load(root)
     except CuratedDataError as error:
         return sorted(error.problems)
-    problems = schema_problems(root)
+    tables = loaded.tables
+    problems = _logical_problems(root, tables, loaded, closed_world, schema_problems(root, loaded))
+    return sorted(set(store.relocate(problems, loaded) + store.layout_problems(root, loaded)))
+
+
+def _logical_problems(root, tables, loaded, closed_world, problems) -> list[Problem]:
+    """The checks of :func:`validate_project` on the logical tables (lines = row index + 2)."""
     documents = tables["documents"]
     texts: dict[str, str] = {}
     for index, row in documents.iterrows():
@@ -331,7 +353,7 @@ def validate_project(root: Path = PROJECT_ROOT, *, closed_world: bool = True) ->
             problems.append(Problem(CURATED + "documents.csv", _line(index), "raw_file", str(error)))
     problems += document_problems(documents, texts, root)
     if problems:  # provenance checks assume well-typed tables and readable raw files
-        return sorted(set(problems))
+        return problems
     targets = tables["targets"]
     problems += quote_problems(targets, "targets.csv", texts)
     problems += quote_problems(tables["commitments"], "commitments.csv", texts, optional=True)
@@ -347,7 +369,7 @@ def validate_project(root: Path = PROJECT_ROOT, *, closed_world: bool = True) ->
     problems += benchmark_value_problems(tables["national_benchmarks"])
     if closed_world and not problems:
         problems += closed_world_problems(documents, texts, targets, tables["excluded_numbers"])
-    return sorted(set(problems))
+    return problems
 
 
 def summary_counts(root: Path = PROJECT_ROOT) -> dict[str, int]:

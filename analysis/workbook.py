@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import shutil
-import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -32,8 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from analysis.curated import (Problem, frame_to_csv_text, load_tables, read_datapackage, resource,
-                              write_csv_atomic)
+from analysis.curated import CuratedDataError, Problem, load_tables, read_datapackage, resource
 from analysis.paths import PROJECT_ROOT
 from analysis.workbook_formulas import (COMPARISON_SHEETS, LISTS_SHEET, SPARE_ROWS, CodeList, Formula, SheetSpec,
                                         code_lists, comparison_sheets, list_ranges, readme_rows, unique_lists)
@@ -306,16 +302,9 @@ def reproducible_bytes(workbook: openpyxl.Workbook) -> bytes:
 
 
 def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    from analysis.atomic import write_bytes_atomic
+
+    write_bytes_atomic(path, data)
 
 
 def default_workbook_path(root: Path = PROJECT_ROOT) -> Path:
@@ -522,19 +511,22 @@ def validate_tables(root: Path, tables: dict[str, pd.DataFrame]) -> list[Problem
     """``validate_project`` on a temporary copy of ``data/`` holding ``tables`` in place of the curated CSVs."""
     from analysis.validate import validate_project
 
-    descriptor = read_datapackage(root)
-    with tempfile.TemporaryDirectory(prefix="workbook-import-") as temporary:
-        copy = Path(temporary)
-        shutil.copytree(Path(root) / "data", copy / "data",
-                        ignore=shutil.ignore_patterns("_staging", "*.xlsx", ".~lock*", "~$*"))
-        for name, frame in tables.items():
-            write_csv_atomic(frame, copy / "data" / "curated" / resource(descriptor, name)["path"])
-        return validate_project(copy)
+    from analysis import store
+
+    with store.scratch_copy(root) as copy:
+        try:
+            plan = store.plan_files(tables, copy)
+        except CuratedDataError as error:
+            return error.problems
+        store.commit_files(store.changed_files(plan.texts, copy), copy)
+        return [store.to_logical(p, plan, store.read_descriptor(copy)) for p in validate_project(copy)]
 
 
 def locate(problem: Problem, descriptor: dict, sheets: dict[str, SheetRows]) -> str:
     """A validation problem of a temporary CSV, told in sheet, row and column of the workbook."""
-    by_file = {f"data/curated/{item['path']}": item["name"] for item in descriptor["resources"]}
+    from analysis.store import logical_label
+
+    by_file = {logical_label(item): item["name"] for item in descriptor["resources"]}
     name = by_file.get(problem.file)
     if name is None or name not in sheets:
         tables = " and ".join(f"'{n}'" for n in ("targets", "excluded_numbers") if n in sheets)
@@ -583,8 +575,9 @@ def plan_import(path: Path, root: Path = PROJECT_ROOT) -> ImportPlan:
     workbook = open_workbook(path)
     descriptor = read_datapackage(root)
     names = [item["name"] for item in descriptor["resources"]]
-    folder = root / "data" / "curated"
-    snapshot = {item["path"]: (folder / item["path"]).read_text(encoding="utf-8") for item in descriptor["resources"]}
+    from analysis import store
+
+    snapshot = store.snapshot(root, descriptor)
     current = load_tables(root)
     missing = [n for n in names if n not in workbook.sheetnames]
     if missing:
@@ -617,39 +610,27 @@ def plan_import(path: Path, root: Path = PROJECT_ROOT) -> ImportPlan:
     plan.problems = [locate(p, descriptor, sheets) for p in validate_tables(root, new)]
     if plan.problems:
         return plan
-    for name, frame in new.items():
-        file = resource(descriptor, name)["path"]
-        text = frame_to_csv_text(frame)
-        if text != snapshot[file]:
-            plan.texts[file], plan.before[file] = text, snapshot[file]
+    for file, text in store.plan_files(new, root, descriptor).texts.items():
+        if text != snapshot.get(file):
+            plan.texts[file], plan.before[file] = text, snapshot.get(file)
     return plan
 
 
 def apply_import(plan: ImportPlan, root: Path = PROJECT_ROOT) -> list[Path]:
-    """Rewrite the CSVs a valid plan changes; refuse if one of them changed on disk since planning.
+    """Rewrite the files a valid plan changes, all or nothing (:func:`analysis.store.commit_files`); refuse,
+    writing nothing, if one of them changed on disk since planning or is read-only."""
+    from analysis import store
 
-    Every new file is first written in full next to its CSV, then each replaces its CSV with an atomic
-    rename, so no CSV is ever half written."""
     if plan.problems:
         raise WorkbookError("the import has problems; nothing written")
-    folder = Path(root) / "data" / "curated"
-    moved = [f for f, text in plan.before.items() if (folder / f).read_text(encoding="utf-8") != text]
-    if moved:
-        raise WorkbookError(f"{', '.join(moved)} changed on disk since the workbook was checked; nothing written, import again")
-    staged: list[tuple[str, Path]] = []
-    try:  # every new file is complete on disk before the first one replaces its CSV
-        for file, text in plan.texts.items():
-            handle, temporary = tempfile.mkstemp(prefix=f".{Path(file).name}.", suffix=".tmp", dir=folder)
-            staged.append((temporary, folder / file))
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-                stream.write(text)
-            os.chmod(temporary, (folder / file).stat().st_mode & 0o777 if (folder / file).exists() else 0o644)
-        for temporary, target in staged:
-            os.replace(temporary, target)
-    finally:
-        for temporary, _ in staged:
-            Path(temporary).unlink(missing_ok=True)
-    return [target for _, target in staged]
+    try:
+        return store.commit_files(plan.texts, root, expect=plan.before)
+    except store.StaleDataError as error:
+        raise WorkbookError(f"{', '.join('data/curated/' + f for f in error.files)} changed on disk since the workbook "
+                            "was checked; nothing written. Importing this workbook again could undo that change: export "
+                            "a fresh workbook and make your edits there") from None
+    except store.CuratedWriteError as error:
+        raise WorkbookError("; ".join(str(p) for p in error.problems)) from None
 
 
 def import_workbook(path: Path, root: Path = PROJECT_ROOT, *, dry_run: bool = False) -> ImportPlan:

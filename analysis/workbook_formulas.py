@@ -257,8 +257,8 @@ def readme_rows(tables: dict[str, pd.DataFrame], descriptor: dict, specs: list[S
         ("title", [f"{descriptor.get('title', 'Curated data')} (data package version {descriptor.get('version', '')})"]),
         ("text", [descriptor.get("description", "")]),
         ("section", ["How to edit and bring edits back"]),
-        ("text", ["1. Edit cells in the data sheets only (one sheet per CSV of data/curated/). Keep each sheet's name and its "
-                  "header row."]),
+        ("text", ["1. Edit cells in the data sheets only (one sheet per table of data/curated/; a per-region table is one "
+                  "sheet for all regions). Keep each sheet's name and its header row."]),
         ("text", ["    You may reorder, hide or add columns (added columns are ignored with a warning), filter and sort rows "
                   "(the CSV keeps its row order), add rows at the bottom and delete rows."]),
         ("text", ["2. Coded columns offer a drop-down list (codebook below). Text stays text: type '12 to keep an id such "
@@ -276,7 +276,10 @@ def readme_rows(tables: dict[str, pd.DataFrame], descriptor: dict, specs: list[S
         ("header", ["sheet", "kind", "rows", "title", "what it holds"]),
     ]
     for item in descriptor["resources"]:
-        rows.append(("row", [item["name"], f"data: data/curated/{item['path']}", str(len(tables[item["name"]])),
+        path = item["path"]
+        where = (f"data/curated/regions/<region_id>/{path[0].rsplit('/', 1)[-1]} ({len(path)} regions)"
+                 if isinstance(path, list) and path else f"data/curated/{path}")
+        rows.append(("row", [item["name"], f"data: {where}", str(len(tables[item["name"]])),
                              item.get("title", ""), item.get("description", "")]))
     rows += [("row", [spec.name, "comparison (formulas)", str(len(spec.rows) - spec.header_rows), "comparison",
                       spec.description]) for spec in specs]

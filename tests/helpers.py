@@ -20,10 +20,9 @@ def add_made_up_region(root: Path) -> str:
     Every table gets its rows (region, document, clauses, two quantities, exclusions, a commitment
     level per theme), so the copy validates and the region must show up in every comparison.
     """
-    import csv
 
     from analysis.corpus import load_texts
-    from analysis.curated import load_tables, write_csv_atomic
+    from analysis.curated import load_tables, write_tables
     from analysis.validate import uncovered_numbers
 
     raw = root / "data" / "raw" / "testcounty_2024_work_points.txt"
@@ -33,12 +32,13 @@ def add_made_up_region(root: Path) -> str:
     tables = load_tables(root)
 
     def append(name: str, rows: list[dict]) -> None:
+        import pandas as pd
+
         frame = tables[name]
-        path = root / "data" / "curated" / f"{name}.csv"
-        with path.open("a", encoding="utf-8", newline="") as stream:
-            writer = csv.DictWriter(stream, fieldnames=list(frame.columns), lineterminator="\n")
-            for row in rows:
-                writer.writerow({column: row.get(column, "") for column in frame.columns})
+        new = pd.DataFrame([{column: row.get(column, "") for column in frame.columns} for row in rows],
+                           columns=list(frame.columns), dtype=object)
+        tables[name] = pd.concat([frame, new], ignore_index=True)
+        write_tables({name: tables[name]}, root)
 
     append("regions", [dict(region_id="testcounty_demo", name_zh="测试县", name_en="Test County", province_zh="测试省",
                             province_en="Test Province", prefecture_zh="测试市", prefecture_en="Test City",
@@ -92,6 +92,5 @@ def add_made_up_region(root: Path) -> str:
     extra = missing.rename(columns={"suggested_reason": "reason"})[["doc_id", "char_start", "char_end", "text", "reason"]]
     import pandas as pd
 
-    write_csv_atomic(pd.concat([exclusions, extra.astype(str).assign(notes="")], ignore_index=True),
-                     root / "data" / "curated" / "excluded_numbers.csv")
+    write_tables({"excluded_numbers": pd.concat([exclusions, extra.astype(str).assign(notes="")], ignore_index=True)}, root)
     return doc_id

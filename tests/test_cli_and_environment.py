@@ -38,12 +38,14 @@ def test_validate_exits_zero_on_the_data():
 
 
 def test_validate_exits_non_zero_with_located_messages_on_broken_data(project_copy):
-    path = project_copy / "data/curated/targets.csv"
+    from analysis.curated import table_path
+
+    path = table_path("targets", project_copy)
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace(",target,", ",goal,", 1), encoding="utf-8")
     result = run_cli("--root", str(project_copy), "validate")
     assert result.returncode == 1
-    assert "data/curated/targets.csv, line 2, column 'kind'" in result.stderr
+    assert f"{path.relative_to(project_copy).as_posix()}, line 2, column 'kind'" in result.stderr
     assert "validation failed" in result.stderr
 
 

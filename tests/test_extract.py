@@ -14,7 +14,7 @@ import pytest
 
 from analysis.cli import main
 from analysis.corpus import read_raw_text
-from analysis.curated import load_table, load_tables, write_csv_atomic
+from analysis.curated import load_table, load_tables, write_tables
 from analysis.extraction import (CANDIDATE_COLUMNS, extract_file, extract_text, guess_comparator, item_spans,
                               iter_text_chunks, split_chunks)
 from analysis.extraction import ReviewError, import_review, propose_clauses
@@ -286,8 +286,8 @@ def add_manifest_rows(root: Path, raw_file: str, text: str) -> None:
                genre_zh="年度工作要点", genre_class="plan", period_start_year="2024", period_end_year="2024", period_label="2024",
                script="simplified")
     documents.loc[len(documents)] = row
-    write_csv_atomic(regions, root / "data" / "curated" / "regions.csv")
-    write_csv_atomic(documents, root / "data" / "curated" / "documents.csv")
+    write_tables({"regions": regions}, root)
+    write_tables({"documents": documents}, root)
 
 
 def fill_review(path: Path, reject: dict[str, str], indicator_en: str = "indicator") -> None:
@@ -350,20 +350,20 @@ def test_adding_a_region_end_to_end_with_the_extractor_doing_the_finding(project
     clauses_all = tables["clauses"]
     heading = (clauses_all["doc_id"] == "mouxian_2024_wp") & (clauses_all["clause_id"] == "h2")
     clauses_all.loc[heading, "theme_id"] = "teacher_rotation"
-    write_csv_atomic(clauses_all, root / "data" / "curated" / "clauses.csv")
+    write_tables({"clauses": clauses_all}, root)
     # the commitment levels (and any other document × code table) are coded by hand; here: none yet
     commitments = tables["commitments"]
     for theme in THEMES["theme_id"]:
         if theme != "web_furniture":
             commitments.loc[len(commitments)] = {c: "" for c in commitments.columns} | {
                 "doc_id": "mouxian_2024_wp", "theme_id": theme, "level": "0"}
-    write_csv_atomic(commitments, root / "data" / "curated" / "commitments.csv")
+    write_tables({"commitments": commitments}, root)
     if "document_components" in tables:
         coded = tables["document_components"]
         for component in tables["components"]["component"]:
             coded.loc[len(coded)] = {c: "" for c in coded.columns} | {
                 "doc_id": "mouxian_2024_wp", "component": component, "present": "false"}
-        write_csv_atomic(coded, root / "data" / "curated" / "document_components.csv")
+        write_tables({"document_components": coded}, root)
     # validate: everything, the closed world of the new text included
     assert validate_project(root) == []
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis.curated import table_path, table_paths
 from analysis.validate import validate_project
 from helpers import tree_digest
 
@@ -26,8 +27,23 @@ def write_rows(path: Path, rows: list[dict], fieldnames: list[str] | None = None
         writer.writerows(rows)
 
 
+def curated_file(root: Path, table: str) -> Path:
+    """The file holding a table's first rows (its first region's file when the table is per region)."""
+    return table_path(table.removesuffix(".csv"), root)
+
+
+def file_of_row(root: Path, table: str, column: str, value: str) -> tuple[str, int]:
+    """(file relative to data/curated, row index in that file) of the first row with ``column == value``."""
+    for path in table_paths(table, root):
+        rows = read_rows(path)
+        for index, row in enumerate(rows):
+            if row[column] == value:
+                return path.relative_to(root / "data" / "curated").as_posix(), index
+    raise AssertionError(f"no row of {table} has {column} = {value!r}")
+
+
 def edit_cell(root: Path, table: str, row_index: int, column: str, value: str) -> None:
-    path = root / "data" / "curated" / table
+    path = curated_file(root, table) if table.endswith(".csv") and "/" not in table else root / "data" / "curated" / table
     rows = read_rows(path)
     rows[row_index][column] = value
     write_rows(path, rows)
@@ -45,7 +61,7 @@ def test_the_curated_data_is_valid():
 
 
 def test_wrong_offset_is_reported_with_where_the_quote_really_is(project_copy):
-    rows = read_rows(project_copy / "data/curated/targets.csv")
+    rows = read_rows(curated_file(project_copy, "targets"))
     start = int(rows[3]["char_start"])
     edit_cell(project_copy, "targets.csv", 3, "char_start", str(start + 1))
     edit_cell(project_copy, "targets.csv", 3, "char_end", str(int(rows[3]["char_end"]) + 1))
@@ -61,25 +77,22 @@ def test_quote_not_in_text_is_reported(project_copy):
 
 
 def test_value_disagreeing_with_the_quote_is_reported(project_copy):
-    rows = read_rows(project_copy / "data/curated/targets.csv")
-    index = next(i for i, r in enumerate(rows) if r["number_text"] == "370名")
-    edit_cell(project_copy, "targets.csv", index, "value", "37")
+    file, index = file_of_row(project_copy, "targets", "number_text", "370名")
+    edit_cell(project_copy, file, index, "value", "37")
     problems = problems_after(project_copy)
-    assert any(f"targets.csv, line {index + 2}, column 'value'" in p and "reads as 370" in p for p in problems), problems
+    assert any(f"{file}, line {index + 2}, column 'value'" in p and "reads as 370" in p for p in problems), problems
 
 
 def test_unit_disagreeing_with_the_quote_is_reported(project_copy):
-    rows = read_rows(project_copy / "data/curated/targets.csv")
-    index = next(i for i, r in enumerate(rows) if r["number_text"] == "370名")
-    edit_cell(project_copy, "targets.csv", index, "unit", "%")
+    file, index = file_of_row(project_copy, "targets", "number_text", "370名")
+    edit_cell(project_copy, file, index, "unit", "%")
     assert any("column 'unit'" in p and "'名'" in p for p in problems_after(project_copy))
 
 
 def test_money_must_keep_its_written_unit(project_copy):
-    rows = read_rows(project_copy / "data/curated/targets.csv")
-    index = next(i for i, r in enumerate(rows) if r["number_text"] == "3000万元")
-    edit_cell(project_copy, "targets.csv", index, "unit_original", "")
-    assert any(f"line {index + 2}, column 'unit_original'" in p and "'万元'" in p for p in problems_after(project_copy))
+    file, index = file_of_row(project_copy, "targets", "number_text", "3000万元")
+    edit_cell(project_copy, file, index, "unit_original", "")
+    assert any(f"{file}, line {index + 2}, column 'unit_original'" in p and "'万元'" in p for p in problems_after(project_copy))
 
 
 def test_unknown_theme_is_reported(project_copy):
@@ -89,24 +102,25 @@ def test_unknown_theme_is_reported(project_copy):
 
 
 def test_duplicate_id_is_reported(project_copy):
-    rows = read_rows(project_copy / "data/curated/targets.csv")
+    rows = read_rows(curated_file(project_copy, "targets"))
     edit_cell(project_copy, "targets.csv", 1, "target_id", rows[0]["target_id"])
     problems = problems_after(project_copy)
     assert any("targets.csv, line 3, column 'target_id'" in p and "unique" in p.lower() for p in problems), problems
 
 
 def test_missing_column_is_reported(project_copy):
-    path = project_copy / "data/curated/targets.csv"
+    path = curated_file(project_copy, "targets")
     rows = read_rows(path)
     for row in rows:
         del row["quote"]
     write_rows(path, rows)
     problems = problems_after(project_copy)
-    assert "data/curated/targets.csv, line 1, column 'quote': required column is missing from the header" in problems
+    label = path.relative_to(project_copy).as_posix()
+    assert f"{label}, line 1, column 'quote': required column is missing from the header" in problems
 
 
 def test_non_utf8_file_is_reported_as_gbk(project_copy):
-    path = project_copy / "data/curated/regions.csv"
+    path = curated_file(project_copy, "regions")
     path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))
     problems = problems_after(project_copy)
     assert len(problems) == 1
@@ -115,13 +129,13 @@ def test_non_utf8_file_is_reported_as_gbk(project_copy):
 
 
 def test_byte_order_mark_is_refused(project_copy):
-    path = project_copy / "data/curated/themes.csv"
+    path = curated_file(project_copy, "themes")
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert any("themes.csv" in p and "byte-order mark" in p for p in problems_after(project_copy))
 
 
 def test_truncated_row_is_reported(project_copy):
-    path = project_copy / "data/curated/regions.csv"
+    path = curated_file(project_copy, "regions")
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[2] = lines[2][:20] + "\n"
     path.write_text("".join(lines), encoding="utf-8")
@@ -137,13 +151,14 @@ def test_changed_raw_file_fails_the_hash_check(project_copy):
 
 
 def test_gap_between_clauses_is_reported(project_copy):
-    rows = read_rows(project_copy / "data/curated/clauses.csv")
+    rows = read_rows(curated_file(project_copy, "clauses"))
     edit_cell(project_copy, "clauses.csv", 5, "char_start", str(int(rows[5]["char_start"]) + 3))
     assert any("clauses.csv, line 7, column 'char_start': gap" in p for p in problems_after(project_copy))
 
 
 def test_number_missing_from_the_closed_world_is_reported(project_copy):
-    path = project_copy / "data/curated/targets.csv"
+    file, _ = file_of_row(project_copy, "targets", "number_text", "370名")
+    path = project_copy / "data" / "curated" / file
     rows = read_rows(path)
     dropped = next(r for r in rows if r["number_text"] == "370名")
     write_rows(path, [r for r in rows if r is not dropped])
@@ -152,7 +167,7 @@ def test_number_missing_from_the_closed_world_is_reported(project_copy):
 
 
 def test_missing_commitment_level_is_reported(project_copy):
-    path = project_copy / "data/curated/commitments.csv"
+    path = curated_file(project_copy, "commitments")
     rows = read_rows(path)
     write_rows(path, rows[1:])
     first = rows[0]

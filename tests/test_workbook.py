@@ -24,7 +24,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from analysis import compare
 from analysis import workbook as workbook_module
 from analysis.cli import main
-from analysis.curated import load_tables, read_datapackage, write_csv_atomic
+from analysis.curated import load_tables, read_datapackage, table_path, write_tables
 from analysis.paths import PROJECT_ROOT
 from analysis.workbook import (LISTS_SHEET, README_SHEET, WorkbookError, apply_import, cell_text, export_workbook,
                                field_types, import_workbook, keep_row_order, plan_import, table_changes)
@@ -266,12 +266,11 @@ def test_readme_explains_every_sheet_and_column_the_codebook_and_how_to_import(w
 
 
 def test_text_starting_with_formula_characters_is_written_as_text_never_as_formula(project_copy, tmp_path):
-    path = project_copy / "data" / "curated" / "targets.csv"
     frame = load_tables(project_copy)["targets"]
     tricky = ["=HYPERLINK(\"http://example.com\",\"x\")", "+86 10 1234", "-3 students", "@SUM(A1:A3)", "=1+1"]
     for index, text in enumerate(tricky):
         frame.loc[index, "notes"] = text
-    write_csv_atomic(frame, path)
+    write_tables({"targets": frame}, project_copy)
     exported = export_workbook(project_copy, tmp_path / "tricky.xlsx")
     with zipfile.ZipFile(exported) as archive:
         workbook_xml = archive.read("xl/workbook.xml").decode()
@@ -350,7 +349,6 @@ def test_formula_sheets_recalculate_after_edits_in_the_data_sheets(model, tables
 
 
 def test_a_fifth_region_appears_in_every_sheet_and_in_the_formulas(project_copy, tmp_path):
-    curated = project_copy / "data" / "curated"
     loaded = load_tables(project_copy)
 
     region = loaded["regions"].iloc[[0]].assign(region_id="fifth_test", name_en="Fifth Test County")
@@ -359,7 +357,7 @@ def test_a_fifth_region_appears_in_every_sheet_and_in_the_formulas(project_copy,
         target_id="FT24-T001", doc_id="fifth_2024_wp")
     commitment = loaded["commitments"].iloc[[0]].assign(doc_id="fifth_2024_wp", level="3")
     for name, row in (("regions", region), ("documents", doc), ("targets", target), ("commitments", commitment)):
-        write_csv_atomic(pd.concat([loaded[name], row], ignore_index=True), curated / f"{name}.csv")
+        write_tables({name: pd.concat([loaded[name], row], ignore_index=True)}, project_copy)
     tables = load_tables(project_copy)
     path = export_workbook(project_copy, tmp_path / "five.xlsx")
     book = openpyxl.load_workbook(path)
@@ -411,7 +409,7 @@ def test_edited_cells_arrive_exactly_after_a_dry_run_that_writes_nothing(project
 
     plan = plan_import(path, project_copy)
     assert plan.problems == []
-    themes_csv = project_copy / "data" / "curated" / "themes.csv"
+    themes_csv = table_path("themes", project_copy)
     original = themes_csv.read_bytes()
     themes_csv.write_bytes(original + b"\n")  # someone saves the CSV meanwhile
     with pytest.raises(WorkbookError, match="themes.csv changed on disk"):
@@ -431,13 +429,19 @@ def test_edited_cells_arrive_exactly_after_a_dry_run_that_writes_nothing(project
     expected = {name: frame.copy() for name, frame in tables.items()}
     expected["targets"].loc[expected["targets"]["target_id"] == target_id, "notes"] = "=checked again in Excel"
     expected["themes"].loc[expected["themes"]["theme_id"] == theme_id, "name_en"] = "Renamed theme"
-    expected["reading_codes"] = pd.concat([expected["reading_codes"].drop(index=5), pd.DataFrame([added])],
-                                           ignore_index=True)
+    reading_codes = pd.concat([expected["reading_codes"].drop(index=5), pd.DataFrame([added])], ignore_index=True)
+    order = {doc_id: i for i, doc_id in enumerate(tables["documents"]["doc_id"])}  # tables read in document order
+    expected["reading_codes"] = reading_codes.iloc[sorted(range(len(reading_codes)),
+                                                          key=lambda i: order[reading_codes["doc_id"].iloc[i]])]
     for name in tables:
         pd.testing.assert_frame_equal(after[name].reset_index(drop=True), expected[name].reset_index(drop=True))
     unchanged = tree_digest(project_copy / "data")
+    region_of = tables["documents"].set_index("doc_id")["region_id"]
+    files = {table_path("targets", project_copy, region=region_of[tables["targets"].iloc[3]["doc_id"]]),
+             table_path("themes", project_copy),
+             table_path("reading_codes", project_copy, region=region_of[removed["doc_id"]])}
     assert {k for k in unchanged if unchanged[k] != before.get(k)} == {
-        "curated/targets.csv", "curated/themes.csv", "curated/reading_codes.csv"}
+        f.relative_to(project_copy / "data").as_posix() for f in files}
 
 
 def test_an_edit_that_breaks_provenance_is_refused_with_sheet_row_and_column_and_writes_nothing(project_copy):

@@ -35,27 +35,47 @@ def detect_encoding(path: Path) -> str:
         raise PlanReadError(f"{path}: no such file")
     with path.open("rb") as stream:
         start = stream.read(3)
+        if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise PlanReadError(f"{path}: is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8 or GBK")
         if start == codecs.BOM_UTF8:
             _check_decodes(path, "utf-8-sig")
             return "utf-8-sig"
     try:
         _check_decodes(path, "utf-8")
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        not_utf8 = error.reason
     try:
         _check_decodes(path, "gb18030")
         return "gb18030"
     except UnicodeDecodeError as error:
-        raise PlanReadError(f"{path}: neither UTF-8 nor GBK/GB18030 (bad byte near {error.start} of a block)") from None
+        raise PlanReadError(f"{path}: neither UTF-8 ({not_utf8}) nor GBK/GB18030 ({error.reason})") from None
 
 
 def _check_decodes(path: Path, encoding: str) -> None:
+    """Decode the whole file in blocks; a bad byte raises ``UnicodeDecodeError`` whose ``reason`` gives its
+    offset in the file and its line; NUL bytes raise :class:`PlanReadError` (not a text file)."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    offset, lines = 0, 1
     with Path(path).open("rb") as stream:
-        while block := stream.read(_BLOCK):
-            decoder.decode(block)
-        decoder.decode(b"", final=True)
+        while True:
+            block = stream.read(_BLOCK)
+            nul = block.find(b"\x00")
+            if nul >= 0:
+                raise PlanReadError(f"{path}: holds NUL bytes (first at byte {offset + nul}, line "
+                                    f"{lines + block[:nul].count(10)}): not a text file (UTF-16, a binary, or a damaged file)")
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(block, final=not block)
+            except UnicodeDecodeError as error:
+                position = offset - pending + error.start
+                line = lines + block[:max(0, position - offset)].count(10)
+                raise UnicodeDecodeError(error.encoding, error.object, error.start, error.end,
+                                         f"bad byte at byte {position} of the file, line {line}") from None
+            if not block:
+                return
+            offset += len(block)
+            lines += block.count(10)
 
 
 def split_chunks(text: str, max_chars: int = DEFAULT_CHUNK_CHARS) -> list[tuple[int, int]]:

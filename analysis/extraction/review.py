@@ -9,8 +9,6 @@ into rows of ``targets.csv``, ``excluded_numbers.csv`` and ``clauses.csv``; and
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,18 +64,10 @@ def _confirm_sheet(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.D
 
 
 def save_workbook_atomic(workbook, path: Path) -> None:
-    """Save an openpyxl workbook through a temporary file in the same folder and a rename."""
-    import os
+    """Save an openpyxl workbook through a temporary file in the same folder and a rename (mode as a plain write)."""
+    from analysis.atomic import write_with
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        workbook.save(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_with(Path(path), workbook.save)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -604,14 +594,16 @@ def _add_exclusion(row, start, end, text, reason, where, known_docs, have, rows,
     sources.append(where)
 
 
-def _locate(problem, first_lines: dict[str, int], sources: dict[str, list[str]]) -> str:
-    """A validation problem of a new CSV row, told in the sheet and row it came from."""
+def _locate(problem, first_lines: dict[str, int], sources: dict[str, list[str]], files=None) -> str:
+    """A validation problem of a new CSV row, told in the sheet and row it came from (and, given the
+    :class:`analysis.store.FilePlan` of the write, the region file and line the row would take)."""
     for name, first in first_lines.items():
         if problem.file == f"data/curated/{name}.csv" and problem.line >= first:
             index = problem.line - first
             if index < len(sources[name]):
                 column = f", column '{problem.column}'" if problem.column else ""
-                return f"{sources[name][index]}{column} (→ {problem.file}, line {problem.line}): {problem.message}"
+                file, line = files.where(name, problem.line - 2) if files else (problem.file, problem.line)
+                return f"{sources[name][index]}{column} (→ {file}, line {line}): {problem.message}"
     return str(problem)
 
 
@@ -624,7 +616,8 @@ def import_review(path: Path, root: Path, *, dry_run: bool = False) -> ReviewImp
     lack commitments, say; the rows imported must not add a problem). Each table is then replaced
     atomically. Raises :class:`ReviewError` with every problem located by sheet, row and column.
     """
-    from analysis.curated import load_tables, write_tables
+    from analysis import store
+    from analysis.curated import CuratedDataError, load_tables, write_tables
     from analysis.validate import validate_project
 
     root = Path(root)
@@ -639,18 +632,25 @@ def import_review(path: Path, root: Path, *, dry_run: bool = False) -> ReviewImp
         return plan
     merged = {name: pd.concat([tables[name], frame], ignore_index=True) for name, frame in changed.items()}
     first_lines = {name: len(tables[name]) + 2 for name in changed}
-    before = set(validate_project(root))
-    with tempfile.TemporaryDirectory(prefix="extract-import-") as temporary:
-        copy = Path(temporary)
-        shutil.copytree(root / "data", copy / "data", ignore=shutil.ignore_patterns("_staging", "*.xlsx", "~$*"))
-        write_tables(merged, copy)
-        after = validate_project(copy)
+    current = store.load(root)  # problems compared by logical row: new rows may shift lines in a region file
+    before = {store.unlocate(p, current) for p in validate_project(root)}
+    with store.scratch_copy(root) as copy:
+        try:
+            files = store.plan_files(merged, copy)
+        except CuratedDataError as error:
+            raise ReviewError([_locate(p, first_lines, plan.sources) for p in error.problems]) from None
+        store.commit_files(store.changed_files(files.texts, copy), copy)
+        descriptor = store.read_descriptor(copy)
+        after = [store.to_logical(p, files, descriptor) for p in validate_project(copy)]
         after += _row_problems(copy, merged, first_lines)
     new = sorted(set(after) - before)
     if new:
-        raise ReviewError([_locate(p, first_lines, plan.sources) for p in new])
-    if not dry_run:
-        write_tables(merged, root)  # all tables of the import in one call (all or nothing where write_tables is)
+        raise ReviewError([_locate(p, first_lines, plan.sources, files) for p in new])
+    if not dry_run:  # all tables in one transaction: a new region gets its folder, nothing is half written
+        try:
+            write_tables(merged, root)
+        except CuratedDataError as error:
+            raise ReviewError([str(p) for p in error.problems]) from None
     return plan
 
 
