@@ -13,7 +13,8 @@ from analysis import __version__
 from analysis.paths import PROJECT_ROOT
 
 
-def _print_problems(problems, stream=sys.stderr, limit: int = 200) -> None:
+def _print_problems(problems, stream=None, limit: int = 200) -> None:
+    stream = stream or sys.stderr  # looked up when called, so redirected stderr gets the problems too
     for problem in problems[:limit]:
         print(problem, file=stream)
     if len(problems) > limit:

@@ -99,7 +99,15 @@ def comparison_registry(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFra
     }
     if not any("quantities_per_10k_chars" in frame.columns for frame in registry.values()):
         registry["corpus_overview"] = compare.corpus_overview(tables)
-    return {name[:31]: frame for name, frame in registry.items()}
+    return {sheet_name(name, tables): frame for name, frame in registry.items()}
+
+
+def sheet_name(name: str, tables: dict[str, pd.DataFrame]) -> str:
+    """The sheet of a comparison table: its registry name, shortened to Excel's 31 characters, and
+    prefixed ``cmp_`` where a data sheet already has the name."""
+    short = name.replace("_against_", "_vs_") if len(name) > 31 else name
+    short = ("cmp_" + short) if short in tables else short
+    return short[:31]
 
 
 def document_labels(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[str, str]]:
