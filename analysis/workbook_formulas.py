@@ -549,19 +549,25 @@ def formula_mismatches(grids: dict[str, list[list]], tables: dict[str, pd.DataFr
             problems.append(f"{name}: sheet missing")
             continue
         problems += frame_mismatches(name, sheet_frame(grids[name]), frame)
-    if MATRIX_SHEET in grids:
-        matrix = grids[MATRIX_SHEET]
-        docs = [_plain(v) for v in matrix[0][3:]]
-        got = {}
-        for row in matrix[MATRIX_HEADER_ROWS:]:
-            for doc_id, value in zip(docs, row[3:]):
-                if _plain(row[0]) is not None and _plain(value) is not None:
-                    got[(doc_id, row[0])] = _plain(value)
-        want = {(r.doc_id, r.theme_id): r.level for r in compare.commitment_levels(tables).itertuples()}
-        for pair in sorted(set(want) | set(got)):
-            if not _same(got.get(pair), want.get(pair)):
-                problems.append(f"{MATRIX_SHEET} {pair[0]} × {pair[1]}: sheet has {got.get(pair)!r}, "
-                                f"analysis.compare.commitment_levels has {want.get(pair)!r}")
+    if MATRIX_SHEET not in grids:
+        return [*problems, f"{MATRIX_SHEET}: sheet missing"]
+    return problems + matrix_mismatches(grids[MATRIX_SHEET], tables)
+
+
+def matrix_mismatches(matrix: list[list], tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Differences between the commitment matrix's cells and ``analysis.compare.commitment_levels``."""
+    problems = []
+    docs = [_plain(v) for v in matrix[0][3:]]
+    got = {}
+    for row in matrix[MATRIX_HEADER_ROWS:]:
+        for doc_id, value in zip(docs, row[3:]):
+            if _plain(row[0]) is not None and _plain(value) is not None:
+                got[(doc_id, row[0])] = _plain(value)
+    want = {(r.doc_id, r.theme_id): r.level for r in compare.commitment_levels(tables).itertuples()}
+    for pair in sorted(set(want) | set(got)):
+        if not _same(got.get(pair), want.get(pair)):
+            problems.append(f"{MATRIX_SHEET} {pair[0]} × {pair[1]}: sheet has {got.get(pair)!r}, "
+                            f"analysis.compare.commitment_levels has {want.get(pair)!r}")
     return problems
 
 

@@ -12,14 +12,25 @@ import pandas as pd
 import pytest
 import schedula
 from openpyxl.utils import column_index_from_string, get_column_letter
+from test_workbook import apply_to_tables, edit_cells, generic_edits
 
 from analysis import compare
 from analysis.curated import load_tables
 from analysis.paths import PROJECT_ROOT
 from analysis.workbook import README_SHEET, export_workbook
-from analysis.workbook_formulas import (CHECKS_SHEET, LISTS_SHEET, MATRIX_HEADER_ROWS, MATRIX_SHEET, ROW_LIMIT,
-                                        comparison_registry, document_labels, formula_mismatches, frame_mismatches,
-                                        sheet_frame)
+from analysis.workbook_formulas import (
+    CHECKS_SHEET,
+    LISTS_SHEET,
+    MATRIX_HEADER_ROWS,
+    MATRIX_SHEET,
+    ROW_LIMIT,
+    comparison_registry,
+    document_labels,
+    formula_mismatches,
+    frame_mismatches,
+    matrix_mismatches,
+    sheet_frame,
+)
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +53,12 @@ def exported(data_root, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def book(exported):
     return openpyxl.load_workbook(exported)
+
+
+@pytest.fixture(scope="module")
+def model(exported):
+    """The exported workbook as a `formulas` model, loaded once (the slow part)."""
+    return formulas.ExcelModel().loads(str(exported)).finish()
 
 
 def _plain(value):
@@ -73,10 +90,10 @@ def test_pandas_read_excel_sees_the_package_numbers_on_every_comparison_sheet(ex
     assert any("quantities_per_10k_chars" in frame.columns for frame in registry.values())
     numbers = 0
     for name, want in registry.items():
-        got = pd.read_excel(exported, sheet_name=name)  # no recalculation: the cached results
-        got = got.astype(object).where(got.notna(), None)
+        read = pd.read_excel(exported, sheet_name=name)  # no recalculation: the cached results
+        numbers += int(read.select_dtypes("number").notna().sum().sum())
+        got = read.astype(object).where(read.notna(), None)
         assert frame_mismatches(name, got, want) == [], name
-        numbers += int(got.select_dtypes("number").notna().sum().sum())
     counts = pd.read_excel(exported, sheet_name="target_counts")
     assert counts["quantities"].sum() == compare.target_counts(tables)["quantities"].sum() > 100
     assert numbers > 500
@@ -84,7 +101,7 @@ def test_pandas_read_excel_sees_the_package_numbers_on_every_comparison_sheet(ex
 
 def test_the_commitment_matrix_read_without_recalculation_equals_the_levels_and_has_a_colour_scale(exported, book, tables):
     grid = [list(r) for r in openpyxl.load_workbook(exported, data_only=True)[MATRIX_SHEET].iter_rows(values_only=True)]
-    assert formula_mismatches({MATRIX_SHEET: grid}, tables) == []
+    assert matrix_mismatches(grid, tables) == []
     levels = [v for row in grid[MATRIX_HEADER_ROWS:] for v in row[3:] if v not in (None, "")]
     assert len(levels) == len(tables["commitments"])
     rules = book[MATRIX_SHEET].conditional_formatting
@@ -105,10 +122,11 @@ def test_every_comparison_sheet_has_zh_and_en_document_labels_grade_caveats_and_
             with_docs += 1
             zh = header.index("document_zh")
             assert header[zh - 1] == "doc_id" and header[zh + 1] == "document_en"
-            assert list(got["document_zh"]) == [labels[d][0] for d in frame["doc_id"]]
-            assert list(got["document_en"]) == [labels[d][1] for d in frame["doc_id"]]
-            assert all(re.search(r"[\u4e00-\u9fff]", v) for v in got["document_zh"])
-            assert not any(re.search(r"[\u4e00-\u9fff]", v) for v in got["document_en"])
+            assert list(got["document_zh"].fillna("")) == [labels.get(d, ("", ""))[0] for d in frame["doc_id"]]
+            assert list(got["document_en"].fillna("")) == [labels.get(d, ("", ""))[1] for d in frame["doc_id"]]
+            assert all(re.search(r"[\u4e00-\u9fff]", v) for v in got["document_zh"].dropna())
+            assert not any(re.search(r"[\u4e00-\u9fff]", v) for v in got["document_en"].dropna())
+            assert got["document_en"].notna().sum() >= len(tables["documents"]) or name == "indicator_comparison"
     assert with_docs >= 5
     side_by_side = [n for n, f in registry.items() if "comparability" in f.columns]
     assert {"indicator_comparison", "plan_against_result", "theme_text_shares"} <= set(side_by_side)
@@ -119,7 +137,10 @@ def test_every_comparison_sheet_has_zh_and_en_document_labels_grade_caveats_and_
 
 def test_readme_says_in_zh_and_en_which_sheets_are_data_and_which_are_derived(book, tables):
     rows = [[v for v in row] for row in book[README_SHEET].iter_rows(values_only=True)]
-    kinds = {row[0]: str(row[1]) for row in rows if row and row[0] and row[1]}
+    kinds = {}
+    for row in rows:
+        if row and row[0] and row[1]:
+            kinds.setdefault(row[0], str(row[1]))  # the sheets table comes before the columns table
     for name in tables:
         assert kinds[name].startswith("数据 data") and "import" in kinds[name]
     for name in [*comparison_registry(tables), MATRIX_SHEET, CHECKS_SHEET]:
@@ -138,15 +159,16 @@ def test_counting_criteria_come_from_the_lists_sheet_not_from_header_text(book):
 
 
 def test_foreign_key_drop_downs_follow_the_table_they_refer_to(book):
-    rules = {get_column_letter(r.sqref.ranges[0].min_col): r for r in book["targets"].data_validations.dataValidation}
+    rules = {get_column_letter(min(c.min_col for c in r.sqref.ranges)): r
+             for r in book["targets"].data_validations.dataValidation}
     header = [c.value for c in book["targets"][1]]
     doc_rule = rules[get_column_letter(header.index("doc_id") + 1)]
     assert doc_rule.formula1.startswith("OFFSET('documents'!$A$2") and "COUNTA('documents'!$A:$A)" in doc_rule.formula1
-    assert doc_rule.sqref.ranges[0].max_row >= ROW_LIMIT
+    assert min(c.max_row for c in doc_rule.sqref.ranges) >= ROW_LIMIT
 
 
 @pytest.mark.slow
-def test_rows_appended_at_row_5000_are_counted_by_every_comparison_after_recalculation(exported, tables):
+def test_rows_appended_at_row_5000_are_counted_by_every_comparison_after_recalculation(model, exported, tables):
     """Rows typed far below today's last row (targets, clauses, commitments) reach every aggregate, in `formulas`."""
     book = openpyxl.load_workbook(exported)
     doc = tables["documents"]["doc_id"].iloc[0]
@@ -166,7 +188,6 @@ def test_rows_appended_at_row_5000_are_counted_by_every_comparison_after_recalcu
             value = int(value) if name != "targets" and column in ("char_start", "char_end", "level") else value
             inputs[f"'[{exported.name}]{name.upper()}'!{get_column_letter(col)}5000"] = value
     assert all(book[name].max_row < 5000 for name in ("targets", "clauses", "commitments"))
-    model = formulas.ExcelModel().loads(str(exported)).finish()
     sheets = ["target_counts", "corpus_overview", "theme_text_shares", "commitment_levels", MATRIX_SHEET]
     grids = solved_grids(model.calculate(inputs=inputs), exported, sheets)
     edited = {name: frame.copy() for name, frame in tables.items()}
@@ -194,13 +215,26 @@ def test_rows_appended_at_row_5000_are_counted_by_every_comparison_after_recalcu
 
 
 @pytest.mark.slow
-def test_formulas_recalculate_the_whole_workbook_to_the_package_numbers(exported, tables):
-    model = formulas.ExcelModel().loads(str(exported)).finish()
+def test_formulas_recalculate_the_whole_workbook_to_the_package_numbers(model, exported, tables):
     sheets = [*comparison_registry(tables), MATRIX_SHEET, CHECKS_SHEET]
     grids = solved_grids(model.calculate(), exported, sheets)
     assert formula_mismatches(grids, tables) == []
     checks = sheet_frame(grids[CHECKS_SHEET])
     assert list(checks["status"]) == ["OK"] * len(checks) and len(checks) >= 5
+
+
+@pytest.mark.slow
+def test_formulas_recalculate_after_edits_in_the_data_sheets(model, exported, tables):
+    edits = generic_edits(tables)  # a kind, a theme, a value, a commitment level
+    inputs = {}
+    for (sheet, row, column), value in edit_cells(tables, edits).items():
+        ref = f"{get_column_letter(list(tables[sheet].columns).index(column) + 1)}{row}"
+        inputs[f"'[{exported.name}]{sheet.upper()}'!{ref}"] = value
+    sheets = [*comparison_registry(tables), MATRIX_SHEET]
+    grids = solved_grids(model.calculate(inputs=inputs), exported, sheets)
+    edited = apply_to_tables(tables, edits)
+    assert formula_mismatches(grids, edited) == []
+    assert len(formula_mismatches(grids, tables)) >= len(edits)  # the edits did change the sheets
 
 
 def test_a_commitment_coded_twice_shows_duplicate_and_the_check_cell_flags_it(data_root, tmp_path):

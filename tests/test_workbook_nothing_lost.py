@@ -11,8 +11,15 @@ import pytest
 
 from analysis.cli import main
 from analysis.curated import load_tables, table_path, write_tables
-from analysis.workbook import (MAX_CELLS, MAX_ROWS, WorkbookError, apply_import, export_workbook, import_workbook,
-                               plan_import)
+from analysis.workbook import (
+    MAX_CELLS,
+    MAX_ROWS,
+    WorkbookError,
+    apply_import,
+    export_workbook,
+    import_workbook,
+    plan_import,
+)
 from analysis.workbook_state import STATE_SHEET
 
 
