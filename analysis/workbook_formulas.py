@@ -27,6 +27,7 @@ MATRIX_SHEET = "commitment_matrix"
 # Rows every formula covers (row 1 is the header): 65 times today's largest table. A table that
 # grows past it is flagged on the checks sheet.
 ROW_LIMIT = 10_000
+DUPLICATE = "duplicate key"  # what a derived cell shows when the key it looks up is coded twice
 EXCLUDED_THEMES = ("web_furniture",)  # as analysis.compare leaves them out of plan text
 MATRIX_HEADER_ROWS = 4  # doc_id, document (zh), document (en), genre
 USED_TABLES = {"targets", "clauses", "commitments", "documents", "national_benchmarks"}  # what formulas read
@@ -195,7 +196,7 @@ def _level(frame, layout, criteria, row, values):
 def level_formula(m: DataSheet, doc: str, theme: str) -> str:
     """Commitment level of a document × theme; "duplicate" when the pair is coded twice, blank when never."""
     pair = f"{m.range('doc_id')},{doc},{m.range('theme_id')},{theme}"
-    return f'=IF(COUNTIFS({pair})=1,SUMIFS({m.range("level")},{pair}),IF(COUNTIFS({pair})=0,"","duplicate"))'
+    return f'=IF(COUNTIFS({pair})=1,SUMIFS({m.range("level")},{pair}),IF(COUNTIFS({pair})=0,"","{DUPLICATE}"))'
 
 
 def _per_10k(frame, layout, criteria, row, values):
@@ -223,7 +224,7 @@ LOOKUPS = {
 def lookup_formula(sheet: DataSheet, column: str, key: str, cell: str) -> str:
     """The value of ``column`` in the row of ``sheet`` whose ``key`` is ``cell``; "duplicate" if two rows have it."""
     keys = sheet.range(key)
-    return (f'=IF(COUNTIF({keys},{cell})>1,"duplicate",'
+    return (f'=IF(COUNTIF({keys},{cell})>1,"{DUPLICATE}",'
             f'IFERROR(INDEX({sheet.range(column)},MATCH({cell},{keys},0)),""))')
 
 
@@ -311,16 +312,17 @@ def commitment_matrix(tables: dict[str, pd.DataFrame], layout: dict[str, DataShe
         row = [theme_id, *names.get(theme_id, ("", ""))]
         for index, doc in enumerate(docs):
             n = counts.get((doc, theme_id), 0)
-            cached = want.get((doc, theme_id)) if n == 1 else ("" if n == 0 else "duplicate")
+            cached = want.get((doc, theme_id)) if n == 1 else ("" if n == 0 else DUPLICATE)
             row.append(Formula(level_formula(layout["commitments"], f"{letter(4 + index)}$1", f"$A{number}"), cached))
         rows.append(row)
     last = MATRIX_HEADER_ROWS + len(themes)
     widths = {"A": 24, "B": 20, "C": 30} | {letter(4 + i): 24 for i in range(len(docs))}
     scale = f"D{MATRIX_HEADER_ROWS + 1}:{letter(3 + len(docs))}{last}" if docs and themes else None
     return SheetSpec(MATRIX_SHEET, rows,
-                     "承诺程度（0 未提及，1 一般提及，2 具体措施，3 量化），主题 × 文件；同一对编码两次显示 duplicate。",
+                     f"承诺程度（0 未提及，1 一般提及，2 具体措施，3 量化），主题 × 文件；同一对编码两次显示 {DUPLICATE}。",
                      "Commitment level per theme × document (0 absent, 1 general mention, 2 concrete measure, "
-                     "3 quantified); a pair coded twice shows 'duplicate'; equals analysis.compare.commitment_levels.",
+                     f"3 quantified); a pair coded twice shows '{DUPLICATE}'; equals "
+                     "analysis.compare.commitment_levels.",
                      header_rows=MATRIX_HEADER_ROWS, widths=widths, freeze=(MATRIX_HEADER_ROWS, 3), colour_scale=scale)
 
 
@@ -337,10 +339,10 @@ def checks_sheet(specs: list[SheetSpec], layout: dict[str, DataSheet]) -> SheetS
     for spec in specs:
         if not any(isinstance(v, Formula) for row in spec.rows for v in row):
             continue
-        cached = sum(1 for row in spec.rows for v in row if isinstance(v, Formula) and v.value == "duplicate")
+        cached = sum(1 for row in spec.rows for v in row if isinstance(v, Formula) and v.value == DUPLICATE)
         cells = f"'{spec.name}'!$A$1:${letter(max(len(r) for r in spec.rows))}${len(spec.rows)}"
-        add(f"{spec.name} 中因键重复而显示 duplicate 的单元格", f"cells of {spec.name} showing 'duplicate' (a key coded twice)",
-            f'=COUNTIF({cells},"duplicate")', cached)
+        add(f"{spec.name} 中因键重复而显示 {DUPLICATE} 的单元格", f"cells of {spec.name} showing '{DUPLICATE}' (a key coded twice)",
+            f'=COUNTIF({cells},"{DUPLICATE}")', cached)
     for name in sorted(USED_TABLES & set(layout)):
         sheet = layout[name]
         col = sheet.letter(sheet.columns[0])
@@ -501,8 +503,13 @@ def readme_rows(tables: dict[str, pd.DataFrame], descriptor: dict, specs: list[S
 # Reading recalculated sheets back and checking them against analysis.compare
 
 
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
 def _same(got, want) -> bool:
     got, want = _plain(got), _plain(want)
+    if isinstance(want, pd.Timestamp) and isinstance(got, Number) and not isinstance(got, bool):
+        got = EXCEL_EPOCH + pd.Timedelta(days=float(got))  # a date cell recalculated as its serial number
     if isinstance(want, pd.Timestamp) or isinstance(got, pd.Timestamp):
         return pd.Timestamp(got) == pd.Timestamp(want) if got is not None and want is not None else got is want
     if got is None or want is None:
@@ -541,14 +548,22 @@ def frame_mismatches(sheet: str, got: pd.DataFrame, want: pd.DataFrame, columns=
     return problems
 
 
-def formula_mismatches(grids: dict[str, list[list]], tables: dict[str, pd.DataFrame]) -> list[str]:
-    """Every difference between the (recalculated) comparison sheets and analysis.compare on ``tables``."""
+def formula_mismatches(grids: dict[str, list[list]], tables: dict[str, pd.DataFrame],
+                       only: dict[str, set[str]] | None = None) -> list[str]:
+    """Every difference between the (recalculated) comparison sheets and analysis.compare on ``tables``.
+
+    ``only`` (sheet → columns) limits each sheet to those columns: after edits in the data sheets only
+    the formula columns recalculate (see :func:`formula_columns`); labels, caveats and quotes stay as
+    exported."""
     problems = []
     for name, frame in comparison_registry(tables).items():
         if name not in grids:
             problems.append(f"{name}: sheet missing")
             continue
-        problems += frame_mismatches(name, sheet_frame(grids[name]), frame)
+        columns = None if only is None else [c for c in frame.columns if c in only.get(name, set())]
+        if columns == []:
+            continue
+        problems += frame_mismatches(name, sheet_frame(grids[name]), frame, columns)
     if MATRIX_SHEET not in grids:
         return [*problems, f"{MATRIX_SHEET}: sheet missing"]
     return problems + matrix_mismatches(grids[MATRIX_SHEET], tables)
@@ -569,6 +584,17 @@ def matrix_mismatches(matrix: list[list], tables: dict[str, pd.DataFrame]) -> li
             problems.append(f"{MATRIX_SHEET} {pair[0]} × {pair[1]}: sheet has {got.get(pair)!r}, "
                             f"analysis.compare.commitment_levels has {want.get(pair)!r}")
     return problems
+
+
+def formula_columns(workbook) -> dict[str, set[str]]:
+    """Sheet → header names of the columns whose first data cell is a formula (openpyxl, formulas kept)."""
+    out = {}
+    for sheet in workbook.worksheets:
+        if sheet.max_row < 2:
+            continue
+        header = [c.value for c in sheet[1]]
+        out[sheet.title] = {h for h, c in zip(header, sheet[2]) if c.data_type == "f" and h}
+    return out
 
 
 def grids_from_workbook(workbook, sheets=None) -> dict[str, list[list]]:

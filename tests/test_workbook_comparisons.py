@@ -20,12 +20,14 @@ from analysis.paths import PROJECT_ROOT
 from analysis.workbook import README_SHEET, export_workbook
 from analysis.workbook_formulas import (
     CHECKS_SHEET,
+    DUPLICATE,
     LISTS_SHEET,
     MATRIX_HEADER_ROWS,
     MATRIX_SHEET,
     ROW_LIMIT,
     comparison_registry,
     document_labels,
+    formula_columns,
     formula_mismatches,
     frame_mismatches,
     matrix_mismatches,
@@ -178,9 +180,8 @@ def test_rows_appended_at_row_5000_are_counted_by_every_comparison_after_recalcu
     clause = tables["clauses"].iloc[0].to_dict() | {"doc_id": doc, "clause_id": "row5000", "theme_id": theme,
                                                    "char_start": "0", "char_end": "1000"}
     coded = tables["commitments"]
-    uncoded = next(t for t in dict.fromkeys(coded["theme_id"])  # a matrix row, but no level for this document
-                   if not ((coded["doc_id"] == doc) & (coded["theme_id"] == t)).any())
-    commitment = tables["commitments"].iloc[0].to_dict() | {"doc_id": doc, "theme_id": uncoded, "level": "2"}
+    twice = coded[coded["doc_id"] == doc].iloc[-1]  # the same pair coded again, far below: must show up
+    commitment = twice.to_dict() | {"level": "2"}
     inputs = {}
     for name, record in (("targets", target), ("clauses", clause), ("commitments", commitment)):
         for col, column in enumerate(tables[name].columns, start=1):
@@ -188,7 +189,7 @@ def test_rows_appended_at_row_5000_are_counted_by_every_comparison_after_recalcu
             value = int(value) if name != "targets" and column in ("char_start", "char_end", "level") else value
             inputs[f"'[{exported.name}]{name.upper()}'!{get_column_letter(col)}5000"] = value
     assert all(book[name].max_row < 5000 for name in ("targets", "clauses", "commitments"))
-    sheets = ["target_counts", "corpus_overview", "theme_text_shares", "commitment_levels", MATRIX_SHEET]
+    sheets = ["target_counts", "corpus_overview", "theme_text_shares", "commitment_levels", MATRIX_SHEET, CHECKS_SHEET]
     grids = solved_grids(model.calculate(inputs=inputs), exported, sheets)
     edited = {name: frame.copy() for name, frame in tables.items()}
     for name, record in (("targets", target), ("clauses", clause), ("commitments", commitment)):
@@ -210,8 +211,12 @@ def test_rows_appended_at_row_5000_are_counted_by_every_comparison_after_recalcu
     assert frame_mismatches("theme_text_shares", shares, want_shares, ["doc_id", "theme_id", "chars", "share"]) == []
     matrix = grids[MATRIX_SHEET]
     docs = matrix[0]
-    theme_row = next(r for r in matrix[MATRIX_HEADER_ROWS:] if r[0] == uncoded)
-    assert theme_row[docs.index(doc)] == 2
+    theme_row = next(r for r in matrix[MATRIX_HEADER_ROWS:] if r[0] == twice["theme_id"])
+    assert theme_row[docs.index(doc)] == DUPLICATE
+    levels = sheet_frame(grids["commitment_levels"])
+    assert list(levels[(levels["doc_id"] == doc) & (levels["theme_id"] == twice["theme_id"])]["level"]) == [DUPLICATE]
+    checks = sheet_frame(grids[CHECKS_SHEET]).set_index("check_en")
+    assert checks.loc[checks.index.str.contains(MATRIX_SHEET), "status"].tolist() == ["CHECK"]
 
 
 @pytest.mark.slow
@@ -233,8 +238,11 @@ def test_formulas_recalculate_after_edits_in_the_data_sheets(model, exported, ta
     sheets = [*comparison_registry(tables), MATRIX_SHEET]
     grids = solved_grids(model.calculate(inputs=inputs), exported, sheets)
     edited = apply_to_tables(tables, edits)
-    assert formula_mismatches(grids, edited) == []
-    assert len(formula_mismatches(grids, tables)) >= len(edits)  # the edits did change the sheets
+    live = formula_columns(openpyxl.load_workbook(exported))  # what recalculates; labels and caveats stay
+    assert {"target", "baseline", "achievement", "quantities"} <= live["target_counts"]
+    assert {"chars", "share"} <= live["theme_text_shares"] and {"value"} <= live["indicator_comparison"]
+    assert formula_mismatches(grids, edited, live) == []
+    assert len(formula_mismatches(grids, tables, live)) >= len(edits)  # the edits did change the sheets
 
 
 def test_a_commitment_coded_twice_shows_duplicate_and_the_check_cell_flags_it(data_root, tmp_path):
@@ -249,9 +257,9 @@ def test_a_commitment_coded_twice_shows_duplicate_and_the_check_cell_flags_it(da
     matrix = [list(r) for r in values[MATRIX_SHEET].iter_rows(values_only=True)]
     first = commitments.iloc[0]
     row = next(r for r in matrix[MATRIX_HEADER_ROWS:] if r[0] == first["theme_id"])
-    assert row[matrix[0].index(first["doc_id"])] == "duplicate"  # never a level of 4-6
+    assert row[matrix[0].index(first["doc_id"])] == DUPLICATE  # never a level of 4-6
     checks = sheet_frame([list(r) for r in values[CHECKS_SHEET].iter_rows(values_only=True)])
     flagged = checks[checks["check_en"].str.contains(MATRIX_SHEET)].iloc[0]
     assert flagged["count"] == 1 and flagged["status"] == "CHECK"
     formula = openpyxl.load_workbook(path)[CHECKS_SHEET].cell(int(flagged.name) + 2, 3).value
-    assert formula.startswith("=COUNTIF(") and "duplicate" in formula
+    assert formula.startswith("=COUNTIF(") and DUPLICATE in formula
