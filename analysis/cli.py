@@ -223,7 +223,11 @@ def cmd_workbook(args: argparse.Namespace) -> int:
 
     root = Path(args.root)
     if args.workbook_action == "export":
-        print(f"wrote {export_workbook(root, Path(args.path) if args.path else None)}")
+        try:
+            print(f"wrote {export_workbook(root, Path(args.path) if args.path else None)}")
+        except WorkbookError as error:
+            print(f"export refused: {error}", file=sys.stderr)
+            return 1
         return 0
     try:
         plan = plan_import(Path(args.path), root)
@@ -240,7 +244,11 @@ def cmd_workbook(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("dry run: nothing written")
         return 0
-    written = apply_import(plan, root)
+    try:
+        written = apply_import(plan, root)
+    except WorkbookError as error:
+        print(f"import refused: {error}", file=sys.stderr)
+        return 1
     print(f"wrote {len(written)} file(s)" + "".join(f"\n  {path}" for path in written))
     return 0
 

@@ -186,7 +186,10 @@ def test_rows_appended_at_row_5000_are_counted_by_every_comparison_after_recalcu
     for name, record in (("targets", target), ("clauses", clause), ("commitments", commitment)):
         for col, column in enumerate(tables[name].columns, start=1):
             value = record[column]
-            value = int(value) if name != "targets" and column in ("char_start", "char_end", "level") else value
+            if name != "targets" and column in ("char_start", "char_end", "level"):
+                value = int(value) if value else schedula.EMPTY  # typed as numbers, as in the exported sheets
+            elif value == "":
+                value = schedula.EMPTY
             inputs[f"'[{exported.name}]{name.upper()}'!{get_column_letter(col)}5000"] = value
     assert all(book[name].max_row < 5000 for name in ("targets", "clauses", "commitments"))
     sheets = ["target_counts", "corpus_overview", "theme_text_shares", "commitment_levels", MATRIX_SHEET, CHECKS_SHEET]
