@@ -13,6 +13,7 @@ Every grade other than ``same`` carries a caveat in Chinese and in English. Pure
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 GRADES = ("same", "proxy", "not_comparable")
@@ -40,7 +41,7 @@ MEASURE_TEXT = {
 
 def _get(row: Mapping, key: str) -> str:
     value = row.get(key, "") if hasattr(row, "get") else ""
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
 def row_id(row: Mapping) -> str:
@@ -53,7 +54,7 @@ def canonical_unit(unit: str) -> str:
     text = (unit or "").strip()
     if text.startswith("%"):
         return "%"
-    if text.startswith("percentage point") or text.startswith("百分点"):
+    if text.startswith(("percentage point", "百分点")):
         return "百分点"
     return text
 
@@ -102,9 +103,9 @@ def against_group(row: Mapping, group: Mapping) -> dict[str, str]:
                       f"Different basis: this row is {en}{years_en}; the indicator compares {gen}."))
     fit = _get(row, "group_fit")
     if fit == "different":
-        found.append(("population", f"统计对象不同:指标定义为“{_get(group, 'population_zh')}”,本行所计不同(见notes)。",
-                      f"Different population: the indicator counts {_get(group, 'population_en')}; this row counts "
-                      "something else (see its notes)."))
+        found.append(("population", f"统计对象不同:指标定义为“{_get(group, 'population_zh')}”,本行所计不同(见该行备注)。",
+                      (f"Different population: the indicator counts {_get(group, 'population_en')}; this row counts "
+                       "something else (see its notes).")))
     elif not fit and rid:
         found.append(("population", "尚未判定该行是否符合指标定义。",
                       "Not yet decided whether this row fits the indicator's definition."))
@@ -116,6 +117,14 @@ def against_group(row: Mapping, group: Mapping) -> dict[str, str]:
     return dict(SAME)
 
 
+def _named(row: Mapping, verdict: dict[str, str]) -> dict[str, str]:
+    """A row's verdict with its id in front of the caveats, so a pair says which side differs."""
+    rid = row_id(row)
+    if not rid or verdict["comparability"] == "same":
+        return verdict
+    return {**verdict, "caveat_zh": f"{rid}:{verdict['caveat_zh']}", "caveat_en": f"{rid}: {verdict['caveat_en']}"}
+
+
 def between(a: Mapping, b: Mapping, group: Mapping) -> dict[str, str]:
     """Grade two quantities of one group against each other (e.g. a plan's target and a report's result).
 
@@ -124,11 +133,11 @@ def between(a: Mapping, b: Mapping, group: Mapping) -> dict[str, str]:
     for row in (b, a):
         other = a if row is b else b
         if _get(row, "relation") in ("same_as", "subset_of") and _get(row, "related_target_id") == row_id(other):
-            return against_group(row, group)
+            return _named(row, against_group(row, group))
     first, second = against_group(a, group), against_group(b, group)
-    for verdict in (first, second):
+    for row, verdict in ((a, first), (b, second)):
         if verdict["comparability"] == "not_comparable":
-            return verdict
+            return _named(row, verdict)
     if _get(a, "basis") == _get(b, "basis") == "total_over_period" and _period(a) != _period(b):
         return _verdict("not_comparable", "basis", "两者是不同年份区间的累计数。",
                         "Both are totals, but over different years.")
@@ -138,4 +147,4 @@ def between(a: Mapping, b: Mapping, group: Mapping) -> dict[str, str]:
     return dict(SAME)
 
 
-__all__ = ["GRADES", "REASONS", "BASIS_TEXT", "MEASURE_TEXT", "against_group", "between", "canonical_unit", "row_id"]
+__all__ = ["BASIS_TEXT", "GRADES", "MEASURE_TEXT", "REASONS", "against_group", "between", "canonical_unit", "row_id"]

@@ -185,5 +185,10 @@ def benchmark_value_problems(benchmarks: pd.DataFrame) -> list[Problem]:
     return problems
 
 
-__all__ = ["indicator_model_problems", "benchmark_value_problems", "mixed_unit_problems", "relation_problems",
-           "proxy_problems"]
+__all__ = [
+    "benchmark_value_problems",
+    "indicator_model_problems",
+    "mixed_unit_problems",
+    "proxy_problems",
+    "relation_problems",
+]

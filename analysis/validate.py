@@ -287,7 +287,7 @@ def closed_world_problems(documents, texts, targets, excluded) -> list[Problem]:
     missing = uncovered_numbers(documents, texts, targets, excluded)
     return [
         Problem(f"data/raw/{documents.set_index('doc_id').at[r.doc_id, 'raw_file']}", 0, "",
-                f"number {r.text!r} at {r.char_start}:{r.char_end} ({r.context!r}) is neither in targets.csv nor in excluded_numbers.csv")
+                f"{'quantity word' if r.suggested_reason == 'quantity_word' else 'number'} {r.text!r} at {r.char_start}:{r.char_end} ({r.context!r}) is neither in targets.csv nor in excluded_numbers.csv")
         for r in missing.itertuples()
     ]
 
