@@ -36,10 +36,10 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from analysis.curated import (
     Problem,
     frame_to_csv_text,
+    load_table,
     load_tables,
     read_datapackage,
     resource,
-    table_path,
     write_csv_atomic,
     write_tables,
 )
@@ -679,8 +679,8 @@ class ImportPlan:
     changes: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    texts: dict[str, str] = field(default_factory=dict)  # CSV file (relative to data/curated) → new text
-    before: dict[str, str] = field(default_factory=dict)  # table → its CSV text when planned
+    texts: dict[str, str] = field(default_factory=dict)  # table → its new CSV text (the logical table)
+    before: dict[str, str] = field(default_factory=dict)  # table → digest of the table on disk when planned
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # table → new table, for write_tables
     merged: list[str] = field(default_factory=list)  # rows kept from data changed since the export
 
@@ -697,15 +697,8 @@ class ImportPlan:
             lines.append(f"kept {len(self.merged)} row(s) changed in data/curated since this workbook was exported: "
                          + ", ".join(self.merged[:20]) + (" …" if len(self.merged) > 20 else ""))
         if self.texts:
-            lines.append("CSV files to rewrite: " + ", ".join(f"data/curated/{f}" for f in self.texts))
+            lines.append("tables to rewrite: " + ", ".join(self.texts))
         return lines or ["no changes: every table is as in data/curated/"]
-
-
-def _relative(root: Path, path: Path) -> str:
-    try:
-        return str(path.relative_to(Path(root) / "data" / "curated"))
-    except ValueError:
-        return str(path)
 
 
 STALE_HINT = ("nothing written. Export a fresh workbook (python -m analysis workbook export), make your edits of "
@@ -724,8 +717,6 @@ def plan_import(path: Path, root: Path = PROJECT_ROOT) -> ImportPlan:
     workbook = open_workbook(path)
     descriptor = read_datapackage(root)
     names = [item["name"] for item in descriptor["resources"]]
-    paths = {n: table_path(n, root, descriptor) for n in names}
-    snapshot = {n: p.read_text(encoding="utf-8") for n, p in paths.items()}
     current = load_tables(root)
     state = parse_state(list(workbook[STATE_SHEET].iter_rows(values_only=True))) if STATE_SHEET in workbook.sheetnames else None
     if state is None:
@@ -758,7 +749,7 @@ def plan_import(path: Path, root: Path = PROJECT_ROOT) -> ImportPlan:
             warnings.append(f"sheet '{name}': rows were sorted; the CSV keeps its row order (new rows follow the row above them)")
         if state.tables.get(name) != table_digest(current[name]):  # data/curated changed since the export
             if name not in state.tables or not key:
-                problems.append(f"{_relative(root, paths[name])} changed since this workbook was exported and cannot be "
+                problems.append(f"table '{name}' changed since this workbook was exported and cannot be "
                                 f"merged row by row (no record of the table or no primary key); {STALE_HINT}")
                 continue
             merge = merge_table(name, state.rows.get(name, {}), current[name], frame, key)
@@ -782,10 +773,8 @@ def plan_import(path: Path, root: Path = PROJECT_ROOT) -> ImportPlan:
         return plan
     for name, frame in new.items():
         text = frame_to_csv_text(frame)
-        if text != snapshot[name]:
-            plan.texts[_relative(root, paths[name])] = text
-            plan.before[name] = snapshot[name]
-            plan.frames[name] = frame
+        if text != frame_to_csv_text(current[name]):
+            plan.texts[name], plan.before[name], plan.frames[name] = text, table_digest(current[name]), frame
     return plan
 
 
@@ -795,9 +784,9 @@ def apply_import(plan: ImportPlan, root: Path = PROJECT_ROOT) -> list[Path]:
     if plan.problems:
         raise WorkbookError("the import has problems; nothing written")
     descriptor = read_datapackage(root)
-    moved = [n for n, text in plan.before.items() if table_path(n, root, descriptor).read_text(encoding="utf-8") != text]
+    moved = [n for n, digest in plan.before.items() if table_digest(load_table(n, Path(root), descriptor)) != digest]
     if moved:
-        raise WorkbookError(f"{', '.join(_relative(root, table_path(n, root, descriptor)) for n in moved)} changed while "
+        raise WorkbookError(f"table(s) {', '.join(repr(n) for n in moved)} in data/curated changed while "
                             "this import was being checked (another import or edit finished meanwhile); nothing written. "
                             "Run the same import again: it keeps the newer rows, takes your edits row by row, and names "
                             "any row edited on both sides.")

@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from analysis import compare
 from analysis import workbook as workbook_module
 from analysis.cli import main
-from analysis.curated import load_tables, read_datapackage, write_csv_atomic
+from analysis.curated import load_tables, read_datapackage, table_path, write_tables
 from analysis.paths import PROJECT_ROOT
 from analysis.workbook import (
     LISTS_SHEET,
@@ -261,12 +261,11 @@ def test_readme_explains_every_sheet_and_column_the_codebook_and_how_to_import(w
 
 
 def test_text_starting_with_formula_characters_is_written_as_text_never_as_formula(project_copy, tmp_path):
-    path = project_copy / "data" / "curated" / "targets.csv"
     frame = load_tables(project_copy)["targets"]
     tricky = ["=HYPERLINK(\"http://example.com\",\"x\")", "+86 10 1234", "-3 students", "@SUM(A1:A3)", "=1+1"]
     for index, text in enumerate(tricky):
         frame.loc[index, "notes"] = text
-    write_csv_atomic(frame, path)
+    write_tables({"targets": frame}, project_copy)
     exported = export_workbook(project_copy, tmp_path / "tricky.xlsx")
     with zipfile.ZipFile(exported) as archive:
         workbook_xml = archive.read("xl/workbook.xml").decode()
@@ -320,7 +319,6 @@ def test_comparison_sheets_hold_formulas_not_numbers(workbook, tables):
 
 
 def test_a_fifth_region_appears_in_every_sheet_and_in_the_formulas(project_copy, tmp_path):
-    curated = project_copy / "data" / "curated"
     loaded = load_tables(project_copy)
 
     region = loaded["regions"].iloc[[0]].assign(region_id="fifth_test", name_en="Fifth Test County")
@@ -329,7 +327,7 @@ def test_a_fifth_region_appears_in_every_sheet_and_in_the_formulas(project_copy,
         target_id="FT24-T001", doc_id="fifth_2024_wp")
     commitment = loaded["commitments"].iloc[[0]].assign(doc_id="fifth_2024_wp", level="3")
     for name, row in (("regions", region), ("documents", doc), ("targets", target), ("commitments", commitment)):
-        write_csv_atomic(pd.concat([loaded[name], row], ignore_index=True), curated / f"{name}.csv")
+        write_tables({name: pd.concat([loaded[name], row], ignore_index=True)}, project_copy)
     path = export_workbook(project_copy, tmp_path / "five.xlsx")
     book = openpyxl.load_workbook(path)
     assert "fifth_test" in _validations(book, "documents")[letter_of(book["documents"], "region_id")][0]
@@ -379,10 +377,13 @@ def test_edited_cells_arrive_exactly_after_a_dry_run_that_writes_nothing(project
 
     plan = plan_import(path, project_copy)
     assert plan.problems == []
-    themes_csv = project_copy / "data" / "curated" / "themes.csv"
+    themes_csv = table_path("themes", project_copy)
     original = themes_csv.read_bytes()
-    themes_csv.write_bytes(original + b"\n")  # someone saves the CSV meanwhile
-    with pytest.raises(WorkbookError, match="themes.csv changed while this import was being checked"):
+    meanwhile = tables["themes"].copy()
+    meanwhile.loc[0, "definition"] += " (edited meanwhile)"
+    write_tables({"themes": meanwhile}, project_copy)  # someone saves the table meanwhile
+    with pytest.raises(WorkbookError, match=r"table\(s\) 'themes' in data/curated changed while this import was being "
+                                            "checked"):
         apply_import(plan, project_copy)
     assert tree_digest(project_copy / "data") | {"curated/themes.csv": before["curated/themes.csv"]} == before
     themes_csv.write_bytes(original)

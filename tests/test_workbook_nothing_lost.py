@@ -101,11 +101,14 @@ def test_a_table_changed_while_the_import_was_checked_is_refused_with_a_message_
     path = export_workbook(project_copy, project_copy / "w.xlsx")
     set_cell(path, "targets", "target_id", target, "notes", "mine")
     plan = plan_import(path, project_copy)
-    csv = table_path("targets", project_copy)
-    csv.write_bytes(csv.read_bytes() + b"\n")
-    with pytest.raises(WorkbookError, match="changed while this import was being checked.*nothing written.*"
-                                            "Run the same import again: it keeps the newer rows"):
+    targets = load_tables(project_copy)["targets"]
+    targets.loc[1, "notes"] = "saved by someone else meanwhile"
+    write_tables({"targets": targets}, project_copy)
+    before = table_path("targets", project_copy).read_bytes()
+    with pytest.raises(WorkbookError, match="'targets' in data/curated changed while this import was being checked.*"
+                                            "nothing written.*Run the same import again: it keeps the newer rows"):
         apply_import(plan, project_copy)
+    assert table_path("targets", project_copy).read_bytes() == before
 
 
 def test_import_of_a_folder_says_it_is_a_folder(project_copy, capsys):
