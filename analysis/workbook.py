@@ -299,9 +299,9 @@ def _spec_sheet(book, formats: _Formats, spec: SheetSpec) -> None:
         sheet.autofilter(0, 0, len(spec.rows) - 1, max(len(row) for row in spec.rows) - 1)
     if spec.colour_scale:
         sheet.conditional_format(spec.colour_scale, {
-            "type": "3_color_scale", "min_type": "num", "min_value": 0, "min_color": "#F7FBFF",
-            "mid_type": "num", "mid_value": 1.5, "mid_color": "#6BAED6", "max_type": "num", "max_value": 3,
-            "max_color": "#08306B"})
+            "type": "3_color_scale", "min_type": "num", "min_value": 0, "min_color": "#FFFFFF",
+            "mid_type": "num", "mid_value": 1.5, "mid_color": "#C6DBEF", "max_type": "num", "max_value": 3,
+            "max_color": "#6BAED6"})  # light enough for black text
 
 
 def _readme_sheet(book, formats: _Formats, rows: list[tuple[str, list[str]]]) -> None:

@@ -117,8 +117,10 @@ def document_labels(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[str, str
     out = {}
     for d in docs.itertuples(index=False):
         genre_en = str(d.genre).replace("_", " ")
-        out[d.doc_id] = (f"{d.region_zh or d.region_id}·{d.period_label} {d.genre_zh}".strip(),
-                         f"{d.region_en or d.region_id}, {genre_en} {d.period_label}".strip())
+        years = str(d.period_start_year) if d.period_start_year == d.period_end_year else \
+            f"{d.period_start_year}–{d.period_end_year}"  # from the years: period_label may hold English ("2021 H2")
+        out[d.doc_id] = (f"{d.region_zh or d.region_id}·{years}年 {d.genre_zh}".strip(),
+                         f"{d.region_en or d.region_id}, {genre_en} {years}".strip())
     return out
 
 
@@ -284,6 +286,8 @@ def comparison_sheet(name: str, frame: pd.DataFrame, tables: dict[str, pd.DataFr
             widths[letter(index)] = 50
         elif column.startswith(("document_", "indicator_", "name_", "theme_")):
             widths[letter(index)] = 30
+        elif column.endswith("_id") or "_id_" in column:
+            widths[letter(index)] = 22
     described = ", ".join(sorted(formula_columns)) or "none"
     return SheetSpec(name, rows,
                      f"analysis.compare.comparison_tables()['{name}']，附中英文文件与主题标签。公式列（随数据表重算）：{described}。",

@@ -126,7 +126,8 @@ def test_every_comparison_sheet_has_zh_and_en_document_labels_grade_caveats_and_
             assert header[zh - 1] == "doc_id" and header[zh + 1] == "document_en"
             assert list(got["document_zh"].fillna("")) == [labels.get(d, ("", ""))[0] for d in frame["doc_id"]]
             assert list(got["document_en"].fillna("")) == [labels.get(d, ("", ""))[1] for d in frame["doc_id"]]
-            assert all(re.search(r"[\u4e00-\u9fff]", v) for v in got["document_zh"].dropna())
+            assert all(re.search(r"[\u4e00-\u9fff]", v) and not re.search(r"[A-Za-z]", v)
+                       for v in got["document_zh"].dropna())  # no English in a Chinese label
             assert not any(re.search(r"[\u4e00-\u9fff]", v) for v in got["document_en"].dropna())
             assert got["document_en"].notna().sum() >= len(tables["documents"]) or name == "indicator_comparison"
     assert with_docs >= 5
