@@ -30,7 +30,7 @@ ROW_LIMIT = 10_000
 DUPLICATE = "duplicate key"  # what a derived cell shows when the key it looks up is coded twice
 EXCLUDED_THEMES = ("web_furniture",)  # as analysis.compare leaves them out of plan text
 MATRIX_HEADER_ROWS = 4  # doc_id, document (zh), document (en), genre
-USED_TABLES = {"targets", "clauses", "commitments", "documents", "national_benchmarks"}  # what formulas read
+USED_TABLES = {"targets", "clauses", "commitments", "documents", "national_benchmarks", "document_components"}  # what formulas read
 
 
 def letter(index: int) -> str:
@@ -216,6 +216,14 @@ def _per_10k(frame, layout, criteria, row, values):
     return out
 
 
+def _present(frame, layout, criteria, row, values):
+    dc = layout["document_components"]
+    doc, component = _cell(frame, "doc_id", row), _cell(frame, "component", row)
+    pair = f"{dc.range('doc_id')},{doc},{dc.range('component')},{component}"
+    return {"present": f'=IF(COUNTIFS({pair})=0,"",IF(COUNTIFS({pair})>1,"{DUPLICATE}",'
+                       f'COUNTIFS({pair},{dc.range("present")},TRUE)>0))'}
+
+
 # value column → (id column, source table, column there)
 LOOKUPS = {
     "value_plan": ("target_id_plan", "targets", "value"),
@@ -249,6 +257,7 @@ RECIPES = (  # (columns a table must have, recipe)
     ({"doc_id", "theme_id", "chars", "share"}, _shares),
     ({"doc_id", "theme_id", "level"}, _level),
     ({"doc_id", "quantities", "body_chars", "quantities_per_10k_chars"}, _per_10k),
+    ({"doc_id", "component", "present"}, _present),
     (set(), _lookups),
 )
 
@@ -518,8 +527,8 @@ def _same(got, want) -> bool:
         return pd.Timestamp(got) == pd.Timestamp(want) if got is not None and want is not None else got is want
     if got is None or want is None:
         return got is None and want is None
-    if isinstance(want, bool) or isinstance(got, bool):
-        return bool(got) == bool(want) and isinstance(got, bool) == isinstance(want, bool)
+    if isinstance(want, bool) or isinstance(got, bool):  # a spreadsheet may store TRUE as 1
+        return isinstance(got, Number) and isinstance(want, Number) and bool(got) == bool(want)
     if isinstance(want, str) and isinstance(got, Number):  # pandas reads a text column of digits as numbers
         return want == (str(int(got)) if float(got).is_integer() else repr(float(got)))
     if isinstance(want, Number):

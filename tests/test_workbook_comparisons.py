@@ -239,14 +239,20 @@ def test_formulas_recalculate_after_edits_in_the_data_sheets(model, exported, ta
     for (sheet, row, column), value in edit_cells(tables, edits).items():
         ref = f"{get_column_letter(list(tables[sheet].columns).index(column) + 1)}{row}"
         inputs[f"'[{exported.name}]{sheet.upper()}'!{ref}"] = value
+    components = tables["document_components"]
+    flipped = "false" if components.iloc[0]["present"] == "true" else "true"  # a component marked present or absent
+    col = get_column_letter(list(components.columns).index("present") + 1)
+    inputs[f"'[{exported.name}]DOCUMENT_COMPONENTS'!{col}2"] = flipped == "true"
     sheets = [*comparison_registry(tables), MATRIX_SHEET]
     grids = solved_grids(model.calculate(inputs=inputs), exported, sheets)
     edited = apply_to_tables(tables, edits)
+    edited["document_components"].loc[0, "present"] = flipped
     live = formula_columns(openpyxl.load_workbook(exported))  # what recalculates; labels and caveats stay
     assert {"target", "baseline", "achievement", "quantities"} <= live["target_counts"]
     assert {"chars", "share"} <= live["theme_text_shares"] and {"value"} <= live["indicator_comparison"]
+    assert {"present"} <= live["double_reduction_matrix"] and {"present"} <= live["teacher_rotation_mechanisms"]
     assert formula_mismatches(grids, edited, live) == []
-    assert len(formula_mismatches(grids, tables, live)) >= len(edits)  # the edits did change the sheets
+    assert len(formula_mismatches(grids, tables, live)) >= len(edits) + 1  # the edits did change the sheets
 
 
 def test_a_commitment_coded_twice_shows_duplicate_and_the_check_cell_flags_it(data_root, tmp_path):
