@@ -1,13 +1,16 @@
 """The curated tables as one Excel workbook: export it, and bring an edited copy back.
 
-Export writes one sheet per resource of ``datapackage.json`` (typed cells, drop-downs for coded
-columns), a README sheet, and comparison sheets of live formulas (:mod:`analysis.workbook_formulas`).
-The file is reproducible: fixed document timestamps and zip entry dates.
+Export (XlsxWriter) writes one sheet per resource of ``datapackage.json`` (typed cells, drop-downs for
+coded columns), a bilingual README sheet, one derived sheet per comparison table of the package with
+formulas stored together with their results (:mod:`analysis.workbook_formulas`), and a hidden record of
+the data it was exported from (:mod:`analysis.workbook_state`). Same data, same bytes.
 
-Import reads an edited workbook defensively (no macros, no external links, defusedxml, refuses XML
-entity declarations), turns every cell back into the text the CSV holds, validates the result
-exactly like ``python -m analysis validate`` in a temporary copy of ``data/``, and only then
-rewrites the CSVs that changed. Problems name sheet, row and column.
+Import reads an edited workbook defensively (size, row and cell limits before parsing; no macros, no
+external links, defusedxml, refuses XML entity declarations), turns every cell back into the text the
+CSV holds, merges it row by row with any change made to the data since the export (a row changed on
+both sides is a named conflict), validates the result exactly like ``python -m analysis validate`` in a
+temporary copy of ``data/``, and only then writes the changed tables with
+``analysis.curated.write_tables``. Problems name sheet, row and column.
 """
 from __future__ import annotations
 
