@@ -304,7 +304,11 @@ def cmd_workbook(args: argparse.Namespace) -> int:
         if refused:
             print(f"export refused: {refused}; nothing written", file=sys.stderr)
             return 2
-        print(f"wrote {export_workbook(root, Path(args.path) if args.path else None)}")
+        try:
+            print(f"wrote {export_workbook(root, Path(args.path) if args.path else None)}")
+        except WorkbookError as error:
+            print(f"export refused: {error}", file=sys.stderr)
+            return 1
         return 0
     try:
         plan = plan_import(Path(args.path), root)

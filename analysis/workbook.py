@@ -1,48 +1,85 @@
 """The curated tables as one Excel workbook: export it, and bring an edited copy back.
 
-Export writes one sheet per resource of ``datapackage.json`` (typed cells, drop-downs for coded
-columns), a README sheet, and comparison sheets of live formulas (:mod:`analysis.workbook_formulas`).
-The file is reproducible: fixed document timestamps and zip entry dates.
+Export (XlsxWriter) writes one sheet per resource of ``datapackage.json`` (typed cells, drop-downs for
+coded columns), a bilingual README sheet, one derived sheet per comparison table of the package with
+formulas stored together with their results (:mod:`analysis.workbook_formulas`), and a hidden record of
+the data it was exported from (:mod:`analysis.workbook_state`). Same data, same bytes.
 
-Import reads an edited workbook defensively (no macros, no external links, defusedxml, refuses XML
-entity declarations), turns every cell back into the text the CSV holds, validates the result
-exactly like ``python -m analysis validate`` in a temporary copy of ``data/``, and only then
-rewrites the CSVs that changed. Problems name sheet, row and column.
+Import reads an edited workbook defensively (size, row and cell limits before parsing; no macros, no
+external links, defusedxml, refuses XML entity declarations), turns every cell back into the text the
+CSV holds, merges it row by row with any change made to the data since the export (a row changed on
+both sides is a named conflict), validates the result exactly like ``python -m analysis validate`` in a
+temporary copy of ``data/``, and only then writes the changed tables with
+``analysis.curated.write_tables``. Problems name sheet, row and column.
 """
 from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
+from numbers import Number
 from pathlib import Path
 
 import openpyxl
 import openpyxl.xml
 import pandas as pd
-from openpyxl.cell.cell import IllegalCharacterError
-from openpyxl.styles import Alignment, Font, PatternFill
+import xlsxwriter
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as ILLEGAL_CHARACTERS
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from analysis.curated import CuratedDataError, Problem, load_tables, read_datapackage, resource
+from analysis.curated import (
+    CuratedDataError,
+    Problem,
+    frame_to_csv_text,
+    load_table,
+    load_tables,
+    read_datapackage,
+    resource,
+    write_tables,
+)
 from analysis.paths import PROJECT_ROOT
-from analysis.workbook_formulas import (COMPARISON_SHEETS, LISTS_SHEET, SPARE_ROWS, CodeList, Formula, SheetSpec,
-                                        code_lists, comparison_sheets, list_ranges, readme_rows, unique_lists)
+from analysis.workbook_formulas import (
+    LISTS_SHEET,
+    ROW_LIMIT,
+    CodeList,
+    Formula,
+    SheetSpec,
+    code_lists,
+    comparison_sheets,
+    criteria_cells,
+    data_layout,
+    list_sources,
+    lists_columns,
+    readme_rows,
+)
+from analysis.workbook_state import (
+    STATE_SHEET,
+    merge_table,
+    parse_state,
+    row_key,
+    state_rows,
+    table_digest,
+)
 
 WORKBOOK_NAME = "edu_plans_curated.xlsx"
 README_SHEET = "README"
-GENERATED_SHEETS = (README_SHEET, *COMPARISON_SHEETS, LISTS_SHEET)
 FIXED_TIME = dt.datetime(2000, 1, 1)  # document properties and zip entries: same data, same bytes
 MAX_WIDTH = 60
 MAX_CELL_CHARS = 32767
-MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 100 * 2**20  # today's export unpacks to about 3 MB
+MAX_SHEET_XML_BYTES = 50 * 2**20
+MAX_ROWS = 100_000  # per sheet
+MAX_CELLS = 1_000_000  # in all sheets; today's export has about 40,000
+CELL_TAG = re.compile(rb"<c[ >/]")
+ROW_TAG = re.compile(rb"<row[ >/]")
 OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
-HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+HEADER_COLOUR = "#DDE4EE"
 FORMULA_START = ("=", "+", "-", "@")
 # Text Excel would turn into a number, date or boolean if someone retyped it: written with a quote prefix.
 LOOKS_TYPED = re.compile(r"\s*([-+]?[\d.,]+%?|\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?|true|false)\s*$", re.IGNORECASE)
@@ -94,7 +131,7 @@ def _decimals(number_format: str) -> int:
     return len(match.group(1)) if match else 0
 
 
-def _number_text(value: float | int, kind: str, number_format: str) -> str:
+def _number_text(value: float, kind: str, number_format: str) -> str:
     number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     text = str(int(number)) if number == number.to_integral_value() else format(number, "f")
     if kind == "number" and (decimals := _decimals(number_format)):
@@ -162,132 +199,175 @@ def column_widths(frame: pd.DataFrame) -> dict[str, tuple[float, bool]]:
     return out
 
 
-def _put(cell, value, number_format: str | None = None) -> None:
-    """Write a value; text is always text, never a formula, even when it starts with = + - @."""
+class _Formats:
+    """XlsxWriter formats, created once per distinct look (same data, same styles, same bytes)."""
+
+    def __init__(self, book: xlsxwriter.Workbook):
+        self.book, self.cache = book, {}
+
+    def get(self, **properties):
+        key = tuple(sorted(properties.items()))
+        if not key:
+            return None
+        if key not in self.cache:
+            self.cache[key] = self.book.add_format(properties)
+        return self.cache[key]
+
+
+def _write(sheet, formats: _Formats, row: int, col: int, value, number_format: str | None = None, **look) -> None:
+    """Write a value (0-based row/col); text is always text, never a formula, even when it starts with = + - @."""
     if isinstance(value, Formula):
-        cell.value = str(value)
+        cached = "" if value.value is None else value.value
+        if isinstance(cached, (pd.Timestamp, dt.date)):
+            cached = str(cached)
+        sheet.write_formula(row, col, value.text, formats.get(**look), cached)
         return
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-        if value.startswith(FORMULA_START) or LOOKS_TYPED.match(value):
-            cell.quotePrefix = True  # Excel keeps the cell text when it is edited
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        if look or number_format:
+            sheet.write_blank(row, col, None, formats.get(**look))
+        return
     if number_format:
-        cell.number_format = number_format
+        look = look | {"num_format": number_format}
+    if isinstance(value, str):
+        if value.startswith(FORMULA_START) or LOOKS_TYPED.match(value):
+            look = look | {"quote_prefix": True}  # Excel keeps the cell text when it is edited
+        sheet.write_string(row, col, value, formats.get(**look))
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, col, value, formats.get(**look))
+    elif isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
+        value = value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
+        sheet.write_datetime(row, col, value, formats.get(**(look | {"num_format": number_format or "yyyy-mm-dd"})))
+    elif isinstance(value, Number):
+        sheet.write_number(row, col, value, formats.get(**look))
+    else:
+        sheet.write_string(row, col, str(value), formats.get(**look))
 
 
-def _lists_sheet(workbook, lists: dict[tuple[str, str], CodeList]) -> None:
-    sheet = workbook.create_sheet(LISTS_SHEET)
-    for index, code in enumerate(unique_lists(lists), start=1):
-        _put(sheet.cell(1, index), code.name)
-        for row, value in enumerate(code.values, start=2):
-            _put(sheet.cell(row, index), value)
-    sheet.sheet_state = "hidden"
+HEADER_LOOK = {"bold": True, "bg_color": HEADER_COLOUR}
 
 
-def _data_sheet(workbook, name: str, frame: pd.DataFrame, kinds: dict[str, str],
-                lists: dict[tuple[str, str], CodeList], ranges: dict[str, str]) -> None:
-    sheet = workbook.create_sheet(name)
+def _lists_sheet(book, formats: _Formats, lists: dict[tuple[str, str], CodeList]) -> None:
+    sheet = book.add_worksheet(LISTS_SHEET)
+    for col, (name, values) in enumerate(lists_columns(lists)):
+        _write(sheet, formats, 0, col, name)
+        for row, value in enumerate(values, start=1):
+            _write(sheet, formats, row, col, value)
+    sheet.hide()
+
+
+def _data_sheet(book, formats: _Formats, name: str, frame: pd.DataFrame, kinds: dict[str, str],
+                lists: dict[tuple[str, str], CodeList], sources: dict[str, str]) -> None:
+    sheet = book.add_worksheet(name)
     widths = column_widths(frame)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for col, column in enumerate(frame.columns, start=1):
-        _put(sheet.cell(1, col), column)
-        sheet.cell(1, col).font = Font(bold=True)
-        sheet.cell(1, col).fill = HEADER_FILL
-        letter = get_column_letter(col)
+    for col, column in enumerate(frame.columns):
+        _write(sheet, formats, 0, col, column, **HEADER_LOOK)
         width, wraps = widths[column]
-        sheet.column_dimensions[letter].width = width
+        sheet.set_column(col, col, width)
+        look = {"text_wrap": True, "valign": "top"} if wraps else {}
         kind = kinds.get(column, "string")
-        for row, text in enumerate(frame[column], start=2):
+        for row, text in enumerate(frame[column], start=1):
             if len(text) > MAX_CELL_CHARS:
-                raise WorkbookError(f"{name}.csv line {row}, column '{column}': {len(text)} characters, more than an "
+                raise WorkbookError(f"{name}.csv line {row + 1}, column '{column}': {len(text)} characters, more than an "
                                     f"Excel cell holds ({MAX_CELL_CHARS})")
-            cell = sheet.cell(row, col)
-            try:
-                _put(cell, *excel_value(text, kind))
-            except IllegalCharacterError:
-                raise WorkbookError(f"{name}.csv line {row}, column '{column}': a control character that Excel "
-                                    "cannot hold") from None
-            if wraps:
-                cell.alignment = wrap
+            if ILLEGAL_CHARACTERS.search(text):
+                raise WorkbookError(f"{name}.csv line {row + 1}, column '{column}': a control character that Excel "
+                                    "cannot hold")
+            value, number_format = excel_value(text, kind)
+            _write(sheet, formats, row, col, value, number_format, **look)
         code = lists.get((name, column))
         if code:
-            rule = DataValidation(type="list", formula1=ranges[code.name], allow_blank=True,
-                                  showErrorMessage=True, errorStyle=code.error_style,
-                                  errorTitle=f"{column}: not in the list",
-                                  error=f"{column} takes a code from {code.name} ({code.source}); see the README sheet.")
-            rule.add(f"{letter}2:{letter}{len(frame) + 1 + SPARE_ROWS}")
-            sheet.add_data_validation(rule)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(frame.columns)))}{len(frame) + 1}"
+            sheet.data_validation(1, col, ROW_LIMIT - 1, col, {
+                "validate": "list", "source": sources[code.name], "ignore_blank": True,
+                "error_type": code.error_style, "error_title": f"{column}: not in the list"[:32],
+                "error_message": f"{column} takes a code from {code.name} ({code.source}); see the README sheet."[:255]})
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, len(frame), max(0, len(frame.columns) - 1))
 
 
-def _spec_sheet(workbook, spec: SheetSpec) -> None:
-    sheet = workbook.create_sheet(spec.name)
-    for r, row in enumerate(spec.rows, start=1):
-        for c, value in enumerate(row, start=1):
-            cell = sheet.cell(r, c)
-            _put(cell, value)
-            if r <= spec.header_rows:
-                cell.font = Font(bold=True)
-                cell.fill = HEADER_FILL
-    for letter, width in spec.widths.items():
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = spec.freeze
-    if spec.header_rows == 1:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(row) for row in spec.rows))}{len(spec.rows)}"
+def _spec_sheet(book, formats: _Formats, spec: SheetSpec) -> None:
+    sheet = book.add_worksheet(spec.name)
+    header = spec.rows[0]
+    wrap = {header.index(c) for c in spec.wrap_columns if c in header}
+    for r, row in enumerate(spec.rows):
+        for c, value in enumerate(row):
+            look = HEADER_LOOK if r < spec.header_rows else ({"text_wrap": True, "valign": "top"} if c in wrap else {})
+            _write(sheet, formats, r, c, value, **look)
+    for col_letter, width in spec.widths.items():
+        sheet.set_column(f"{col_letter}:{col_letter}", width)
+    sheet.freeze_panes(*spec.freeze)
+    if spec.header_rows == 1 and len(spec.rows) > 1:
+        sheet.autofilter(0, 0, len(spec.rows) - 1, max(len(row) for row in spec.rows) - 1)
+    if spec.colour_scale:
+        sheet.conditional_format(spec.colour_scale, {
+            "type": "3_color_scale", "min_type": "num", "min_value": 0, "min_color": "#FFFFFF",
+            "mid_type": "num", "mid_value": 1.5, "mid_color": "#C6DBEF", "max_type": "num", "max_value": 3,
+            "max_color": "#6BAED6"})  # light enough for black text
 
 
-def _readme_sheet(workbook, rows: list[tuple[str, list[str]]]) -> None:
-    sheet = workbook.create_sheet(README_SHEET)
-    number = 0
+def _readme_sheet(book, formats: _Formats, rows: list[tuple[str, list[str]]]) -> None:
+    sheet = book.add_worksheet(README_SHEET)
+    number = -1
     for style, cells in rows:
-        number += 2 if style in ("section", "title") and number else 1  # a blank line before each section
-        for col, value in enumerate(cells, start=1):
-            cell = sheet.cell(number, col)
-            _put(cell, value)
+        number += 2 if style in ("section", "title") and number >= 0 else 1  # a blank line before each section
+        for col, value in enumerate(cells):
+            look = {}
             if style in ("title", "section", "header"):
-                cell.font = Font(bold=True, size=14 if style == "title" else 11)
+                look = {"bold": True, "font_size": 14 if style == "title" else 11}
             if style == "header":
-                cell.fill = HEADER_FILL
+                look |= {"bg_color": HEADER_COLOUR}
             if style == "row":
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDEF", (22, 30, 18, 24, 70, 70)):
-        sheet.column_dimensions[letter].width = width
+                look = {"text_wrap": True, "valign": "top"}
+            _write(sheet, formats, number, col, value, **look)
+    for col, width in enumerate((22, 30, 18, 24, 70, 70)):
+        sheet.set_column(col, col, width)
 
 
-def build_workbook(tables: dict[str, pd.DataFrame], descriptor: dict) -> openpyxl.Workbook:
-    """The whole workbook in memory: README, one sheet per resource, comparison sheets, hidden lists."""
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
+def _state_sheet(book, formats: _Formats, rows: list[list[str]]) -> None:
+    sheet = book.add_worksheet(STATE_SHEET)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            _write(sheet, formats, r, c, value)
+    sheet.hide()
+
+
+def generated_sheet_names(specs: list[SheetSpec]) -> list[str]:
+    return [README_SHEET, *(s.name for s in specs), LISTS_SHEET, STATE_SHEET]
+
+
+def workbook_bytes(tables: dict[str, pd.DataFrame], descriptor: dict) -> bytes:
+    """The whole workbook: README, one sheet per resource, derived sheets, hidden lists and export state."""
     lists = code_lists(tables, descriptor)
-    specs = comparison_sheets(tables)
-    _readme_sheet(workbook, readme_rows(tables, descriptor, specs, lists))
+    criteria = criteria_cells(lists)
+    specs = comparison_sheets(tables, criteria)
     names = [item["name"] for item in descriptor["resources"]]
-    clash = [n for n in names if n in GENERATED_SHEETS or len(n) > 31]
+    generated = generated_sheet_names(specs)
+    clash = [n for n in names if n in generated or len(n) > 31]
     if clash:
         raise WorkbookError(f"resource names {clash} cannot be sheet names (reserved or longer than 31 characters)")
-    ranges = list_ranges(lists)
-    for name in names:
-        _data_sheet(workbook, name, tables[name], field_types(descriptor, name), lists, ranges)
-    for spec in specs:
-        _spec_sheet(workbook, spec)
-    _lists_sheet(workbook, lists)
-    workbook.active = 0
-    workbook.calculation.fullCalcOnLoad = True
-    workbook.properties.creator = "python -m analysis workbook export"
-    workbook.properties.title = descriptor.get("title", "")
-    workbook.properties.created = FIXED_TIME
-    return workbook
-
-
-def reproducible_bytes(workbook: openpyxl.Workbook) -> bytes:
-    """The saved workbook with fixed document timestamps and zip entry dates."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "nan_inf_to_errors": False})
+    book.set_properties({"title": descriptor.get("title", ""), "author": "python -m analysis workbook export",
+                         "created": FIXED_TIME})
+    book.set_calc_mode("auto")
+    formats = _Formats(book)
+    _readme_sheet(book, formats, readme_rows(tables, descriptor, specs, lists))
+    sources = list_sources(lists, data_layout(tables))
+    for name in names:
+        _data_sheet(book, formats, name, tables[name], field_types(descriptor, name), lists, sources)
+    for spec in specs:
+        _spec_sheet(book, formats, spec)
+    _lists_sheet(book, formats, lists)
+    _state_sheet(book, formats, state_rows(tables, {n: _primary_key(descriptor, n) for n in names}, generated))
+    book.close()
+    return reproducible_bytes(buffer.getvalue())
+
+
+def reproducible_bytes(data: bytes) -> bytes:
+    """The saved workbook with fixed document timestamps and zip entry dates."""
     stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     out = io.BytesIO()
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
@@ -315,13 +395,58 @@ def export_workbook(root: Path = PROJECT_ROOT, path: Path | None = None) -> Path
     """Write the curated workbook (default ``data/curated/edu_plans_curated.xlsx``) and return its path."""
     root = Path(root)
     path = Path(path) if path else default_workbook_path(root)
+    if path.is_dir():
+        raise WorkbookError(f"{path} is a folder; give the path of the .xlsx file to write")
     tables = load_tables(root)
-    _write_bytes_atomic(path, reproducible_bytes(build_workbook(tables, read_datapackage(root))))
+    _write_bytes_atomic(path, workbook_bytes(tables, read_datapackage(root)))
     return path
 
 
 # ----------------------------------------------------------------------------------------------
 # Import
+
+
+def size_limits(infos: list[zipfile.ZipInfo], label: str) -> None:
+    """Refuse, from the ZIP directory alone, a workbook that unpacks to more than the limits."""
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNZIPPED_BYTES:
+        raise WorkbookError(f"{label} unpacks to {total / 2**20:,.0f} MB, more than the {MAX_UNZIPPED_BYTES // 2**20} MB "
+                            "a curated workbook may hold (today's export unpacks to a few MB); refused before reading it. "
+                            "Import the exported workbook with your edits, not a copy holding other data.")
+    for info in infos:
+        if info.filename.startswith("xl/worksheets/") and info.file_size > MAX_SHEET_XML_BYTES:
+            raise WorkbookError(f"{label}: the sheet part {info.filename} unpacks to {info.file_size / 2**20:,.0f} MB, "
+                                f"more than the {MAX_SHEET_XML_BYTES // 2**20} MB allowed per sheet; refused before "
+                                "reading it (a sheet with far more rows or cells than a curated table?)")
+
+
+def scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, cells_left: int) -> int:
+    """Stream one XML part once: refuse DOCTYPE/entity declarations, more bytes than declared or allowed, more
+    rows per sheet than MAX_ROWS or more cells than ``cells_left``. Returns the part's number of cells."""
+    sheet = info.filename.startswith("xl/worksheets/")
+    limit = MAX_SHEET_XML_BYTES if sheet else MAX_UNZIPPED_BYTES
+    read = cells = rows = 0
+    tail = b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(1 << 20):
+            read += len(chunk)
+            if read > limit:
+                raise WorkbookError(f"{label}: part {info.filename} unpacks to more than {limit // 2**20} MB; refused")
+            window = tail + chunk
+            if re.search(rb"<!\s*(DOCTYPE|ENTITY)", window, re.IGNORECASE):
+                raise WorkbookError(f"{label}: part {info.filename} declares a DOCTYPE/XML entities, which Excel "
+                                    "and LibreOffice never write (possible entity-expansion attack); refused")
+            if sheet:
+                cells += len(CELL_TAG.findall(window)) - len(CELL_TAG.findall(tail))
+                rows += len(ROW_TAG.findall(window)) - len(ROW_TAG.findall(tail))
+                if rows > MAX_ROWS:
+                    raise WorkbookError(f"{label}: {info.filename} has more than {MAX_ROWS:,} rows, more than a curated "
+                                        "table may hold; refused before reading it")
+                if cells > cells_left:
+                    raise WorkbookError(f"{label} has more than {MAX_CELLS:,} cells in all, more than the curated tables "
+                                        "may hold; refused before reading it")
+            tail = window[-16:]
+    return cells
 
 
 def _refuse_unsafe_archive(data: bytes, label: str) -> None:
@@ -338,17 +463,14 @@ def _refuse_unsafe_archive(data: bytes, label: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-            if sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES:
-                raise WorkbookError(f"{label} unpacks to more than {MAX_UNZIPPED_BYTES // 2**20} MB; refused")
             names = {i.filename for i in infos}
             if "xl/workbook.xml" not in names:
                 raise WorkbookError(f"{label} is a ZIP archive but not an Excel workbook (it has no xl/workbook.xml)")
+            size_limits(infos, label)
+            cells = 0
             for info in infos:
                 if info.filename.endswith((".xml", ".rels")):
-                    head = archive.read(info.filename)
-                    if re.search(rb"<!\s*(DOCTYPE|ENTITY)", head, re.IGNORECASE):
-                        raise WorkbookError(f"{label}: part {info.filename} declares a DOCTYPE/XML entities, which Excel "
-                                            "and LibreOffice never write (possible entity-expansion attack); refused")
+                    cells += scan_part(archive, info, label, MAX_CELLS - cells)
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError, OSError) as error:
         raise WorkbookError(f"{label} is damaged or truncated (not a complete ZIP archive: {error}). "
                             "Save it again from Excel or copy it again.") from None
@@ -359,6 +481,8 @@ def open_workbook(path: Path, *, data_only: bool = False) -> openpyxl.Workbook:
     path = Path(path)
     if not openpyxl.xml.DEFUSEDXML:
         raise WorkbookError("refusing to read workbooks without defusedxml (pip install defusedxml)")
+    if path.is_dir():
+        raise WorkbookError(f"{path} is a folder, not a workbook file; give the path of the .xlsx file")
     if not path.is_file():
         raise WorkbookError(f"{path} does not exist")
     data = path.read_bytes()
@@ -543,14 +667,16 @@ def locate(problem: Problem, descriptor: dict, sheets: dict[str, SheetRows]) -> 
 
 @dataclass
 class ImportPlan:
-    """What importing a workbook would do: the new CSV texts, the changes, warnings and problems."""
+    """What importing a workbook would do: the new tables, the changes, warnings and problems."""
 
     path: Path
     changes: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    texts: dict[str, str] = field(default_factory=dict)  # CSV file (relative to data/curated) → new text
-    before: dict[str, str] = field(default_factory=dict)  # same files → text when planned
+    texts: dict[str, str] = field(default_factory=dict)  # table → its new CSV text (the logical table)
+    before: dict[str, str] = field(default_factory=dict)  # table → digest of the table on disk when planned
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # table → new table, for write_tables
+    merged: list[str] = field(default_factory=list)  # rows kept from data changed since the export
 
     def summary_lines(self) -> list[str]:
         """What changed per table, then each change by primary key."""
@@ -561,35 +687,49 @@ class ImportPlan:
                          f"{counts.get('removed', 0)} removed")
             for row in rows.itertuples():
                 lines.append(f"  {row.change:8s} {row.key}" + (f"  [{row.columns}]" if row.columns else ""))
+        if self.merged:
+            lines.append(f"kept {len(self.merged)} row(s) changed in data/curated since this workbook was exported: "
+                         + ", ".join(self.merged[:20]) + (" …" if len(self.merged) > 20 else ""))
         if self.texts:
-            lines.append("CSV files to rewrite: " + ", ".join(f"data/curated/{f}" for f in self.texts))
+            lines.append("tables to rewrite: " + ", ".join(self.texts))
         return lines or ["no changes: every table is as in data/curated/"]
+
+
+STALE_HINT = ("nothing written. Export a fresh workbook (python -m analysis workbook export), make your edits of "
+              "these rows there and import that one")
 
 
 def plan_import(path: Path, root: Path = PROJECT_ROOT) -> ImportPlan:
     """Read and validate an edited workbook against the project at ``root``; writes nothing.
 
-    Raises :class:`WorkbookError` when the file is no readable workbook or a data sheet is missing.
+    The workbook's tables are merged row by row with the tables on disk through the state recorded
+    at export (:mod:`analysis.workbook_state`): edits made in data/curated since then are kept, and
+    a row edited on both sides is a problem naming it. Raises :class:`WorkbookError` when the file is
+    no readable workbook, has no export record, or a data sheet is missing.
     """
     root = Path(root)
     workbook = open_workbook(path)
     descriptor = read_datapackage(root)
     names = [item["name"] for item in descriptor["resources"]]
-    from analysis import store
-
-    snapshot = store.snapshot(root, descriptor)
     current = load_tables(root)
+    state = parse_state(list(workbook[STATE_SHEET].iter_rows(values_only=True))) if STATE_SHEET in workbook.sheetnames else None
+    if state is None:
+        raise WorkbookError(f"{path}: the workbook carries no record of the data it was exported from (its hidden sheet "
+                            f"'{STATE_SHEET}' is missing or damaged: exported by an older version, or copied into another "
+                            "file), so importing it could silently revert newer edits. Export a fresh workbook "
+                            "(python -m analysis workbook export), make your edits there and import that one.")
+    generated = set(state.generated) | {STATE_SHEET}
     missing = [n for n in names if n not in workbook.sheetnames]
     if missing:
-        unknown = [s for s in workbook.sheetnames if s not in names and s not in GENERATED_SHEETS]
+        unknown = [s for s in workbook.sheetnames if s not in names and s not in generated]
         hint = f"; sheets not from the export: {', '.join(repr(s) for s in unknown)} (renamed?)" if unknown else ""
         raise WorkbookError(f"{path}: sheet(s) {', '.join(repr(n) for n in missing)} missing. Each curated table must "
                             f"keep its sheet, named as exported (a table added since the export needs a fresh export){hint}")
     warnings = [f"sheet '{s}' is not part of the export; ignored" for s in workbook.sheetnames
-                if s not in names and s not in GENERATED_SHEETS]
+                if s not in names and s not in generated]
     has_formulas = any(c.data_type == "f" for n in names for row in workbook[n].iter_rows() for c in row)
     values = open_workbook(path, data_only=True) if has_formulas else None
-    sheets, problems, new = {}, [], {}
+    sheets, problems, new, merged = {}, [], {}, []
     for name in names:
         read, sheet_warnings, sheet_problems = read_sheet(workbook[name], values[name] if values else None, name,
                                                           list(current[name].columns), field_types(descriptor, name))
@@ -597,44 +737,60 @@ def plan_import(path: Path, root: Path = PROJECT_ROOT) -> ImportPlan:
         problems += sheet_problems
         if read is None:
             continue
-        frame, rows, restored = keep_row_order(read.frame, read.sheet_rows, current[name], _primary_key(descriptor, name))
+        key = _primary_key(descriptor, name)
+        frame, rows, restored = keep_row_order(read.frame, read.sheet_rows, current[name], key)
         if restored:
             warnings.append(f"sheet '{name}': rows were sorted; the CSV keeps its row order (new rows follow the row above them)")
+        if state.tables.get(name) != table_digest(current[name]):  # data/curated changed since the export
+            if name not in state.tables or not key:
+                problems.append(f"table '{name}' changed since this workbook was exported and cannot be "
+                                f"merged row by row (no record of the table or no primary key); {STALE_HINT}")
+                continue
+            merge = merge_table(name, state.rows.get(name, {}), current[name], frame, key)
+            if merge.conflicts:
+                problems += [f"conflict: {c}; {STALE_HINT}" for c in merge.conflicts]
+                continue
+            merged += [f"{name} {k}" for k in merge.kept_from_disk]
+            position = {row_key(r, key): i for i, r in enumerate(frame[key].to_dict("records"))}
+            frame = merge.frame
+            rows = [read.sheet_rows[position[k]] if k in position else 0
+                    for k in (row_key(r, key) for r in frame[key].to_dict("records"))]
         sheets[name] = SheetRows(frame, rows, read.letters)
         new[name] = frame
     changes = pd.concat([table_changes(n, current[n], new[n], _primary_key(descriptor, n)) for n in new],
                         ignore_index=True) if new else pd.DataFrame(columns=CHANGE_COLUMNS)
-    plan = ImportPlan(Path(path), changes, warnings, problems)
+    plan = ImportPlan(Path(path), changes, warnings, problems, merged=merged)
     if problems:
         return plan
     plan.problems = [locate(p, descriptor, sheets) for p in validate_tables(root, new)]
     if plan.problems:
         return plan
-    for file, text in store.plan_files(new, root, descriptor).texts.items():
-        if text != snapshot.get(file):
-            plan.texts[file], plan.before[file] = text, snapshot.get(file)
+    for name, frame in new.items():
+        text = frame_to_csv_text(frame)
+        if text != frame_to_csv_text(current[name]):
+            plan.texts[name], plan.before[name], plan.frames[name] = text, table_digest(current[name]), frame
     return plan
 
 
 def apply_import(plan: ImportPlan, root: Path = PROJECT_ROOT) -> list[Path]:
-    """Rewrite the files a valid plan changes, all or nothing (:func:`analysis.store.commit_files`); refuse,
-    writing nothing, if one of them changed on disk since planning or is read-only."""
-    from analysis import store
-
+    """Write the tables a valid plan changes (through ``analysis.curated.write_tables``); refuse if one of
+    them changed on disk while the import was being checked."""
     if plan.problems:
         raise WorkbookError("the import has problems; nothing written")
-    try:
-        return store.commit_files(plan.texts, root, expect=plan.before)
-    except store.StaleDataError as error:
-        raise WorkbookError(f"{', '.join('data/curated/' + f for f in error.files)} changed on disk since the workbook "
-                            "was checked; nothing written. Importing this workbook again could undo that change: export "
-                            "a fresh workbook and make your edits there") from None
-    except store.CuratedWriteError as error:
-        raise WorkbookError("; ".join(str(p) for p in error.problems)) from None
+    descriptor = read_datapackage(root)
+    moved = [n for n, digest in plan.before.items() if table_digest(load_table(n, Path(root), descriptor)) != digest]
+    if moved:
+        raise WorkbookError(f"table(s) {', '.join(repr(n) for n in moved)} in data/curated changed while "
+                            "this import was being checked (another import or edit finished meanwhile); nothing written. "
+                            "Run the same import again: it keeps the newer rows, takes your edits row by row, and names "
+                            "any row edited on both sides.")
+    if not plan.frames:
+        return []
+    return list(write_tables(plan.frames, Path(root), descriptor))
 
 
 def import_workbook(path: Path, root: Path = PROJECT_ROOT, *, dry_run: bool = False) -> ImportPlan:
-    """Plan the import and, unless ``dry_run`` or a problem was found, rewrite the changed CSVs."""
+    """Plan the import and, unless ``dry_run`` or a problem was found, rewrite the changed tables."""
     plan = plan_import(path, root)
     if not plan.problems and not dry_run:
         apply_import(plan, root)

@@ -6,7 +6,10 @@ Run: .venv/bin/python benchmarks/workbook_libreoffice.py [--root ROOT] [--keep D
    comparison sheets and compare them with analysis.compare on the same tables.
 2. Edit a few data cells (a kind, a theme, a value, a commitment level) with openpyxl, recalculate
    in LibreOffice again and compare with analysis.compare on the tables edited the same way.
-3. Import the LibreOffice-saved workbook (dry run: validation only, nothing written): a round trip
+3. Type rows at row 5,000 of targets and clauses (far below today's last row), recalculate in
+   LibreOffice and compare with analysis.compare on the tables with those rows appended: every
+   comparison must count them.
+4. Import the LibreOffice-saved workbook (dry run: validation only, nothing written): a round trip
    through LibreOffice must change nothing.
 
 Exits 0 when LibreOffice is not installed (and says so), 1 when any comparison differs.
@@ -30,7 +33,14 @@ from openpyxl.utils import get_column_letter
 from analysis.curated import load_tables
 from analysis.paths import PROJECT_ROOT
 from analysis.workbook import export_workbook, plan_import
-from analysis.workbook_formulas import COMPARISON_SHEETS, formula_mismatches, grids_from_workbook
+from analysis.workbook_formulas import (
+    CHECKS_SHEET,
+    MATRIX_SHEET,
+    comparison_registry,
+    formula_columns,
+    formula_mismatches,
+    grids_from_workbook,
+)
 
 
 def find_libreoffice() -> str | None:
@@ -50,9 +60,36 @@ def recalculate(soffice: str, path: Path, out_dir: Path) -> tuple[Path, float]:
     return result, time.perf_counter() - started
 
 
-def formula_cells(path: Path) -> int:
+def derived(tables: dict[str, pd.DataFrame]) -> list[str]:
+    return [*comparison_registry(tables), MATRIX_SHEET, CHECKS_SHEET]
+
+
+def formula_cells(path: Path, tables: dict[str, pd.DataFrame]) -> int:
     book = openpyxl.load_workbook(path)
-    return sum(1 for name in COMPARISON_SHEETS for row in book[name].iter_rows() for c in row if c.data_type == "f")
+    return sum(1 for name in derived(tables) for row in book[name].iter_rows() for c in row if c.data_type == "f")
+
+
+def append_far_below(path: Path, tables: dict[str, pd.DataFrame], out: Path, row: int = 5000) -> dict[str, pd.DataFrame]:
+    """Type one target and one clause at ``row`` of their sheets; return the tables with those rows appended."""
+    doc = tables["documents"]["doc_id"].iloc[0]
+    theme = next(t for t in tables["themes"]["theme_id"] if t != "web_furniture")
+    added = {
+        "targets": tables["targets"].iloc[0].to_dict() | {"target_id": "ROW5000-T001", "doc_id": doc,
+                                                         "theme_id": theme, "kind": "baseline", "indicator_group": ""},
+        "clauses": tables["clauses"].iloc[0].to_dict() | {"doc_id": doc, "clause_id": "row5000", "theme_id": theme,
+                                                         "char_start": "0", "char_end": "1000"},
+    }
+    book = openpyxl.load_workbook(path)
+    edited = {name: frame.copy() for name, frame in tables.items()}
+    for name, record in added.items():
+        for col, column in enumerate(tables[name].columns, start=1):
+            value = record[column]
+            if name == "clauses" and column in ("char_start", "char_end"):
+                value = int(value)
+            book[name].cell(row, col).value = value or None
+        edited[name] = pd.concat([edited[name], pd.DataFrame([record])], ignore_index=True)
+    book.save(out)
+    return edited
 
 
 def edits_for(tables: dict[str, pd.DataFrame]) -> list[tuple[str, int, str, object]]:
@@ -110,20 +147,31 @@ def main() -> int:
         exported = export_workbook(root, work / "curated.xlsx")
         print(f"export: {exported.stat().st_size:,} bytes in {time.perf_counter() - started:.1f} s; "
               f"{sum(len(f) for f in tables.values()):,} data rows in {len(tables)} sheets")
-        cells = formula_cells(exported)
+        cells = formula_cells(exported, tables)
 
         recalculated, seconds = recalculate(soffice, exported, work / "recalculated")
-        grids = grids_from_workbook(openpyxl.load_workbook(recalculated, data_only=True))
+        grids = grids_from_workbook(openpyxl.load_workbook(recalculated, data_only=True), derived(tables))
         ok = report("as exported", formula_mismatches(grids, tables), cells, seconds)
 
         edits = edits_for(tables)
         edited_path = work / "edited.xlsx"
         edited_tables = apply_edits(exported, tables, edits, edited_path)
         recalculated_edit, seconds = recalculate(soffice, edited_path, work / "recalculated")
-        grids = grids_from_workbook(openpyxl.load_workbook(recalculated_edit, data_only=True))
-        ok &= report(f"after {len(edits)} edits in data sheets", formula_mismatches(grids, edited_tables), cells, seconds)
-        stale = formula_mismatches(grids, tables)
+        grids = grids_from_workbook(openpyxl.load_workbook(recalculated_edit, data_only=True), derived(tables))
+        live = formula_columns(openpyxl.load_workbook(exported))  # labels, caveats and quotes stay as exported
+        ok &= report(f"after {len(edits)} edits in data sheets", formula_mismatches(grids, edited_tables, live), cells,
+                     seconds)
+        stale = formula_mismatches(grids, tables, live)
         print(f"{'  (cells that differ from the unedited tables)':44s} {len(stale):5d}: the edits recalculated")
+        ok &= bool(stale)
+
+        far_path = work / "row5000.xlsx"
+        far_tables = append_far_below(exported, tables, far_path)
+        recalculated_far, seconds = recalculate(soffice, far_path, work / "recalculated")
+        grids = grids_from_workbook(openpyxl.load_workbook(recalculated_far, data_only=True), derived(tables))
+        ok &= report("after rows typed at row 5,000", formula_mismatches(grids, far_tables, live), cells, seconds)
+        stale = formula_mismatches(grids, tables, live)
+        print(f"{'  (cells that differ without those rows)':44s} {len(stale):5d}: the rows were counted")
         ok &= bool(stale)
 
         started = time.perf_counter()
