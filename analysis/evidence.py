@@ -629,7 +629,7 @@ def build_site(root: Path = PROJECT_ROOT, out_dir: Path | None = None, *, tables
 
     assets = out_dir / ASSETS
     assets.mkdir(parents=True, exist_ok=True)
-    font = build_regular_instance(site_characters(tables, texts), root / "build" / "fonts")
+    font = build_regular_instance(site_characters(tables, texts), PROJECT_ROOT / "build" / "fonts")
     for source, name in ((font, FONT_FILE), (font_licence_path(), "OFL.txt")):
         target = assets / name
         if not target.is_file() or target.read_bytes() != Path(source).read_bytes():

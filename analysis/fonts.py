@@ -10,6 +10,8 @@ too (family "Noto Sans CJK SC") for text a user adds by hand. Fonts are register
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 from pathlib import Path
 
 from analysis.paths import PROJECT_ROOT
@@ -67,9 +69,15 @@ def build_regular_instance(characters: str, cache_dir: Path) -> Path:
             names.setName(INSTANCE_FAMILY.replace(" ", ""), record.nameID, record.platformID, record.platEncID, record.langID)
     _cff_to_truetype(regular)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_suffix(".tmp")
-    regular.save(str(temporary))
-    temporary.replace(target)
+    # A unique temporary name: parallel builds or test workers may cut the same subset at once.
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=cache_dir)
+    os.close(handle)
+    try:
+        regular.save(temporary)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
     return target
 
 
@@ -120,7 +128,8 @@ def register_fonts(characters: str = "", root: Path = PROJECT_ROOT) -> list[str]
     """Register the CJK fonts with matplotlib and return the font family list to use (idempotent)."""
     from matplotlib import font_manager
 
-    instance = build_regular_instance(characters, root / "build" / "fonts")
+    # The subset depends only on the characters, so every project root shares this checkout's cache.
+    instance = build_regular_instance(characters, PROJECT_ROOT / "build" / "fonts")
     registered = {entry.fname for entry in font_manager.fontManager.ttflist}
     for path in (instance, variable_font_path()):
         if str(path) not in registered:

@@ -60,21 +60,26 @@ def to_html(notebook: nbformat.NotebookNode, title: str | None = None) -> str:
     return body
 
 
-def run_all(folder: Path, out_dir: Path, working_dir: Path, progress=None) -> list[Path]:
-    """Execute every notebook, write ``<name>.ipynb`` (executed) and ``<name>.html`` into ``out_dir``."""
+def run_one(path: Path, out_dir: Path, working_dir: Path) -> list[Path]:
+    """Execute one notebook; write ``<name>.ipynb`` (executed) and ``<name>.html`` into ``out_dir``."""
     from analysis.curated import write_text_atomic
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    executed = execute_notebook(path, working_dir)
+    for cell in executed.cells:  # execution timestamps would make every rebuild differ
+        cell.get("metadata", {}).pop("execution", None)
+    target = out_dir / path.name
+    write_text_atomic(target, nbformat.writes(executed) + "\n")
+    html = out_dir / path.with_suffix(".html").name
+    write_text_atomic(html, to_html(executed, notebook_title(executed, path.stem)))
+    return [target, html]
+
+
+def run_all(folder: Path, out_dir: Path, working_dir: Path, progress=None) -> list[Path]:
+    """Execute every notebook, write ``<name>.ipynb`` (executed) and ``<name>.html`` into ``out_dir``."""
     written = []
     for path in notebook_paths(folder):
         if progress:
             progress(path.name)
-        executed = execute_notebook(path, working_dir)
-        for cell in executed.cells:  # execution timestamps would make every rebuild differ
-            cell.get("metadata", {}).pop("execution", None)
-        target = out_dir / path.name
-        write_text_atomic(target, nbformat.writes(executed) + "\n")
-        html = out_dir / path.with_suffix(".html").name
-        write_text_atomic(html, to_html(executed, notebook_title(executed, path.stem)))
-        written += [target, html]
+        written += run_one(path, out_dir, working_dir)
     return written

@@ -30,7 +30,7 @@ def is_own_output(path: Path, kind: str) -> bool:
     if path.stat().st_size == 0:
         return True
     if kind == "candidates_csv":
-        from analysis.extract import CANDIDATE_COLUMNS
+        from analysis.extraction import CANDIDATE_COLUMNS
 
         with path.open("rb") as stream:
             first = stream.readline(65536).decode("utf-8", "replace").rstrip("\r\n")

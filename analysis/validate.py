@@ -41,7 +41,9 @@ def schema_problems(root: Path = PROJECT_ROOT, loaded=None) -> list[Problem]:
     labels = {item["name"]: store.CURATED + store.resource_parts(item)[0] for item in loaded.descriptor["resources"]}
     descriptor_path = root / "data" / "curated" / "datapackage.json"
     report = frictionless.validate(str(descriptor_path))
-    problems = []
+    # Errors of the package as a whole (a resource without the tabular profile, say) stop Frictionless
+    # before any table is checked: they must fail validation, never pass it silently.
+    problems = [Problem(CURATED + "datapackage.json", 0, "", _frictionless_message(error)) for error in report.errors]
     for task in report.tasks:
         label = labels.get(task.name, CURATED + Path(str(task.place)).name)
         for error in task.errors:

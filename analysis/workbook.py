@@ -363,8 +363,12 @@ def workbook_bytes(tables: dict[str, pd.DataFrame], descriptor: dict) -> bytes:
     return reproducible_bytes(buffer.getvalue())
 
 
-def reproducible_bytes(data: bytes) -> bytes:
-    """The saved workbook with fixed document timestamps and zip entry dates."""
+def reproducible_bytes(data: bytes | openpyxl.Workbook) -> bytes:
+    """The saved workbook (its bytes, or an openpyxl workbook) with fixed document timestamps and zip entry dates."""
+    if not isinstance(data, bytes | bytearray):
+        buffer = io.BytesIO()
+        data.save(buffer)
+        data = buffer.getvalue()
     stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:

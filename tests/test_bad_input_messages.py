@@ -11,7 +11,7 @@ from helpers import tree_digest
 
 from analysis.cli import main
 from analysis.curated import table_path
-from analysis.extract import PlanReadError, detect_encoding
+from analysis.extraction.files import PlanReadError, detect_encoding
 from analysis.validate import validate_project
 
 PLAN = "测试县教育局2024年工作要点\n1.新建幼儿园3所。\n"
@@ -129,7 +129,7 @@ def test_utf16_and_nul_filled_curated_files_are_refused_by_name(project_copy, co
 
 
 def test_nul_filled_and_utf16_plans_are_refused_and_a_bad_byte_is_located_in_the_file(tmp_path, monkeypatch):
-    from analysis import extract
+    from analysis.extraction import files as extract
 
     path = tmp_path / "plan.txt"
     path.write_bytes(b"\x00" * 4096)
@@ -146,22 +146,31 @@ def test_nul_filled_and_utf16_plans_are_refused_and_a_bad_byte_is_located_in_the
 
 
 def test_a_refused_import_because_data_changed_meanwhile_is_a_message(project_copy, tmp_path, capfd, monkeypatch):
+    import openpyxl
+
     from analysis import workbook
+    from analysis.curated import load_table, write_tables
 
     book = workbook.export_workbook(project_copy, tmp_path / "book.xlsx")
+    edited = openpyxl.load_workbook(book)
+    sheet = edited["themes"]
+    column = [c.value for c in sheet[1]].index("name_en") + 1
+    sheet.cell(2, column).value = "Renamed in the workbook"
+    edited.save(book)
     planned = workbook.plan_import
 
     def plan_then_someone_edits(path, root):
         plan = planned(path, root)
-        themes = table_path("themes", project_copy)
-        themes.write_bytes(themes.read_bytes() + b"\n")
-        plan.texts = plan.texts or {"themes.csv": "x"}
-        plan.before = plan.before or {"themes.csv": themes.read_text(encoding="utf-8")[:-1]}
+        themes = load_table("themes", project_copy)
+        themes.loc[1, "name_en"] = "Renamed on disk meanwhile"
+        write_tables({"themes": themes}, project_copy)
         return plan
 
     monkeypatch.setattr(workbook, "plan_import", plan_then_someone_edits)
     code, text = run(capfd, "--root", str(project_copy), "workbook", "import", str(book))
-    assert code == 1 and "themes.csv changed on disk" in text and "export a fresh workbook" in text
+    assert code == 1 and "'themes'" in text and "changed while this import was being checked" in text, text
+    assert "Traceback" not in text
+    assert load_table("themes", project_copy).loc[1, "name_en"] == "Renamed on disk meanwhile"  # nothing lost
 
 
 def test_a_copy_without_the_lock_or_transactions_of_the_original_is_made_for_dry_runs(project_copy):

@@ -101,7 +101,7 @@ def test_a_failed_or_interrupted_run_leaves_no_temporary_files_and_keeps_the_exi
     bad.write_bytes(b"\xff\xfe\x00bad")
     output = tmp_path / "c.csv"
     output.write_text("earlier results\n", encoding="utf-8")
-    assert main(["extract", str(good), str(bad), "-o", str(output), "--jobs", "1", "--quiet"]) == 1
+    assert main(["extract", str(good), str(bad), "-o", str(output), "--jobs", "1", "--quiet", "--force"]) == 1  # --force: c.csv is not this command's output
     assert "b.txt" in capsys.readouterr().err
     assert output.read_text(encoding="utf-8") == "earlier results\n"
     assert list(temp.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt", "c.csv", "tmp"]
@@ -118,13 +118,13 @@ def test_a_failed_or_interrupted_run_leaves_no_temporary_files_and_keeps_the_exi
     monkeypatch.setattr(command_module, "extract_file", interrupted)
     third = tmp_path / "d.txt"
     third.write_text("新增学位900个。\n", encoding="utf-8")
-    assert main(["extract", str(good), str(third), "-o", str(output), "--jobs", "1", "--quiet"]) == 130
+    assert main(["extract", str(good), str(third), "-o", str(output), "--jobs", "1", "--quiet", "--force"]) == 130
     assert "interrupted" in capsys.readouterr().err
     assert output.read_text(encoding="utf-8") == "earlier results\n"
     assert list(temp.iterdir()) == []
     # a successful run replaces it, with the mode a plain write gives
     monkeypatch.setattr(command_module, "extract_file", original)
-    assert main(["extract", str(good), "-o", str(output), "--quiet"]) == 0
+    assert main(["extract", str(good), "-o", str(output), "--quiet", "--force"]) == 0
     assert output.read_text(encoding="utf-8").startswith("doc,char_start")
     assert output.stat().st_mode & 0o044 == 0o044  # readable by group and others under the usual umask 022
 
@@ -132,7 +132,7 @@ def test_a_failed_or_interrupted_run_leaves_no_temporary_files_and_keeps_the_exi
 def test_a_missing_output_folder_is_a_message(tmp_path, capsys):
     plan = tmp_path / "plan.txt"
     plan.write_text("新建学校2所。\n", encoding="utf-8")
-    assert main(["extract", str(plan), "-o", str(tmp_path / "missing" / "c.csv")]) == 1
+    assert main(["extract", str(plan), "-o", str(tmp_path / "missing" / "c.csv")]) == 2  # a bad output path is a usage error, refused before any work
     assert "does not exist" in capsys.readouterr().err
 
 

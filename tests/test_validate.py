@@ -172,3 +172,15 @@ def test_missing_commitment_level_is_reported(project_copy):
     write_rows(path, rows[1:])
     first = rows[0]
     assert any(f"no commitment level for {first['doc_id']} × {first['theme_id']}" in p for p in problems_after(project_copy))
+
+
+def test_an_error_of_the_package_as_a_whole_fails_validation_instead_of_passing_silently(project_copy):
+    """Frictionless checks no table when the package itself is wrong; that must never read as 'valid'."""
+    import json
+
+    path = project_copy / "data" / "curated" / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["resources"][-1].pop("profile", None)  # no longer a tabular resource in a tabular package
+    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    problems = problems_after(project_copy)
+    assert any(p.startswith("data/curated/datapackage.json") and "tabular-data-resource" in p for p in problems), problems
