@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 from analysis import __version__
@@ -158,52 +157,10 @@ def _build_agreement_reports(root: Path) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """The main job: validate the data, then regenerate every derived output, timing each step."""
-    from analysis.report import write_validation_report
-    from analysis.validate import validate_project
+    """The main job: validate the data, then rebuild every derived output that is out of date."""
+    from analysis.main_job import run_main_job
 
-    root = Path(args.root)
-    steps = ["validate curated data", "comparison tables (CSV)", "figures (zh, en)", "curated workbook", "evidence site (zh, en)", "notebooks (execute, HTML)"]
-    timings: list[tuple[str, float]] = []
-
-    def step(number: int) -> float:
-        print(f"[{number}/{len(steps)}] {steps[number - 1]} …", flush=True)
-        return time.perf_counter()
-
-    started = step(1)
-    problems = validate_project(root)
-    write_validation_report(problems, root)
-    if problems:
-        _print_problems(problems)
-        print(f"build stopped: {len(problems)} validation problem(s); see reports/validation_report.md", file=sys.stderr)
-        return 1
-    _build_agreement_reports(root)
-    timings.append((steps[0], time.perf_counter() - started))
-    started = step(2)
-    _write_tables_step(root)
-    timings.append((steps[1], time.perf_counter() - started))
-    started = step(3)
-    _draw_figures(root, ("zh", "en"), lambda name: print(f"  drew {name}", flush=True))
-    timings.append((steps[2], time.perf_counter() - started))
-    started = step(4)
-    from analysis.workbook import export_workbook
-
-    print(f"  wrote {export_workbook(root)}", flush=True)
-    timings.append((steps[3], time.perf_counter() - started))
-    started = step(5)
-    _write_evidence_step(root)
-    timings.append((steps[4], time.perf_counter() - started))
-    if not args.skip_notebooks:
-        started = step(6)
-        from analysis.notebooks import run_all
-
-        run_all(root / "notebooks", root / "reports" / "notebooks", root,
-                lambda name: print(f"  running {name}", flush=True))
-        timings.append((steps[5], time.perf_counter() - started))
-    for name, seconds in timings:
-        print(f"  {name:30s} {seconds:6.1f} s")
-    print(f"build done in {sum(s for _, s in timings):.1f} s: reports/, figures/, data/curated/*.xlsx, reports/notebooks/")
-    return 0
+    return run_main_job(Path(args.root), force=args.force, jobs=args.jobs or None, notebooks=not args.skip_notebooks)
 
 
 def cmd_evidence(args: argparse.Namespace) -> int:
@@ -494,6 +451,8 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--lang", nargs="+", choices=["zh", "en"], default=["zh", "en"], help="label languages")
         if name == "build":
             command.add_argument("--skip-notebooks", action="store_true", help="leave the notebooks out (faster)")
+            command.add_argument("--force", action="store_true", help="rebuild every output, even those up to date")
+            command.add_argument("--jobs", type=int, default=0, help="processes for the steps (default: all cores)")
         if name == "tables":
             command.add_argument("--out", metavar="DIR", help="folder for the CSV files (default reports/tables/)")
         if name == "parse":

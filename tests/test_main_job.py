@@ -1,0 +1,71 @@
+"""The main job rebuilds what an edit makes out of date, skips the rest, and gives the bytes a full rebuild gives."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from analysis.cli import main
+from analysis.curated import load_table, write_tables
+from analysis.main_job import value_digest
+from analysis.paths import PROJECT_ROOT
+from helpers import tree_digest
+
+OUTPUTS = ("figures", "reports")
+
+
+def _outputs(root) -> dict[str, str]:
+    digest = {}
+    for folder in OUTPUTS:
+        digest.update({f"{folder}/{k}": v for k, v in tree_digest(root / folder).items()})
+    digest.update({f"data/curated/{p.name}": v for p in (root / "data" / "curated").glob("*.xlsx")
+                   for k, v in tree_digest(p.parent).items() if k == p.name})
+    return digest
+
+
+@pytest.mark.slow
+def test_an_edit_rebuilds_only_what_it_touches_and_equals_a_forced_rebuild(tmp_path, capsys):
+    shutil.copytree(PROJECT_ROOT / "data", tmp_path / "data", ignore=shutil.ignore_patterns("_staging", "*.xlsx"))
+    assert main(["--root", str(tmp_path), "build", "--skip-notebooks"]) == 0
+    capsys.readouterr()
+    assert main(["--root", str(tmp_path), "build", "--skip-notebooks"]) == 0
+    out = capsys.readouterr().out
+    assert "0 step(s) made" in out and "skipped" in out and "figure ×" in out
+
+    targets = load_table("targets", tmp_path)
+    row = targets.index[targets["indicator_group"].eq("kg_inclusive_coverage")][0]
+    targets.loc[row, "notes"] = (targets.loc[row, "notes"] + " Checked again.").strip()
+    write_tables({"targets": targets}, tmp_path)
+    assert main(["--root", str(tmp_path), "build", "--skip-notebooks"]) == 0
+    out = capsys.readouterr().out
+    assert "skipped" in out and "failed" in out  # the summary line names what was skipped
+    incremental = _outputs(tmp_path)
+
+    assert main(["--root", str(tmp_path), "build", "--skip-notebooks", "--force"]) == 0
+    assert "0 up to date" in capsys.readouterr().out
+    assert _outputs(tmp_path) == incremental
+
+
+def test_a_figure_digest_follows_every_value_its_drawing_closes_over():
+    import pandas as pd
+
+    frame = pd.DataFrame({"value": [1.0, 2.0]})
+
+    def draw(labels, frame=frame):
+        return frame
+
+    first = value_digest(lambda: draw(None) if frame is not None else None)
+    frame.loc[0, "value"] = 3.0
+    assert value_digest(lambda: draw(None) if frame is not None else None) != first
+    assert value_digest(pd.DataFrame({"v": [1]})) == value_digest(pd.DataFrame({"v": [1]}))
+
+
+def test_a_build_on_data_that_does_not_validate_stops_and_names_the_problem(tmp_path, capsys):
+    shutil.copytree(PROJECT_ROOT / "data", tmp_path / "data", ignore=shutil.ignore_patterns("_staging", "*.xlsx"))
+    targets = load_table("targets", tmp_path)
+    targets.loc[0, "theme_id"] = "space_programme"
+    write_tables({"targets": targets}, tmp_path)
+    assert main(["--root", str(tmp_path), "build", "--skip-notebooks"]) == 1
+    captured = capsys.readouterr()
+    assert "space_programme" in captured.err and "build stopped" in captured.err
+    assert not (tmp_path / "figures").exists()
