@@ -92,7 +92,8 @@ def _read_sheet(path: Path) -> tuple[pd.DataFrame, list[int], str]:
 def plan_adjudication(path: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str], adjudicator: str,
                       pair: tuple[str, str] | None = None, today: str | None = None) -> tuple[dict, pd.DataFrame]:
     """The adjudicated reading (readings row, long-form codes) from a filled sheet; raise on any problem."""
-    from analysis.coding import AGREEMENT_VARIABLES, disagreements, paired_codes
+    from analysis.coding import AGREEMENT_VARIABLES, paired_codes
+    from analysis.readings import disagreements
     from analysis.readings import all_readings
 
     path = Path(path)

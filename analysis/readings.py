@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.coding import (AGREEMENT_COLUMNS, AGREEMENT_VARIABLES, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, _categories,
+                             agreement_rows, paired_codes)
 from analysis.paths import PROJECT_ROOT
 
 CODE_COLUMNS = ["reading_id", "doc_id", "unit_id", "variable", "value", "notes"]
@@ -106,10 +108,9 @@ def reading_description(reading_id: str | None = None, lang: str = "en", root: P
 
     ``reading_id`` defaults to the curated reading. The agreement figures (primary theme, all themes
     together: Krippendorff's alpha with its 95% bootstrap interval and the number of clauses) are those
-    of :func:`analysis.coding.agreement_table`, computed when not passed in. Chinese text holds no
+    of :func:`agreement_table`, computed when not passed in. Chinese text holds no
     English words, English text no Chinese.
     """
-    from analysis.coding import agreement_table
     from analysis.corpus import load_texts
     from analysis.curated import load_tables
 
@@ -195,3 +196,55 @@ def reading_problems(tables: dict[str, pd.DataFrame], root: Path = PROJECT_ROOT)
         elif variable == "component_present" and value not in {"true", "false"}:
             problems.append(Problem(file, line, "value", f"{value!r}: component presence is true or false"))
     return problems
+
+
+def agreement_table(tables: dict[str, pd.DataFrame], texts: dict[str, str], codes: dict[str, pd.DataFrame] | None = None,
+                    *, resamples: int = BOOTSTRAP_RESAMPLES, seed: int = BOOTSTRAP_SEED) -> pd.DataFrame:
+    """Alpha and kappa (95% bootstrap intervals over units), observed agreement and prevalence, for every
+    pair of readings (``readings.csv`` order) and every variable both coded on at least two units.
+
+    Scopes are ``<variable>:(overall)`` (all categories) and, for themes, ``primary_theme:<theme_id>``
+    (that theme against all others). Prevalence is the share of the units each reading gives the category.
+    """
+    codes = codes if codes is not None else all_readings(tables, texts)
+    names = list(codes)
+    rows = []
+    for i, first in enumerate(names):
+        for second in names[i + 1:]:
+            for variable in AGREEMENT_VARIABLES:
+                pairs = paired_codes(codes[first], codes[second], variable)
+                categories = _categories(variable, tables, set(pairs["value_a"]) | set(pairs["value_b"]))
+                for row in agreement_rows(pairs, variable, categories, resamples=resamples, seed=seed):
+                    rows.append({"reading_a": first, "reading_b": second, **row})
+    return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
+
+
+def disagreements(tables: dict[str, pd.DataFrame], texts: dict[str, str], codes: dict[str, pd.DataFrame] | None = None
+                  ) -> pd.DataFrame:
+    """Every unit two readings code differently, with its text, and empty columns to adjudicate it."""
+    codes = codes if codes is not None else all_readings(tables, texts)
+    clauses = tables["clauses"].set_index(["doc_id", "clause_id"])
+    names, parts = list(codes), []
+    for i, first in enumerate(names):
+        for second in names[i + 1:]:
+            for variable in AGREEMENT_VARIABLES:
+                pairs = paired_codes(codes[first], codes[second], variable)
+                differ = pairs[pairs["value_a"] != pairs["value_b"]]
+                if differ.empty:
+                    continue
+                parts.append(differ.assign(reading_a=first, reading_b=second, variable=variable))
+    columns = ["reading_a", "reading_b", "variable", "doc_id", "unit_id", "value_a", "value_b", "text",
+               "decision", "adjudicated_value", "how"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    frame = pd.concat(parts, ignore_index=True)
+
+    def text_of(row) -> str:
+        if row.variable != "primary_theme" or (row.doc_id, row.unit_id) not in clauses.index:
+            return ""
+        clause = clauses.loc[(row.doc_id, row.unit_id)]
+        return texts[row.doc_id][int(clause["char_start"]):int(clause["char_end"])].strip()[:120]
+
+    frame["text"] = [text_of(row) for row in frame.itertuples()]
+    frame[["decision", "adjudicated_value", "how"]] = ""
+    return frame[columns].astype(object)

@@ -85,7 +85,7 @@ def agreement_markdown(agreement: pd.DataFrame, readings: pd.DataFrame, disagree
 def agreement_outputs(root: Path = PROJECT_ROOT) -> tuple[str, str, str, bytes]:
     """(Markdown report, agreement CSV, disagreements CSV, disagreements .xlsx) computed from the curated data."""
     from analysis.adjudication import disagreement_workbook_bytes
-    from analysis.coding import agreement_table, disagreements
+    from analysis.readings import agreement_table, disagreements
     from analysis.corpus import load_texts
     from analysis.curated import frame_to_csv_text
     from analysis.readings import all_readings

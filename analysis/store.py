@@ -36,7 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.atomic import fsync_directory, plain_write_mode, write_bytes_atomic
-from analysis.curated import CuratedDataError, Problem, frame_to_csv_text
+from analysis.csv_files import CuratedDataError, Problem, frame_to_csv_text
 
 try:  # POSIX advisory locks; without them (Windows) writes are still atomic per transaction
     import fcntl
@@ -284,7 +284,7 @@ def _sort_key(frame: pd.DataFrame, column: str | None, doc_order: dict[str, int]
 
 def _read_resource(item: dict, root: Path, doc_order: dict[str, int], region_order: dict[str, int]
                    ) -> tuple[pd.DataFrame, list[tuple[str, int]], list[tuple[str, int]]]:
-    from analysis.curated import read_csv_records
+    from analysis.csv_files import read_csv_records
 
     folder = curated_dir(root)
     parts = resource_parts(item)

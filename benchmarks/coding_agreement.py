@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import time
 
-from analysis.coding import BOOTSTRAP_RESAMPLES, agreement_table
+from analysis.coding import BOOTSTRAP_RESAMPLES
+from analysis.readings import agreement_table
 from analysis.corpus import load_texts
 from analysis.curated import load_tables
 from analysis.readings import all_readings

@@ -8,7 +8,7 @@ from helpers import tree_digest
 
 from analysis.agreement import krippendorff_alpha
 from analysis.cli import main
-from analysis.coding import agreement_table
+from analysis.readings import agreement_table
 from analysis.coding_workbook import sample_clauses
 from analysis.corpus import load_texts
 from analysis.curated import load_tables
