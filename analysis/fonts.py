@@ -41,11 +41,18 @@ def font_licence_path() -> Path:
     raise FileNotFoundError("the licence of manimgx-fonts-cjk was not found in its installation")
 
 
+def subset_family(path: Path) -> str:
+    """The family name of a cached subset: one name per character set, so two subsets registered in one
+    process (a test run, a notebook kernel) never stand in for each other and lose glyphs."""
+    return f"{INSTANCE_FAMILY} {Path(path).stem.rsplit('-', 1)[-1]}"
+
+
 def build_regular_instance(characters: str, cache_dir: Path) -> Path:
     """Subset the SC face to ``characters`` and instantiate it at weight 400; cached by content hash."""
     chars = sorted(set(characters) | set(_BASE_CHARS))
     key = hashlib.sha256("".join(chars).encode("utf-8")).hexdigest()[:16]
-    target = cache_dir / f"NotoSansCJKsc-Regular-subset-{key}.ttf"
+    target = cache_dir / f"NotoSansCJKsc-Regular-subset-v2-{key}.ttf"
+    family = subset_family(target)
     if target.is_file():
         return target
     from fontTools import subset
@@ -64,9 +71,9 @@ def build_regular_instance(characters: str, cache_dir: Path) -> Path:
     names = regular["name"]
     for record in list(names.names):
         if record.nameID in (1, 4, 16):
-            names.setName(INSTANCE_FAMILY, record.nameID, record.platformID, record.platEncID, record.langID)
+            names.setName(family, record.nameID, record.platformID, record.platEncID, record.langID)
         elif record.nameID == 6:
-            names.setName(INSTANCE_FAMILY.replace(" ", ""), record.nameID, record.platformID, record.platEncID, record.langID)
+            names.setName(family.replace(" ", ""), record.nameID, record.platformID, record.platEncID, record.langID)
     _cff_to_truetype(regular)
     cache_dir.mkdir(parents=True, exist_ok=True)
     # A unique temporary name: parallel builds or test workers may cut the same subset at once.
@@ -134,4 +141,4 @@ def register_fonts(characters: str = "", root: Path = PROJECT_ROOT) -> list[str]
     for path in (instance, variable_font_path()):
         if str(path) not in registered:
             font_manager.fontManager.addfont(str(path))
-    return [INSTANCE_FAMILY, LATIN_FAMILY]
+    return [subset_family(instance), LATIN_FAMILY]

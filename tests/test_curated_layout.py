@@ -41,9 +41,9 @@ def flatten(root: Path, extra_column: bool = False, extra_table: bool = False) -
         store._resource(descriptor, "targets")["schema"]["fields"].append(
             {"name": "reviewed_by", "type": "string", "description": "added by other work"})
     if extra_table:
-        tables["readings"] = pd.DataFrame({"doc_id": tables["documents"]["doc_id"], "reader": "first_reader"}, dtype=object)
+        tables["doc_readers"] = pd.DataFrame({"doc_id": tables["documents"]["doc_id"], "reader": "first_reader"}, dtype=object)
         descriptor["resources"].append({
-            "name": "readings", "path": "readings.csv", "profile": "tabular-data-resource", "format": "csv",
+            "name": "doc_readers", "path": "doc_readers.csv", "profile": "tabular-data-resource", "format": "csv",
             "mediatype": "text/csv", "encoding": "utf-8",
             "schema": {"fields": [{"name": "doc_id", "type": "string"}, {"name": "reader", "type": "string"}],
                        "primaryKey": ["doc_id", "reader"],
@@ -100,7 +100,7 @@ def test_migration_is_idempotent_and_carries_columns_and_tables_added_meanwhile(
     for name in before:
         pd.testing.assert_frame_equal(after[name], before[name], check_dtype=False)
     assert "reviewed_by" in pd.read_csv(table_path("targets", project_copy, region="anning_kunming"), dtype=str).columns
-    assert store.is_per_region(store._resource(read_datapackage(project_copy), "readings"))
+    assert store.is_per_region(store._resource(read_datapackage(project_copy), "doc_readers"))
 
 
 def test_migrate_layout_command_keeps_a_named_table_at_the_top(project_copy):
