@@ -126,8 +126,8 @@ def propose_clauses(raw: str, doc_id: str, body_start: int, body_end: int, theme
 
 REVIEW_COLUMNS: tuple[str, ...] = (
     "accept", "doc_id", "target_id", "kind", "theme_id", "indicator_zh", "indicator_en", "value", "value_max",
-    "unit", "unit_original", "comparator", "target_year", "notes", "number_text", "quote", "char_start",
-    "char_end", "clause_id", "exclude_reason", "doc", "clause", "number_start", "number_end",
+    "unit", "unit_original", "comparator", "target_year", "notes", "number_text", "quote", "quote_en",
+    "quote_en_by", "char_start", "char_end", "clause_id", "exclude_reason", "doc", "clause", "number_start", "number_end",
 )
 OTHER_COLUMNS: tuple[str, ...] = ("exclude", "doc_id", "char_start", "char_end", "text", "reason", "notes", "context", "doc")
 CLAUSE_COLUMNS: tuple[str, ...] = (
@@ -148,6 +148,8 @@ READ_ME = (
     "  kind, theme_id, indicator_zh, comparator, target_year: guesses; correct them. indicator_en: fill it in.",
     "  value, value_max, unit, number_text, quote, char_start, char_end: read from the text; validation checks",
     "    them against the raw file, so change them only together and carefully.",
+    "  quote_en: an English gloss of the quote (validation requires one; it never replaces the quote);",
+    "    quote_en_by: who or what made it (your name, or e.g. 'machine translation, not reviewed').",
     "  clause_id: leave empty to take the clause (clauses.csv, or the sheet 'clauses') that holds the quote.",
     "  exclude_reason: for a row you reject, a reason from the list adds its number to excluded_numbers.csv.",
     "Sheet 'other_numbers': every other number in the text and the reason it was left out.",
@@ -210,7 +212,8 @@ def review_frames(candidates: pd.DataFrame, left_out: pd.DataFrame, documents: p
             "indicator_zh": row.indicator, "indicator_en": "", "value": row.value, "value_max": row.value_max,
             "unit": row.unit, "unit_original": row.unit_original, "comparator": row.comparator,
             "target_year": _target_year(row.quote, default_year) if row.kind == "target" else "",
-            "notes": "", "number_text": row.number_text, "quote": row.quote, "char_start": row.char_start,
+            "notes": "", "number_text": row.number_text, "quote": row.quote, "quote_en": "", "quote_en_by": "",
+            "char_start": row.char_start,
             "char_end": row.char_end, "clause_id": clause_id, "exclude_reason": "", "doc": row.doc,
             "clause": row.clause, "number_start": row.number_start, "number_end": row.number_end})
     others = []
@@ -437,7 +440,10 @@ def plan_review_import(sheets: dict[str, tuple[pd.DataFrame, list[int]]], tables
         new = {c: "" for c in targets.columns}
         new.update({c: row[c] for c in ("doc_id", "kind", "theme_id", "indicator_zh", "indicator_en", "value",
                                          "value_max", "unit", "unit_original", "comparator", "target_year",
-                                         "number_text", "quote", "char_start", "char_end", "notes") if c in new})
+                                         "number_text", "quote", "char_start", "char_end", "notes", "quote_en",
+                                         "quote_en_by") if c in new})
+        if "quote_en_reviewed" in new:
+            new["quote_en_reviewed"] = "false"
         new.update(target_id=target_id, clause_id=clause_id)
         target_rows.append(new)
         target_sources.append(where)

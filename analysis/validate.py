@@ -17,6 +17,7 @@ from analysis.corpus import TextEncodingError, read_raw_text, sha256_file
 from analysis.curated import CuratedDataError, Problem, load_tables, read_datapackage, resource
 from analysis.numbers import NotAQuantityError, parse_quantity, scan_numbers
 from analysis.normalize import normalize
+from analysis.provenance import provenance_problems
 from analysis.paths import PROJECT_ROOT, raw_path
 
 CURATED = "data/curated/"
@@ -295,6 +296,7 @@ def validate_project(root: Path = PROJECT_ROOT, *, closed_world: bool = True) ->
     problems += within_clause_problems(targets, tables["clauses"], "targets.csv")
     problems += commitment_coverage_problems(tables["commitments"], documents, tables["themes"])
     problems += exclusion_problems(tables["excluded_numbers"], texts)
+    problems += provenance_problems(tables, texts)
     if closed_world and not problems:
         problems += closed_world_problems(documents, texts, targets, tables["excluded_numbers"])
     return sorted(set(problems))
