@@ -141,7 +141,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from analysis.validate import validate_project
 
     root = Path(args.root)
-    steps = ["validate curated data", "figures (zh, en)", "curated workbook", "notebooks (execute, HTML)"]
+    steps = ["validate curated data", "comparison tables (CSV)", "figures (zh, en)", "curated workbook", "notebooks (execute, HTML)"]
     timings: list[tuple[str, float]] = []
 
     def step(number: int) -> float:
@@ -162,24 +162,58 @@ def cmd_build(args: argparse.Namespace) -> int:
     print("  wrote reports/validation_report.md, reports/coding_agreement.md", flush=True)
     timings.append((steps[0], time.perf_counter() - started))
     started = step(2)
-    _draw_figures(root, ("zh", "en"), lambda name: print(f"  drew {name}", flush=True))
+    _write_tables_step(root)
     timings.append((steps[1], time.perf_counter() - started))
     started = step(3)
+    _draw_figures(root, ("zh", "en"), lambda name: print(f"  drew {name}", flush=True))
+    timings.append((steps[2], time.perf_counter() - started))
+    started = step(4)
     from analysis.workbook import export_workbook
 
     print(f"  wrote {export_workbook(root)}", flush=True)
-    timings.append((steps[2], time.perf_counter() - started))
+    timings.append((steps[3], time.perf_counter() - started))
     if not args.skip_notebooks:
-        started = step(4)
+        started = step(5)
         from analysis.notebooks import run_all
 
         run_all(root / "notebooks", root / "reports" / "notebooks", root,
                 lambda name: print(f"  running {name}", flush=True))
-        timings.append((steps[3], time.perf_counter() - started))
+        timings.append((steps[4], time.perf_counter() - started))
     for name, seconds in timings:
         print(f"  {name:30s} {seconds:6.1f} s")
     print(f"build done in {sum(s for _, s in timings):.1f} s: reports/, figures/, data/curated/*.xlsx, reports/notebooks/")
     return 0
+
+
+def cmd_tables(args: argparse.Namespace) -> int:
+    """Write every comparison table (analysis.compare.comparison_tables) as one UTF-8 CSV per table."""
+    from analysis.curated import CuratedDataError, load_tables
+    from analysis.tables import write_comparison_tables
+
+    root = Path(args.root)
+    out = Path(args.out) if args.out else root / "reports" / "tables"
+    try:
+        tables = load_tables(root)
+    except CuratedDataError as error:
+        _print_problems(sorted(error.problems))
+        print("tables not written: the curated data cannot be read", file=sys.stderr)
+        return 1
+    try:
+        written = write_comparison_tables(tables, out)
+    except OSError as error:
+        print(f"tables not written: cannot write into {out}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} tables to {out}" + "".join(f"\n  {path.name}" for path in written))
+    return 0
+
+
+def _write_tables_step(root: Path) -> None:
+    """Main-job step: the comparison tables as CSV in reports/tables/."""
+    from analysis.curated import load_tables
+    from analysis.tables import write_comparison_tables
+
+    written = write_comparison_tables(load_tables(root), root / "reports" / "tables")
+    print(f"  wrote {len(written)} comparison tables to reports/tables/", flush=True)
 
 
 def cmd_workbook(args: argparse.Namespace) -> int:
@@ -217,6 +251,7 @@ COMMANDS = {
     "notebooks": (cmd_notebooks, "run the notebooks; executed copies + HTML in reports/"),
     "uncovered": (cmd_uncovered, "list raw-text numbers not yet curated or excluded"),
     "parse": (cmd_parse, "parse Chinese quantities (1.2万套, 两三所) exactly"),
+    "tables": (cmd_tables, "write every comparison table as CSV (default reports/tables/)"),
     "workbook": (cmd_workbook, "export the Excel workbook, or import an edited one"),
     "extract": (cmd_extract, "propose targets in new plans; review and import them"),
 }
@@ -239,6 +274,8 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--lang", nargs="+", choices=["zh", "en"], default=["zh", "en"], help="label languages")
         if name == "build":
             command.add_argument("--skip-notebooks", action="store_true", help="leave the notebooks out (faster)")
+        if name == "tables":
+            command.add_argument("--out", metavar="DIR", help="folder for the CSV files (default reports/tables/)")
         if name == "parse":
             command.add_argument("expressions", nargs="+", help="e.g. 1.2万套 21.66亿元 两三所")
         if name == "extract":
