@@ -71,6 +71,7 @@ def theme_text_shares(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                                       names=["doc_id", "theme_id"]).to_frame(index=False)
     out = grid.merge(chars, on=["doc_id", "theme_id"], how="left").fillna({"chars": 0, "share": 0.0})
     out["chars"] = out["chars"].astype(int)
+    out["share_basis"] = "primary_only"  # the other basis: analysis.measures.theme_text_shares_by_basis
     return with_genre_grades(out, tables)
 
 
@@ -362,6 +363,8 @@ def comparison_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame
     Each table that sets values side by side carries ``comparability`` (same / proxy / not_comparable),
     ``comparability_reason``, ``caveat_zh`` and ``caveat_en``, and keeps its ids.
     """
+    from analysis.measures import quantified_commitments, theme_text_shares_by_basis
+
     return {
         "corpus_overview": corpus_overview(tables),
         "theme_text_shares": theme_text_shares(tables),
@@ -373,4 +376,6 @@ def comparison_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame
         "plan_against_result_not_comparable": plan_against_result_not_comparable(tables),
         "double_reduction_matrix": double_reduction_matrix(tables),
         "teacher_rotation_mechanisms": teacher_rotation_mechanisms(tables),
+        "theme_text_shares_by_basis": theme_text_shares_by_basis(tables),
+        "quantified_commitments": quantified_commitments(tables),
     }
