@@ -204,15 +204,36 @@ def cmd_tables(args: argparse.Namespace) -> int:
         print(f"tables not written: cannot write into {out}: {error.strerror or error}", file=sys.stderr)
         return 1
     print(f"wrote {len(written)} tables to {out}" + "".join(f"\n  {path.name}" for path in written))
+    from analysis.exports import write_codebook
+
+    print(f"  {write_codebook(out, root, tables).name} (every column: type, description, codes)")
+    if getattr(args, "stata", None):
+        return _write_stata(root, Path(args.stata), tables)
+    return 0
+
+
+def _write_stata(root: Path, out: Path, tables) -> int:
+    """``tables --stata DIR``: every comparison and curated table as a labelled Stata 118 file, plus codebook.csv."""
+    from analysis.exports import write_stata
+
+    try:
+        written = write_stata(out, root, tables)
+    except OSError as error:
+        print(f"Stata files not written: cannot write into {out}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(written) - 1} Stata files (.dta, version 118) and codebook.csv to {out}")
     return 0
 
 
 def _write_tables_step(root: Path) -> None:
     """Main-job step: the comparison tables as CSV in reports/tables/."""
     from analysis.curated import load_tables
+    from analysis.exports import write_codebook
     from analysis.tables import write_comparison_tables
 
-    written = write_comparison_tables(load_tables(root), root / "reports" / "tables")
+    tables = load_tables(root)
+    written = write_comparison_tables(tables, root / "reports" / "tables")
+    write_codebook(root / "reports" / "tables", root, tables)
     print(f"  wrote {len(written)} comparison tables to reports/tables/", flush=True)
 
 
@@ -276,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--skip-notebooks", action="store_true", help="leave the notebooks out (faster)")
         if name == "tables":
             command.add_argument("--out", metavar="DIR", help="folder for the CSV files (default reports/tables/)")
+            command.add_argument("--stata", metavar="DIR", help="also write every comparison and curated table as labelled .dta (Stata 118) with codebook.csv here")
         if name == "parse":
             command.add_argument("expressions", nargs="+", help="e.g. 1.2万套 21.66亿元 两三所")
         if name == "extract":
