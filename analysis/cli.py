@@ -13,7 +13,8 @@ from analysis import __version__
 from analysis.paths import PROJECT_ROOT
 
 
-def _print_problems(problems, stream=sys.stderr, limit: int = 200) -> None:
+def _print_problems(problems, stream=None, limit: int = 200) -> None:
+    stream = stream or sys.stderr  # looked up at call time, so a redirected stderr gets the problems
     for problem in problems[:limit]:
         print(problem, file=stream)
     if len(problems) > limit:
@@ -135,6 +136,13 @@ def cmd_notebooks(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build_agreement_reports(root: Path) -> None:
+    from analysis.report import write_agreement_reports
+
+    written = write_agreement_reports(root)
+    print("  wrote reports/validation_report.md, " + ", ".join(f"reports/{p.name}" for p in written), flush=True)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     """The main job: validate the data, then regenerate every derived output, timing each step."""
     from analysis.report import write_validation_report
@@ -155,11 +163,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         _print_problems(problems)
         print(f"build stopped: {len(problems)} validation problem(s); see reports/validation_report.md", file=sys.stderr)
         return 1
-    from analysis.curated import write_text_atomic
-    from analysis.report import agreement_report_text
-
-    write_text_atomic(root / "reports" / "coding_agreement.md", agreement_report_text(root) + "\n")
-    print("  wrote reports/validation_report.md, reports/coding_agreement.md", flush=True)
+    _build_agreement_reports(root)
     timings.append((steps[0], time.perf_counter() - started))
     started = step(2)
     _write_tables_step(root)
@@ -265,6 +269,57 @@ def cmd_workbook(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_coding(args: argparse.Namespace) -> int:
+    """Blind coding workbooks (export, import) and the agreement reports."""
+    root = Path(args.root)
+    if args.coding_action == "export":
+        from analysis.coding_workbook import export_coding_workbook
+
+        try:
+            path = export_coding_workbook(Path(args.path), args.coder, root, args.sample, args.seed, args.stratify)
+        except ValueError as error:
+            print(f"coding export: {error}", file=sys.stderr)
+            return 2
+        print(f"wrote {path} (blind: no existing codes)")
+        return 0
+    if args.coding_action == "import":
+        from analysis.coding_workbook import CodingImportError, import_coding_workbook
+
+        try:
+            plan = import_coding_workbook(Path(args.path), root, coder_kind=args.coder_kind, dry_run=args.dry_run)
+        except CodingImportError as error:
+            _print_problems(error.problems)
+            print(f"import refused: {len(error.problems)} problem(s); nothing written", file=sys.stderr)
+            return 1
+        for warning in plan.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        print("\n".join(plan.summary_lines()))
+        print("dry run: nothing written" if args.dry_run else "stored in readings.csv and reading_codes.csv; "
+              "`python -m analysis coding agreement` reports the agreement")
+        return 0
+    from analysis.report import write_agreement_reports
+
+    for path in write_agreement_reports(root):
+        print(f"wrote {path}")
+    return 0
+
+
+def add_coding_parser(command: argparse.ArgumentParser) -> None:
+    actions = command.add_subparsers(dest="coding_action", metavar="ACTION", required=True)
+    export = actions.add_parser("export", help="write a blind coding workbook for a second coder")
+    export.add_argument("path", help="the .xlsx to write")
+    export.add_argument("--coder", required=True, help="the coder's name or initials")
+    export.add_argument("--sample", type=int, help="code only this many clauses (default: all)")
+    export.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
+    export.add_argument("--stratify", choices=["doc"], help="sample each document in proportion to its clauses")
+    load = actions.add_parser("import", help="check a filled coding workbook and store it as a reading")
+    load.add_argument("path", help="the filled .xlsx")
+    load.add_argument("--coder-kind", default="person", choices=["person", "ai_model_session", "automatic"],
+                      help="who coded (default: person)")
+    load.add_argument("--dry-run", action="store_true", help="only check; write nothing")
+    actions.add_parser("agreement", help="write reports/coding_agreement.md, .csv and coding_disagreements.csv")
+
+
 COMMANDS = {
     "validate": (cmd_validate, "check schema, raw hashes, every quote, offset and value"),
     "build": (cmd_build, "main job: validate, then rebuild every output"),
@@ -275,6 +330,7 @@ COMMANDS = {
     "tables": (cmd_tables, "write every comparison table as CSV (default reports/tables/)"),
     "workbook": (cmd_workbook, "export the Excel workbook, or import an edited one"),
     "extract": (cmd_extract, "propose targets in new plans; review and import them"),
+    "coding": (cmd_coding, "blind coding workbooks for a second coder; agreement reports"),
 }
 
 
@@ -308,6 +364,8 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--dry-run", action="store_true", help="with --import: check and report, write nothing")
             command.add_argument("--jobs", type=int, default=0, help="processes for several files (default: all cores)")
             command.add_argument("--quiet", action="store_true", help="no progress bar")
+        if name == "coding":
+            add_coding_parser(command)
         if name == "workbook":
             actions = command.add_subparsers(dest="workbook_action", metavar="ACTION", required=True)
             export = actions.add_parser("export", help="write the workbook (default data/curated/edu_plans_curated.xlsx)")

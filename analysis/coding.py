@@ -93,3 +93,122 @@ def compare_codings(hand: pd.DataFrame, other: pd.DataFrame, themes: list[str]) 
     differ = merged.loc[merged["theme_id_hand"] != merged["theme_id_other"],
                         ["doc_id", "clause_id", "theme_id_hand", "theme_id_other"]].reset_index(drop=True)
     return table, differ
+
+
+# ---------------------------------------------------------------------------------------------
+# Agreement between readings (Krippendorff's alpha and Cohen's kappa with bootstrap intervals)
+
+AGREEMENT_COLUMNS = ["reading_a", "reading_b", "scope", "measure", "value", "ci_low", "ci_high", "n_units"]
+BOOTSTRAP_RESAMPLES = 2000
+BOOTSTRAP_SEED = 20260101
+#: variable → (level of measurement for alpha, whether each category also gets its own row)
+AGREEMENT_VARIABLES = {"primary_theme": ("nominal", True), "commitment_level": ("ordinal", False),
+                       "component_present": ("nominal", False)}
+
+
+def _categories(variable: str, tables: dict[str, pd.DataFrame], values) -> list:
+    if variable == "primary_theme":
+        known = list(tables["themes"]["theme_id"])
+    elif variable == "commitment_level":
+        known = [str(level) for level in range(4)]
+    else:
+        known = ["false", "true"]
+    return known + sorted(set(values) - set(known))
+
+
+def paired_codes(codes_a: pd.DataFrame, codes_b: pd.DataFrame, variable: str) -> pd.DataFrame:
+    """The units both readings coded on one variable: doc_id, unit_id, value_a, value_b (in a's order)."""
+    a = codes_a[codes_a["variable"] == variable][["doc_id", "unit_id", "value"]]
+    b = codes_b[codes_b["variable"] == variable][["doc_id", "unit_id", "value"]]
+    return a.merge(b, on=["doc_id", "unit_id"], suffixes=("_a", "_b")).reset_index(drop=True)
+
+
+def agreement_rows(pairs: pd.DataFrame, variable: str, categories: list, *, resamples: int = BOOTSTRAP_RESAMPLES,
+                   seed: int = BOOTSTRAP_SEED) -> list[dict]:
+    """Rows of the agreement table for one pair of readings and one variable (see :data:`AGREEMENT_COLUMNS`)."""
+    from analysis.agreement import bootstrap_weights, pair_agreement
+
+    level, per_category = AGREEMENT_VARIABLES[variable]
+    n = len(pairs)
+    if n < 2:
+        return []
+    weights = bootstrap_weights(n, resamples, seed)
+    rows = []
+
+    def emit(scope: str, result: dict, prevalence: tuple[float, float] | None) -> None:
+        for measure in ("alpha", "kappa"):
+            low, high = result[f"{measure}_ci"]
+            rows.append({"scope": scope, "measure": measure, "value": result[measure], "ci_low": low, "ci_high": high,
+                         "n_units": n})
+        rows.append({"scope": scope, "measure": "agreement", "value": result["agreement"], "ci_low": float("nan"),
+                     "ci_high": float("nan"), "n_units": n})
+        if prevalence:
+            for suffix, share in zip(("a", "b"), prevalence):
+                rows.append({"scope": scope, "measure": f"prevalence_{suffix}", "value": share,
+                             "ci_low": float("nan"), "ci_high": float("nan"), "n_units": n})
+
+    emit(f"{variable}:(overall)", pair_agreement(pairs["value_a"], pairs["value_b"], categories, level, weights), None)
+    if per_category:
+        for category in categories:
+            a, b = pairs["value_a"] == category, pairs["value_b"] == category
+            if not a.any() and not b.any():
+                continue
+            emit(f"{variable}:{category}", pair_agreement(a, b, [False, True], "nominal", weights),
+                 (float(a.mean()), float(b.mean())))
+    return rows
+
+
+def agreement_table(tables: dict[str, pd.DataFrame], texts: dict[str, str], codes: dict[str, pd.DataFrame] | None = None,
+                    *, resamples: int = BOOTSTRAP_RESAMPLES, seed: int = BOOTSTRAP_SEED) -> pd.DataFrame:
+    """Alpha and kappa (95% bootstrap intervals over units), observed agreement and prevalence, for every
+    pair of readings (``readings.csv`` order) and every variable both coded on at least two units.
+
+    Scopes are ``<variable>:(overall)`` (all categories) and, for themes, ``primary_theme:<theme_id>``
+    (that theme against all others). Prevalence is the share of the units each reading gives the category.
+    """
+    from analysis.readings import all_readings
+
+    codes = codes if codes is not None else all_readings(tables, texts)
+    names = list(codes)
+    rows = []
+    for i, first in enumerate(names):
+        for second in names[i + 1:]:
+            for variable in AGREEMENT_VARIABLES:
+                pairs = paired_codes(codes[first], codes[second], variable)
+                categories = _categories(variable, tables, set(pairs["value_a"]) | set(pairs["value_b"]))
+                for row in agreement_rows(pairs, variable, categories, resamples=resamples, seed=seed):
+                    rows.append({"reading_a": first, "reading_b": second, **row})
+    return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
+
+
+def disagreements(tables: dict[str, pd.DataFrame], texts: dict[str, str], codes: dict[str, pd.DataFrame] | None = None
+                  ) -> pd.DataFrame:
+    """Every unit two readings code differently, with its text, and empty columns to adjudicate it."""
+    from analysis.readings import all_readings
+
+    codes = codes if codes is not None else all_readings(tables, texts)
+    clauses = tables["clauses"].set_index(["doc_id", "clause_id"])
+    names, parts = list(codes), []
+    for i, first in enumerate(names):
+        for second in names[i + 1:]:
+            for variable in AGREEMENT_VARIABLES:
+                pairs = paired_codes(codes[first], codes[second], variable)
+                differ = pairs[pairs["value_a"] != pairs["value_b"]]
+                if differ.empty:
+                    continue
+                parts.append(differ.assign(reading_a=first, reading_b=second, variable=variable))
+    columns = ["reading_a", "reading_b", "variable", "doc_id", "unit_id", "value_a", "value_b", "text",
+               "decision", "adjudicated_value", "how"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    frame = pd.concat(parts, ignore_index=True)
+
+    def text_of(row) -> str:
+        if row.variable != "primary_theme" or (row.doc_id, row.unit_id) not in clauses.index:
+            return ""
+        clause = clauses.loc[(row.doc_id, row.unit_id)]
+        return texts[row.doc_id][int(clause["char_start"]):int(clause["char_end"])].strip()[:120]
+
+    frame["text"] = [text_of(row) for row in frame.itertuples()]
+    frame[["decision", "adjudicated_value", "how"]] = ""
+    return frame[columns].astype(object)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from analysis import __version__
 from analysis.curated import Problem, load_tables, write_text_atomic
 from analysis.paths import PROJECT_ROOT
@@ -38,23 +40,79 @@ def write_validation_report(problems: list[Problem], root: Path = PROJECT_ROOT) 
     return path
 
 
-def agreement_report_text(root: Path = PROJECT_ROOT) -> str:
-    """Kappa per theme and overall: hand coding vs keyword coding, and hand vs the blind second reading."""
-    from analysis.coding import compare_codings, keyword_coding
+def _fmt(value: float) -> str:
+    return "–" if value != value else f"{value:.3f}"
+
+
+def agreement_markdown(agreement: pd.DataFrame, readings: pd.DataFrame, disagreement_count: dict) -> str:
+    """The coding-agreement report: for each pair of readings, alpha and kappa with intervals, per theme."""
+    from analysis.agreement import RELIABLE, TENTATIVE, verdict
+    from analysis.coding import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED
+
+    described = readings.set_index("reading_id")
+    lines = ["# Coding agreement", "",
+             "Krippendorff's alpha (nominal for themes and component presence, ordinal for commitment levels) and",
+             "Cohen's kappa, each with a 95% percentile bootstrap interval over units "
+             f"({BOOTSTRAP_RESAMPLES} resamples, seed {BOOTSTRAP_SEED}).",
+             f"Thresholds (Krippendorff): alpha >= {RELIABLE:.3f} reliable, >= {TENTATIVE:.3f} tentative, below that not",
+             "reliable. Per theme: that theme against all others, with the share of units each reading gives it",
+             "(prevalence; kappa and alpha are unstable when a theme is rare). Units: clauses for themes, document x",
+             "theme for commitment levels, document x component for components.", "",
+             "## Readings", "", "| reading | coder | kind | blind | codebook | scope |", "|---|---|---|---|---|---|"]
+    for row in readings.itertuples():
+        curated = " (curated)" if row.is_curated == "true" else ""
+        lines.append(f"| {row.reading_id}{curated} | {row.coder} | {row.coder_kind} | {row.blind} | {row.codebook_version} | {row.scope} |")
+    lines += ["", "The curated reading and the blind second reading were made by sessions of the same language model,",
+              "not by human coders; their agreement is an upper bound on what two human coders would reach.", ""]
+    for (first, second), pair in agreement.groupby(["reading_a", "reading_b"], sort=False):
+        lines += [f"## {first} vs {second}", "",
+                  f"{described.loc[first, 'label_en']} against {described.loc[second, 'label_en']}.", ""]
+        lines += ["| scope | n | prevalence a | prevalence b | alpha [95% CI] | alpha verdict | kappa [95% CI] | agreement |",
+                  "|---|---:|---:|---:|---|---|---|---:|"]
+        for scope, rows in pair.groupby("scope", sort=False):
+            by = rows.set_index("measure")
+            alpha, kappa = by.loc["alpha"], by.loc["kappa"]
+            prevalence = [(_fmt(by.loc[m, "value"]) if m in by.index else "") for m in ("prevalence_a", "prevalence_b")]
+            lines.append(f"| {scope} | {int(alpha['n_units'])} | {prevalence[0]} | {prevalence[1]} | "
+                         f"{_fmt(alpha['value'])} [{_fmt(alpha['ci_low'])}, {_fmt(alpha['ci_high'])}] | "
+                         f"{verdict(alpha['value'])} | {_fmt(kappa['value'])} [{_fmt(kappa['ci_low'])}, "
+                         f"{_fmt(kappa['ci_high'])}] | {_fmt(by.loc['agreement', 'value'])} |")
+        lines += ["", f"Units coded differently: {disagreement_count.get((first, second), 0)} "
+                  "(listed in reports/coding_disagreements.csv for adjudication).", ""]
+    return "\n".join(lines)
+
+
+def agreement_outputs(root: Path = PROJECT_ROOT) -> tuple[str, str, str]:
+    """(Markdown report, agreement CSV, disagreements CSV) computed from the curated data."""
+    from analysis.coding import agreement_table, disagreements
     from analysis.corpus import load_texts
+    from analysis.curated import frame_to_csv_text
+    from analysis.readings import all_readings
 
     tables = load_tables(root)
-    clauses, themes = tables["clauses"], tables["themes"]
-    theme_ids = list(themes["theme_id"])
     texts = load_texts(tables["documents"], root)
-    hand = clauses[["doc_id", "clause_id", "theme_id"]]
-    sections = []
-    auto = keyword_coding(clauses, texts, themes)[["doc_id", "clause_id", "theme_id"]]
-    second = tables["second_reading"][["doc_id", "clause_id", "theme_id"]]
-    for title, other in (("Hand coding vs keyword coding (all clauses)", auto),
-                         ("Hand coding vs blind second reading (sampled documents, whole)", second)):
-        table, differ = compare_codings(hand, other, theme_ids)
-        sections += [f"## {title}", "", f"clauses compared: {table.iloc[0]['n_first']}", "",
-                     table.to_string(index=False, float_format=lambda v: f"{v:.3f}"), "",
-                     f"disagreements: {len(differ)}", differ.to_string(index=False) if len(differ) else "(none)", ""]
-    return "\n".join(["# Coding agreement (Cohen's kappa; per theme: theme vs not-theme)", ""] + sections)
+    codes = all_readings(tables, texts)
+    agreement = agreement_table(tables, texts, codes)
+    differ = disagreements(tables, texts, codes)
+    counts = differ.groupby(["reading_a", "reading_b"]).size().to_dict()
+    csv_frame = agreement.copy()
+    for column in ("value", "ci_low", "ci_high"):
+        csv_frame[column] = [("" if v != v else f"{v:.4f}") for v in csv_frame[column]]
+    return (agreement_markdown(agreement, tables["readings"], counts) + "\n", frame_to_csv_text(csv_frame),
+            frame_to_csv_text(differ))
+
+
+def agreement_report_text(root: Path = PROJECT_ROOT) -> str:
+    """The Markdown coding-agreement report (see :func:`agreement_markdown`)."""
+    return agreement_outputs(root)[0]
+
+
+def write_agreement_reports(root: Path = PROJECT_ROOT) -> list[Path]:
+    """Write reports/coding_agreement.md, reports/coding_agreement.csv and reports/coding_disagreements.csv."""
+    names = ("coding_agreement.md", "coding_agreement.csv", "coding_disagreements.csv")
+    written = []
+    for name, text in zip(names, agreement_outputs(root)):
+        path = root / "reports" / name
+        write_text_atomic(path, text)
+        written.append(path)
+    return written

@@ -45,9 +45,11 @@ def test_agreement_table_has_an_overall_row_and_one_row_per_used_theme():
     assert table.loc[0, "kappa"] == pytest.approx(0.5)
 
 
-def test_agreement_report_gives_kappa_per_theme_for_keywords_and_second_reading():
+def test_agreement_report_gives_alpha_and_kappa_with_intervals_per_theme_for_every_pair_of_readings():
     report = agreement_report_text()
-    assert "Hand coding vs keyword coding (all clauses)" in report
-    assert "Hand coding vs blind second reading" in report
+    for pair in ("curated vs second_blind", "curated vs keywords", "second_blind vs keywords"):
+        assert f"## {pair}" in report
     for theme in ("teacher_rotation", "kindergarten_coverage", "double_reduction", "(overall)"):
-        assert theme in report
+        assert f"| primary_theme:{theme} |" in report
+    assert "commitment_level:(overall)" not in report.split("## curated vs keywords")[1]  # keywords code themes only
+    assert "ai_model_session" in report and "not by human coders" in report

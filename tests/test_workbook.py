@@ -390,16 +390,17 @@ def test_edited_cells_arrive_exactly_after_a_dry_run_that_writes_nothing(project
     tables = load_tables(project_copy)
     path = export_workbook(project_copy, project_copy / "edit.xlsx")
     book = openpyxl.load_workbook(path)
-    targets, themes, second = book["targets"], book["themes"], book["second_reading"]
+    targets, themes, second = book["targets"], book["themes"], book["reading_codes"]
     target_id = tables["targets"].iloc[3]["target_id"]
     target_row = row_of(targets, "target_id", target_id)
     set_text(targets[f"{letter_of(targets, 'notes')}{target_row}"], "=checked again in Excel")
     theme_id = tables["themes"].iloc[2]["theme_id"]
     set_text(themes[f"{letter_of(themes, 'name_en')}{row_of(themes, 'theme_id', theme_id)}"], "Renamed theme")
-    removed = tables["second_reading"].iloc[5]
+    removed = tables["reading_codes"].iloc[5]
     second.delete_rows(7)  # data row 6 of the sheet = frame index 5
-    added = tables["second_reading"].iloc[0].to_dict() | {"coder": "third_reader", "notes": "added in Excel"}
-    second.append([added[c] or None for c in tables["second_reading"].columns])
+    added = tables["reading_codes"].iloc[0].to_dict() | {"variable": "secondary_themes", "value": "party_building",
+                                                         "notes": "added in Excel"}
+    second.append([added[c] or None for c in tables["reading_codes"].columns])
     book.save(path)
     before = tree_digest(project_copy / "data")
 
@@ -418,25 +419,25 @@ def test_edited_cells_arrive_exactly_after_a_dry_run_that_writes_nothing(project
     assert tree_digest(project_copy / "data") | {"curated/themes.csv": before["curated/themes.csv"]} == before
     themes_csv.write_bytes(original)
     written = apply_import(plan, project_copy)
-    assert sorted(p.name for p in written) == ["second_reading.csv", "targets.csv", "themes.csv"]
+    assert sorted(p.name for p in written) == ["reading_codes.csv", "targets.csv", "themes.csv"]
     got = {(r.table, r.change, r.key, r.columns) for r in plan.changes.itertuples()}
     assert got == {
         ("targets", "changed", target_id, "notes"),
         ("themes", "changed", theme_id, "name_en"),
-        ("second_reading", "removed", f"{removed['doc_id']}/{removed['clause_id']}/{removed['coder']}", ""),
-        ("second_reading", "added", f"{added['doc_id']}/{added['clause_id']}/third_reader", ""),
+        ("reading_codes", "removed", "/".join(removed[["reading_id", "doc_id", "unit_id", "variable"]]), ""),
+        ("reading_codes", "added", "/".join(added[c] for c in ("reading_id", "doc_id", "unit_id", "variable")), ""),
     }
     after = load_tables(project_copy)
     expected = {name: frame.copy() for name, frame in tables.items()}
     expected["targets"].loc[expected["targets"]["target_id"] == target_id, "notes"] = "=checked again in Excel"
     expected["themes"].loc[expected["themes"]["theme_id"] == theme_id, "name_en"] = "Renamed theme"
-    expected["second_reading"] = pd.concat([expected["second_reading"].drop(index=5), pd.DataFrame([added])],
+    expected["reading_codes"] = pd.concat([expected["reading_codes"].drop(index=5), pd.DataFrame([added])],
                                            ignore_index=True)
     for name in tables:
         pd.testing.assert_frame_equal(after[name].reset_index(drop=True), expected[name].reset_index(drop=True))
     unchanged = tree_digest(project_copy / "data")
     assert {k for k in unchanged if unchanged[k] != before.get(k)} == {
-        "curated/targets.csv", "curated/themes.csv", "curated/second_reading.csv"}
+        "curated/targets.csv", "curated/themes.csv", "curated/reading_codes.csv"}
 
 
 def test_an_edit_that_breaks_provenance_is_refused_with_sheet_row_and_column_and_writes_nothing(project_copy):
