@@ -149,7 +149,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from analysis.validate import validate_project
 
     root = Path(args.root)
-    steps = ["validate curated data", "comparison tables (CSV)", "figures (zh, en)", "curated workbook", "notebooks (execute, HTML)"]
+    steps = ["validate curated data", "comparison tables (CSV)", "figures (zh, en)", "curated workbook",
+             "methods appendix (zh, en)", "notebooks (execute, HTML)"]
     timings: list[tuple[str, float]] = []
 
     def step(number: int) -> float:
@@ -176,16 +177,47 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     print(f"  wrote {export_workbook(root)}", flush=True)
     timings.append((steps[3], time.perf_counter() - started))
+    started = step(5)
+    _write_methods_step(root)
+    timings.append((steps[4], time.perf_counter() - started))
     if not args.skip_notebooks:
-        started = step(5)
+        started = step(6)
         from analysis.notebooks import run_all
 
         run_all(root / "notebooks", root / "reports" / "notebooks", root,
                 lambda name: print(f"  running {name}", flush=True))
-        timings.append((steps[4], time.perf_counter() - started))
+        timings.append((steps[5], time.perf_counter() - started))
     for name, seconds in timings:
         print(f"  {name:30s} {seconds:6.1f} s")
     print(f"build done in {sum(s for _, s in timings):.1f} s: reports/, figures/, data/curated/*.xlsx, reports/notebooks/")
+    return 0
+
+
+def _write_methods_step(root: Path) -> None:
+    """Main-job step: the methods appendix, reports/methods_{zh,en}.{md,html,pdf}."""
+    from analysis.methods import write_methods
+
+    written = write_methods(root / "reports", root)
+    print("  wrote " + ", ".join(f"reports/{p.name}" for p in written if p.suffix != ".ttf"), flush=True)
+
+
+def cmd_methods(args: argparse.Namespace) -> int:
+    """Write the methods appendix generated from the data, in Chinese and English (Markdown, HTML, PDF)."""
+    from analysis.curated import CuratedDataError
+    from analysis.methods import write_methods
+
+    root = Path(args.root)
+    out = Path(args.out) if args.out else root / "reports"
+    try:
+        written = write_methods(out, root, pdf=not args.no_pdf)
+    except CuratedDataError as error:
+        _print_problems(sorted(error.problems))
+        print("methods appendix not written: the curated data cannot be read", file=sys.stderr)
+        return 1
+    except (FileNotFoundError, RuntimeError, OSError) as error:
+        print(f"methods appendix not finished: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} files to {out}" + "".join(f"\n  {p.name}" for p in written))
     return 0
 
 
@@ -327,6 +359,7 @@ COMMANDS = {
     "notebooks": (cmd_notebooks, "run the notebooks; executed copies + HTML in reports/"),
     "uncovered": (cmd_uncovered, "list raw-text numbers not yet curated or excluded"),
     "parse": (cmd_parse, "parse Chinese quantities (1.2万套, 两三所) exactly"),
+    "methods": (cmd_methods, "write the methods appendix (zh, en; Markdown, HTML, PDF) from the data"),
     "tables": (cmd_tables, "write every comparison table as CSV (default reports/tables/)"),
     "workbook": (cmd_workbook, "export the Excel workbook, or import an edited one"),
     "extract": (cmd_extract, "propose targets in new plans; review and import them"),
@@ -351,6 +384,9 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--lang", nargs="+", choices=["zh", "en"], default=["zh", "en"], help="label languages")
         if name == "build":
             command.add_argument("--skip-notebooks", action="store_true", help="leave the notebooks out (faster)")
+        if name == "methods":
+            command.add_argument("--out", metavar="DIR", help="folder for the appendix (default reports/)")
+            command.add_argument("--no-pdf", action="store_true", help="Markdown and HTML only (no Chromium needed)")
         if name == "tables":
             command.add_argument("--out", metavar="DIR", help="folder for the CSV files (default reports/tables/)")
             command.add_argument("--stata", metavar="DIR", help="also write every comparison and curated table as labelled .dta (Stata 118) with codebook.csv here")
