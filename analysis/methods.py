@@ -294,8 +294,8 @@ def methods_markdown(facts: dict, lang: str) -> str:
               t("主题文字占比 = 该主题条目的字数 ÷ 该文本正文条目的总字数(不含网页附属内容)。给出两种口径,每张表都注明所用口径(`share_basis`):",
                 "A theme's text share is the characters of its clauses divided by all plan-text characters of the document (web furniture "
                 "excluded). Two bases are given, and every table names its basis (`share_basis`):"), "",
-              t("- 只计主题(primary_only):条目的字数全部计入其主题;", "- primary_only: a clause's characters all count for its primary theme;"),
-              t(f"- 主题加次要主题(primary_plus_secondary):{WEIGHTING_ZH}", f"- primary_plus_secondary: {WEIGHTING_EN}"), "",
+              t("- 只计主题(`primary_only`):条目的字数全部计入其主题;", "- primary_only: a clause's characters all count for its primary theme;"),
+              t(f"- 主题加次要主题(`primary_plus_secondary`):{WEIGHTING_ZH}", f"- primary_plus_secondary: {WEIGHTING_EN}"), "",
               t(f"有{facts['n_only_secondary']}个“文本×主题”组合只在第二种口径下占比大于零。",
                 f"{facts['n_only_secondary']} document × theme pairs have a share above zero on the second basis only.")]
     if len(example):
