@@ -86,6 +86,8 @@ def methods_facts(root: Path = PROJECT_ROOT, tables: dict[str, pd.DataFrame] | N
         "corpus": corpus.reset_index(),
         "n_documents": len(docs), "n_regions": tables["regions"]["region_id"].nunique(),
         "n_provinces": tables["regions"]["province_en"].nunique(), "n_genres": docs["genre"].nunique(),
+        "docs_per_region": (int(docs.groupby("region_id").size().min()), int(docs.groupby("region_id").size().max())),
+        "admin_levels": tables["regions"].groupby(["admin_level_zh", "admin_level_en"], sort=False).size().reset_index(name="n"),
         "n_clauses": len(clauses), "n_plan_clauses": len(plan_clauses),
         "n_furniture_clauses": int((clauses["theme_id"] == "web_furniture").sum()),
         "n_secondary": int((plan_clauses["secondary_theme_ids"] != "").sum()),
@@ -189,6 +191,8 @@ def methods_markdown(facts: dict, lang: str) -> str:
                 f"分属{facts['n_genres']}种文体,正文共{facts['body_chars']}字。",
                 f"The corpus holds {facts['n_documents']} texts from {facts['n_regions']} regions in {facts['n_provinces']} provinces, "
                 f"of {facts['n_genres']} genres, with {facts['body_chars']} characters of body text."), ""]
+    levels_text = ("、" if zh else ", ").join(f"{r.admin_level_zh if zh else r.admin_level_en} {r.n}" for r in facts["admin_levels"].itertuples())
+    lines += [t(f"地区的行政级别:{levels_text}。", f"Administrative level of the regions: {levels_text}."), ""]
     header = t(["地区", "文本", "文体", "发布日期", "时段", "字体", "正文字数", "条目", "数量"],
                ["Region", "Text", "Genre", "Published", "Period", "Script", "Body characters", "Clauses", "Quantities"])
     recorded = lambda v: t("未记录", "not recorded") if v in ("", "not recorded", None) else v  # noqa: E731
@@ -226,12 +230,14 @@ def methods_markdown(facts: dict, lang: str) -> str:
     lines += ["", t(f"来源网址、获取日期和文号只在原始文件或其页面写明时填写;共有{not_recorded}处未记录,均不推测。",
                     f"Source address, access date and document number are filled only where the raw file or its page states them; "
                     f"{not_recorded} cells are 'not recorded' and none is guessed."), ""]
-    lines += [t("**抽样说明**。这些文本是便利样本:收集时能在网上找到全文的地方教育规划,每个地区一至两份。"
+    low, high = facts["docs_per_region"]
+    per_region = t(f"{low}份" if low == high else f"{low}至{high}份", f"{low}" if low == high else f"{low} to {high}")
+    lines += [t(f"**抽样说明**。这些文本是便利样本:收集时能在网上找到全文的地方教育规划,每个地区{per_region}。"
                 "它们不代表中国的地方教育规划总体,不代表某一省、某一级政府或某一年份,也不能用来估计比例或趋势;"
                 "文体不同、时段不同,只能在同类文本之间比较,并且每个比较都要注明。"
                 "它们适合说明:同一政策主题在不同地方文本中的写法、力度和量化方式。",
                 "**Sampling note.** The texts are a convenience sample: local education plans whose full text could be found online "
-                "when they were collected, one or two per region. They represent neither Chinese local education plans as a whole, "
+                f"when they were collected, {per_region} per region. They represent neither Chinese local education plans as a whole, "
                 "nor any province, level of government or year, and they support no estimate of proportions or trends. They differ "
                 "in genre and period, so they compare only like with like, and every comparison says so. What they can show is how "
                 "the same policy themes are written, committed to and quantified in different local texts."), ""]
