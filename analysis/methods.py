@@ -78,7 +78,7 @@ def methods_facts(root: Path = PROJECT_ROOT, tables: dict[str, pd.DataFrame] | N
     grades = {name: frame["comparability"].value_counts().to_dict() for name, frame in registry.items()
               if "comparability" in frame.columns and len(frame)}
     glossed = pd.concat([tables[n][tables[n]["quote"] != ""][["quote_en", "quote_en_by", "quote_en_reviewed"]]
-                         for n in ("targets", "national_benchmarks", "document_components") if "quote_en" in tables[n]],
+                         for n in ("targets", "commitments", "national_benchmarks", "document_components") if "quote_en" in tables[n]],
                         ignore_index=True)
     problems = validate_project(root)
     facts = {

@@ -10,7 +10,7 @@ import pandas as pd
 from analysis.curated import Problem
 
 CURATED = "data/curated/"
-GLOSSED_TABLES = ("targets", "national_benchmarks", "document_components")
+GLOSSED_TABLES = ("targets", "commitments", "national_benchmarks", "document_components")
 NOT_RECORDED = "not recorded"
 SOURCE_COLUMNS = ("source_url", "accessed", "document_number", "publication_status")
 
