@@ -7,12 +7,13 @@ quantities of one group are then compared with each other. The grade is
 
 - ``same``: same measure, unit, population and basis;
 - ``proxy``: the group admits the quantity as a stand-in and states why (``proxy_reason_*``);
-- ``not_comparable``: with a reason, one of :data:`REASONS`.
+- ``not_comparable``: with the reasons, from :data:`REASONS` (``;``-separated when several apply).
 
 Every grade other than ``same`` carries a caveat in Chinese and in English. Pure functions, no I/O.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 GRADES = ("same", "proxy", "not_comparable")
@@ -40,7 +41,7 @@ MEASURE_TEXT = {
 
 def _get(row: Mapping, key: str) -> str:
     value = row.get(key, "") if hasattr(row, "get") else ""
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
 def row_id(row: Mapping) -> str:
@@ -53,7 +54,7 @@ def canonical_unit(unit: str) -> str:
     text = (unit or "").strip()
     if text.startswith("%"):
         return "%"
-    if text.startswith("percentage point") or text.startswith("百分点"):
+    if text.startswith(("percentage point", "百分点")):
         return "百分点"
     return text
 
@@ -84,12 +85,13 @@ def against_group(row: Mapping, group: Mapping) -> dict[str, str]:
         return _verdict("not_comparable", "subset",
                         f"是{related}的一部分(其中),不能与总数并列。",
                         f"A part of {related} (其中, of which); it cannot stand beside totals.")
+    found = []  # (reason, zh, en) for every way the row differs from the group's definition
     measure, group_measure = _get(row, "measure"), _get(group, "measure")
     if measure and group_measure and measure != group_measure:
         zh, en = MEASURE_TEXT.get(measure, (measure, measure))
         gzh, gen = MEASURE_TEXT.get(group_measure, (group_measure, group_measure))
-        return _verdict("not_comparable", "unit", f"口径不同:本行是{zh},指标定义为{gzh}。",
-                        f"Different measure: this row is {en}; the indicator is {gen}.")
+        found.append(("unit", f"口径不同:本行是{zh},指标定义为{gzh}。",
+                      f"Different measure: this row is {en}; the indicator is {gen}."))
     basis, group_basis = _get(row, "basis"), _get(group, "basis")
     if basis and group_basis and basis != group_basis:
         zh, en = BASIS_TEXT.get(basis, (basis, basis))
@@ -97,18 +99,21 @@ def against_group(row: Mapping, group: Mapping) -> dict[str, str]:
         start, end = _period(row)
         years_zh = f"({start}—{end}年)" if start and end else ""
         years_en = f" ({start}–{end})" if start and end else ""
-        return _verdict("not_comparable", "basis", f"统计基础不同:本行是{zh}{years_zh},指标比较的是{gzh}。",
-                        f"Different basis: this row is {en}{years_en}; the indicator compares {gen}.")
+        found.append(("basis", f"统计基础不同:本行是{zh}{years_zh},指标比较的是{gzh}。",
+                      f"Different basis: this row is {en}{years_en}; the indicator compares {gen}."))
     fit = _get(row, "group_fit")
     if fit == "different":
-        return _verdict("not_comparable", "population",
-                        f"统计对象不同:指标定义为“{_get(group, 'population_zh')}”,本行所计不同(见notes)。",
-                        f"Different population: the indicator counts {_get(group, 'population_en')}; this row counts something else (see its notes).")
+        found.append(("population", f"统计对象不同:指标定义为“{_get(group, 'population_zh')}”,本行所计不同(见notes)。",
+                      (f"Different population: the indicator counts {_get(group, 'population_en')}; this row counts "
+                       "something else (see its notes).")))
+    elif not fit and rid:
+        found.append(("population", "尚未判定该行是否符合指标定义。",
+                      "Not yet decided whether this row fits the indicator's definition."))
+    if found:
+        return _verdict("not_comparable", ";".join(r for r, _, _ in found), "".join(z for _, z, _ in found),
+                        " ".join(e for _, _, e in found))
     if fit == "proxy":
         return _verdict("proxy", "", _get(group, "proxy_reason_zh"), _get(group, "proxy_reason_en"))
-    if rid and not fit:
-        return _verdict("not_comparable", "population", "尚未判定该行是否符合指标定义。",
-                        "Not yet decided whether this row fits the indicator's definition.")
     return dict(SAME)
 
 
@@ -134,4 +139,4 @@ def between(a: Mapping, b: Mapping, group: Mapping) -> dict[str, str]:
     return dict(SAME)
 
 
-__all__ = ["GRADES", "REASONS", "BASIS_TEXT", "MEASURE_TEXT", "against_group", "between", "canonical_unit", "row_id"]
+__all__ = ["BASIS_TEXT", "GRADES", "MEASURE_TEXT", "REASONS", "against_group", "between", "canonical_unit", "row_id"]

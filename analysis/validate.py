@@ -17,6 +17,8 @@ from analysis.corpus import TextEncodingError, read_raw_text, sha256_file
 from analysis.curated import CuratedDataError, Problem, load_tables, read_datapackage, resource
 from analysis.numbers import NotAQuantityError, parse_quantity, scan_numbers
 from analysis.normalize import normalize
+from analysis.quantity_words import find_quantity_words, read_word
+from analysis.indicator_checks import benchmark_value_problems, indicator_model_problems
 from analysis.provenance import provenance_problems
 from analysis.paths import PROJECT_ROOT, raw_path
 
@@ -108,10 +110,14 @@ def quote_problems(frame: pd.DataFrame, file: str, texts: dict[str, str], *, opt
             continue  # unknown doc_id is a foreign-key problem, reported by the schema check
         start, end = _decimal(row["char_start"]), _decimal(row["char_end"])
         if start is None or end is None:
-            problems.append(Problem(label, line, "char_start", "a quote needs char_start and char_end"))
+            missing = "char_start" if start is None else "char_end"
+            problems.append(Problem(label, line, missing, f"a quote needs char_start and char_end; {missing} is empty"))
             continue
         start, end = int(start), int(end)
         if text[start:end] == quote:
+            continue
+        if text[start:start + len(quote)] == quote:
+            problems.append(Problem(label, line, "char_end", f"char_end is {end}, but the quote starting at {start} ends at {start + len(quote)} in {row['doc_id']}"))
             continue
         found = text.find(quote)
         if found < 0:
@@ -132,6 +138,10 @@ def value_problems(targets: pd.DataFrame, file: str = "targets.csv") -> list[Pro
         if number_text not in row["quote"]:
             problems.append(Problem(label, line, "number_text", f"{number_text!r} does not occur in the quote"))
             continue
+        word = read_word(number_text)
+        if word is not None:
+            problems += _word_value_problems(row, word, label, line)
+            continue
         try:
             quantity = parse_quantity(number_text)
         except NotAQuantityError as error:
@@ -150,6 +160,18 @@ def value_problems(targets: pd.DataFrame, file: str = "targets.csv") -> list[Pro
             problems.append(Problem(label, line, "unit_original", f"unit_original {row['unit_original']!r} disagrees with the quote: {number_text!r} is written in {quantity.unit_original!r}"))
         if quantity.is_rank and row["comparator"] != "rank_top":
             problems.append(Problem(label, line, "comparator", f"{number_text!r} is a ranking (前N名): comparator must be rank_top"))
+    return problems
+
+
+def _word_value_problems(row, word, label: str, line: int) -> list[Problem]:
+    """A numeral-free quantity word (全覆盖 → 100 %) agrees with the row's value and unit."""
+    problems = []
+    if _decimal(row["value"]) != word.value:
+        problems.append(Problem(label, line, "value", f"value {row['value']!r} disagrees with the quote: {word.word!r} reads as {word.value}"))
+    if row["value_max"]:
+        problems.append(Problem(label, line, "value_max", f"{word.word!r} states one value, not a range: leave value_max empty"))
+    if word.unit and row["unit"] != word.unit:
+        problems.append(Problem(label, line, "unit", f"unit {row['unit']!r} disagrees with the quote: {word.word!r} reads as {word.value} {word.unit}"))
     return problems
 
 
@@ -237,7 +259,8 @@ def exclusion_problems(excluded: pd.DataFrame, texts: dict[str, str]) -> list[Pr
 def uncovered_numbers(documents: pd.DataFrame, texts: dict[str, str], targets: pd.DataFrame, excluded: pd.DataFrame) -> pd.DataFrame:
     """Numbers in the raw texts covered neither by a target's number nor by an exclusion (closed world).
 
-    Every number the scanner finds anywhere in the raw file (furniture included) must be accounted
+    Every number the scanner finds anywhere in the raw file (furniture included), and every
+    numeral-free quantity word (:func:`analysis.quantity_words.find_quantity_words`), must be accounted
     for. A target covers a number when its ``number_text`` span overlaps it; an exclusion when
     its span overlaps it.
     """
@@ -251,11 +274,12 @@ def uncovered_numbers(documents: pd.DataFrame, texts: dict[str, str], targets: p
             covered.append((start, start + len(row.number_text)))
         for row in excluded[excluded["doc_id"] == doc.doc_id].itertuples():
             covered.append((int(row.char_start), int(row.char_end)))
-        for token in scan_numbers(normalised.text):
-            start, end = normalised.to_raw_span(token.start, token.end)
+        spans = [(*normalised.to_raw_span(token.start, token.end), token.reason) for token in scan_numbers(normalised.text)]
+        spans += [(start, end, "quantity_word") for start, end, _ in find_quantity_words(text)]
+        for start, end, reason in sorted(spans):
             if not any(s < end and start < e for s, e in covered):
                 rows.append({"doc_id": doc.doc_id, "char_start": start, "char_end": end, "text": text[start:end],
-                             "suggested_reason": token.reason, "context": text[max(0, start - 15):end + 10].replace("\n", " ")})
+                             "suggested_reason": reason, "context": text[max(0, start - 15):end + 10].replace("\n", " ")})
     return pd.DataFrame(rows, columns=["doc_id", "char_start", "char_end", "text", "suggested_reason", "context"])
 
 
@@ -264,7 +288,7 @@ def closed_world_problems(documents, texts, targets, excluded) -> list[Problem]:
     missing = uncovered_numbers(documents, texts, targets, excluded)
     return [
         Problem(f"data/raw/{documents.set_index('doc_id').at[r.doc_id, 'raw_file']}", 0, "",
-                f"number {r.text!r} at {r.char_start}:{r.char_end} ({r.context!r}) is neither in targets.csv nor in excluded_numbers.csv")
+                f"{'quantity word' if r.suggested_reason == 'quantity_word' else 'number'} {r.text!r} at {r.char_start}:{r.char_end} ({r.context!r}) is neither in targets.csv nor in excluded_numbers.csv")
         for r in missing.itertuples()
     ]
 
@@ -296,6 +320,8 @@ def validate_project(root: Path = PROJECT_ROOT, *, closed_world: bool = True) ->
     problems += within_clause_problems(targets, tables["clauses"], "targets.csv")
     problems += commitment_coverage_problems(tables["commitments"], documents, tables["themes"])
     problems += exclusion_problems(tables["excluded_numbers"], texts)
+    problems += indicator_model_problems(tables)
+    problems += benchmark_value_problems(tables["national_benchmarks"])
     problems += provenance_problems(tables, texts)
     if closed_world and not problems:
         problems += closed_world_problems(documents, texts, targets, tables["excluded_numbers"])

@@ -81,7 +81,8 @@ def _labels(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, str], dict[str, 
 def quantities_sheet(tables: dict[str, pd.DataFrame], layout: dict[str, DataSheet]) -> SheetSpec:
     """Quantities per document × theme, by kind: COUNTIFS over the targets sheet (as ``compare.target_counts``)."""
     expected = compare.target_counts(tables)
-    kinds = [c for c in expected.columns if c not in ("doc_id", "theme_id", "quantities")]
+    kinds = [c for c in expected.columns
+             if c not in ("doc_id", "theme_id", "quantities", "genre_class", *compare.GRADE_COLUMNS)]
     regions, _, themes = _labels(tables)
     targets = layout["targets"]
     first_kind = 5  # columns: doc_id, region, theme_id, theme, then one per kind, then quantities
@@ -371,7 +372,8 @@ def formula_mismatches(grids: dict[str, list[list]], tables: dict[str, pd.DataFr
     frames = recalculated_frames(grids)
     counts = compare.target_counts(tables)
     problems = _table_mismatches(QUANTITIES_SHEET, frames[QUANTITIES_SHEET], counts,
-                                 {c: c for c in counts.columns}, ["doc_id", "theme_id"])
+                                 {c: c for c in counts.columns if c not in ("genre_class", *compare.GRADE_COLUMNS)},
+                                 ["doc_id", "theme_id"])
     indicators = compare.indicator_comparison(tables)
     problems += _table_mismatches(INDICATORS_SHEET, frames[INDICATORS_SHEET], indicators,
                                   {c: c for c in INDICATOR_COLUMNS if c != "data_row"}, ["indicator_group", "reference_id"])

@@ -47,7 +47,7 @@ def add_made_up_region(root: Path) -> str:
                               sha256=hashlib.sha256(raw.read_bytes()).hexdigest(), char_count=str(len(text)),
                               body_char_start="0", body_char_end=str(len(text)), issuer_zh="测试县教育局",
                               issuer_en="Test County Education Bureau", title_zh="测试县教育局2024年工作要点",
-                              title_en="Test County: 2024 work points", genre="annual_work_points", genre_zh="年度工作要点",
+                              title_en="Test County: 2024 work points", genre="annual_work_points", genre_zh="年度工作要点", genre_class="plan",
                               published="2024-02-01", period_start_year="2024", period_end_year="2024",
                               period_label="2024", script="simplified", notes="made up for a test",
                               source_url="not recorded", accessed="not recorded", document_number="not recorded",
@@ -57,15 +57,18 @@ def add_made_up_region(root: Path) -> str:
            ("1", "item", "kindergarten_coverage"), ("2", "item", "teacher_rotation")]
     append("clauses", [dict(doc_id=doc_id, clause_id=i, clause_type=kind, heading_path="", char_start=str(cuts[n]),
                             char_end=str(cuts[n + 1]), theme_id=theme) for n, (i, kind, theme) in enumerate(ids)])
-    quotes = [("普惠性幼儿园覆盖率达到88%以上", "88%", "88", "%", ">=", "kindergarten_coverage", "kg_inclusive_coverage", "1"),
-              ("交流轮岗教师50名", "50名", "50", "名", "=", "teacher_rotation", "teacher_rotation_count", "2")]
+    quotes = [("普惠性幼儿园覆盖率达到88%以上", "88%", "88", "%", ">=", "kindergarten_coverage", "kg_inclusive_coverage", "1",
+               "share", "level_at_year"),
+              ("交流轮岗教师50名", "50名", "50", "名", "=", "teacher_rotation", "teacher_rotation_count", "2",
+               "count", "flow_in_year")]
     targets = []
-    for n, (quote, number, value, unit, comparator, theme, group, clause) in enumerate(quotes, start=1):
+    for n, (quote, number, value, unit, comparator, theme, group, clause, measure, basis) in enumerate(quotes, start=1):
         start = text.index(quote)
         targets.append(dict(target_id=f"TEST-T{n:03d}", doc_id=doc_id, kind="target", theme_id=theme,
                             indicator_zh=quote[:6], indicator_en="made-up indicator", indicator_group=group,
                             value=value, unit=unit, comparator=comparator, target_year="2024", number_text=number,
                             quote=quote, char_start=str(start), char_end=str(start + len(quote)), clause_id=clause,
+                            measure=measure, basis=basis, group_fit="exact",
                             quote_en="made-up gloss", quote_en_by="the test that made it up", quote_en_reviewed="false"))
     append("targets", targets)
     levels = {"kindergarten_coverage": ("3", quotes[0][0]), "teacher_rotation": ("3", quotes[1][0])}
