@@ -159,22 +159,27 @@ def pair_agreement(first: np.ndarray, second: np.ndarray, categories: list, leve
     a = np.array([index[x] for x in first], dtype=int)
     b = np.array([index[x] for x in second], dtype=int)
     v, n = len(categories), len(a)
-    table_rows = np.zeros((n, v * v))
-    table_rows[np.arange(n), a * v + b] = 1.0
-    counts = np.zeros((n, v))
-    np.add.at(counts, (np.arange(n), a), 1)
-    np.add.at(counts, (np.arange(n), b), 1)
-    per_unit = unit_coincidences(counts).reshape(n, v * v)
     values = np.arange(v, dtype=float)
-    alpha = float(alpha_from_coincidences(per_unit.sum(axis=0).reshape(v, v), values, level))
-    kappa = float(cohen_kappa_from_table(table_rows.sum(axis=0).reshape(v, v)))
+
+    def measures(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # With two coders and no missing values the coincidence matrix is the contingency table plus its transpose.
+        return (alpha_from_coincidences(tables + np.swapaxes(tables, -1, -2), values, level),
+                cohen_kappa_from_table(tables))
+
+    cells = a * v + b
+    table = np.bincount(cells, minlength=v * v).astype(float).reshape(v, v)
+    alpha, kappa = (float(x) for x in measures(table))
     result = {"n_units": n, "agreement": float((a == b).mean()) if n else float("nan"),
               "alpha": alpha, "kappa": kappa}
     if weights is None or n == 0:
         result.update(alpha_ci=(float("nan"), float("nan")), kappa_ci=(float("nan"), float("nan")))
         return result
-    alphas = alpha_from_coincidences((weights @ per_unit).reshape(-1, v, v), values, level)
-    kappas = cohen_kappa_from_table((weights @ table_rows).reshape(-1, v, v))
+    # Each resample's table: sum the weights of the units in each cell (one sparse sum, no dense product).
+    order = np.argsort(cells, kind="stable")
+    used, starts = np.unique(cells[order], return_index=True)
+    tables = np.zeros((weights.shape[0], v * v))
+    tables[:, used] = np.add.reduceat(weights[:, order], starts, axis=1)
+    alphas, kappas = measures(tables.reshape(-1, v, v))
     result.update(alpha_ci=_interval(alphas, confidence), kappa_ci=_interval(kappas, confidence))
     return result
 

@@ -329,6 +329,19 @@ def cmd_coding(args: argparse.Namespace) -> int:
         print("dry run: nothing written" if args.dry_run else "stored in readings.csv and reading_codes.csv; "
               "`python -m analysis coding agreement` reports the agreement")
         return 0
+    if args.coding_action == "adjudicate":
+        from analysis.adjudication import AdjudicationError, adjudicate
+
+        try:
+            reading, codes = adjudicate(Path(args.path), args.by, root, tuple(args.pair) if args.pair else None,
+                                        dry_run=args.dry_run)
+        except AdjudicationError as error:
+            _print_problems(error.problems)
+            print(f"adjudication refused: {len(error.problems)} problem(s); nothing written", file=sys.stderr)
+            return 1
+        print(f"reading {reading['reading_id']} ({reading['notes']} {len(codes)} codes)")
+        print("dry run: nothing written" if args.dry_run else "stored in readings.csv and reading_codes.csv")
+        return 0
     from analysis.report import write_agreement_reports
 
     for path in write_agreement_reports(root):
@@ -349,7 +362,57 @@ def add_coding_parser(command: argparse.ArgumentParser) -> None:
     load.add_argument("--coder-kind", default="person", choices=["person", "ai_model_session", "automatic"],
                       help="who coded (default: person)")
     load.add_argument("--dry-run", action="store_true", help="only check; write nothing")
-    actions.add_parser("agreement", help="write reports/coding_agreement.md, .csv and coding_disagreements.csv")
+    actions.add_parser("agreement", help="write reports/coding_agreement.md and .csv, and the disagreement sheet")
+    settle = actions.add_parser("adjudicate", help="store a filled disagreement sheet as an adjudicated reading")
+    settle.add_argument("path", help="reports/coding_disagreements.xlsx (or .csv) with decision and how filled")
+    settle.add_argument("--by", required=True, help="who adjudicated")
+    settle.add_argument("--pair", nargs=2, metavar=("READING_A", "READING_B"), help="which pair (if the sheet decides several)")
+    settle.add_argument("--dry-run", action="store_true", help="only check; write nothing")
+
+
+def cmd_qda(args: argparse.Namespace) -> int:
+    """REFI-QDA exchange: export the corpus, codebook and a reading; import codings made in a QDA tool."""
+    from analysis.qda import QdaError, export_qda, import_qda
+
+    root = Path(args.root)
+    if args.qda_action == "export":
+        if not args.path and not args.codebook:
+            print("qda export: give OUT.qdpx, --codebook OUT.qdc, or both", file=sys.stderr)
+            return 2
+        try:
+            written = export_qda(root, Path(args.path) if args.path else None,
+                                 Path(args.codebook) if args.codebook else None, args.reading)
+        except QdaError as error:
+            _print_problems(error.problems)
+            return 1
+        for path in written:
+            print(f"wrote {path}")
+        return 0
+    try:
+        plan = import_qda(Path(args.path), args.coder, root, blind=args.blind, dry_run=args.dry_run,
+                          coder_kind=args.coder_kind)
+    except QdaError as error:
+        _print_problems(error.problems)
+        print(f"import refused: {len(error.problems)} problem(s); nothing written", file=sys.stderr)
+        return 1
+    print("\n".join(plan.summary_lines()))
+    print("dry run: nothing written" if args.dry_run else "stored in readings.csv and reading_codes.csv")
+    return 0
+
+
+def add_qda_parser(command: argparse.ArgumentParser) -> None:
+    actions = command.add_subparsers(dest="qda_action", metavar="ACTION", required=True)
+    export = actions.add_parser("export", help="write a REFI-QDA project (.qdpx) and/or codebook (.qdc)")
+    export.add_argument("path", nargs="?", help="the .qdpx to write (corpus, codebook, the reading's codings)")
+    export.add_argument("--codebook", metavar="QDC", help="also (or only) write the codebook as .qdc")
+    export.add_argument("--reading", help="which reading's codings (default: the curated reading)")
+    load = actions.add_parser("import", help="read codings made in a QDA tool back as a reading")
+    load.add_argument("path", help="the .qdpx")
+    load.add_argument("--coder", required=True, help="who coded in the QDA tool")
+    load.add_argument("--blind", action="store_true", help="the coder did not see other readings' codes")
+    load.add_argument("--coder-kind", default="person", choices=["person", "ai_model_session", "automatic"],
+                      help="who coded (default: person)")
+    load.add_argument("--dry-run", action="store_true", help="only check; write nothing")
 
 
 COMMANDS = {
@@ -363,7 +426,8 @@ COMMANDS = {
     "tables": (cmd_tables, "write every comparison table as CSV (default reports/tables/)"),
     "workbook": (cmd_workbook, "export the Excel workbook, or import an edited one"),
     "extract": (cmd_extract, "propose targets in new plans; review and import them"),
-    "coding": (cmd_coding, "blind coding workbooks for a second coder; agreement reports"),
+    "coding": (cmd_coding, "blind coding workbooks, agreement, adjudication"),
+    "qda": (cmd_qda, "exchange codings with QDA tools (REFI-QDA)"),
 }
 
 
@@ -402,6 +466,8 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--quiet", action="store_true", help="no progress bar")
         if name == "coding":
             add_coding_parser(command)
+        if name == "qda":
+            add_qda_parser(command)
         if name == "workbook":
             actions = command.add_subparsers(dest="workbook_action", metavar="ACTION", required=True)
             export = actions.add_parser("export", help="write the workbook (default data/curated/edu_plans_curated.xlsx)")

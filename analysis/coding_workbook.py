@@ -128,7 +128,7 @@ def write_coding_workbook(frames: dict[str, pd.DataFrame], path: Path) -> Path:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from analysis.review import save_workbook_atomic
+    from analysis.workbook import FIXED_TIME, _write_bytes_atomic, reproducible_bytes
 
     book = openpyxl.Workbook()
     readme = book.active
@@ -166,7 +166,8 @@ def write_coding_workbook(frames: dict[str, pd.DataFrame], path: Path) -> Path:
     clauses.add_data_validation(validation)
     if n:
         validation.add(f"{letter}2:{letter}{n + 1}")
-    save_workbook_atomic(book, Path(path))
+    book.properties.created = FIXED_TIME
+    _write_bytes_atomic(Path(path), reproducible_bytes(book))  # same workbook, same bytes
     return Path(path)
 
 
@@ -197,8 +198,8 @@ class CodingImport:
 
     def summary_lines(self) -> list[str]:
         counts = self.codes["variable"].value_counts()
-        return [f"reading {self.reading['reading_id']} (coder {self.reading['coder']}): "
-                f"{counts.get('primary_theme', 0)} clauses coded, {counts.get('secondary_themes', 0)} with secondary themes"]
+        return [(f"reading {self.reading['reading_id']} (coder {self.reading['coder']}): "
+                 f"{counts.get('primary_theme', 0)} clauses coded, {counts.get('secondary_themes', 0)} with secondary themes")]
 
 
 def reading_id_for(coder: str, prefix: str = "blind") -> str:

@@ -147,7 +147,7 @@ def write_text_atomic(path: Path, text: str) -> None:
             stream.write(text)
         mask = os.umask(0)
         os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)  # ordinary file mode, not mkstemp's 0600
+        os.chmod(temporary, 0o666 & ~mask)  # mkstemp makes 0600; give the file the mode the umask asks for
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

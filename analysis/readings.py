@@ -140,3 +140,58 @@ def reading_description(reading_id: str | None = None, lang: str = "en", root: P
         return text + ("主题层面" + ";".join(parts) + "。" if parts else "尚无其他编码可比较。")
     text = f"Theme coding: {label}."
     return text + (" Primary theme, " + "; ".join(parts) + "." if parts else " No other reading to compare with yet.")
+
+
+def reading_problems(tables: dict[str, pd.DataFrame], root: Path = PROJECT_ROOT) -> list:
+    """What is wrong with readings.csv and reading_codes.csv beyond their Table Schemas.
+
+    Exactly one curated reading, kept in the curated tables; each stored code belongs to a reading
+    kept in reading_codes, names a unit that exists (clause, theme or component of its document)
+    and holds a value of the codebook (theme_ids, levels 0-3, true/false).
+    """
+    from analysis.curated import Problem, table_path
+
+    def label(name: str) -> str:
+        path = table_path(name, root)
+        try:
+            return str(path.relative_to(root))
+        except ValueError:
+            return str(path)
+
+    readings, codes = tables["readings"], tables["reading_codes"]
+    problems = []
+    curated = readings.index[readings["is_curated"] == "true"]
+    if len(curated) != 1:
+        problems.append(Problem(label("readings"), 0, "is_curated", f"exactly one reading must be curated, found {len(curated)}"))
+    for index in curated:
+        if readings.loc[index, "stored_in"] != "curated_tables":
+            problems.append(Problem(label("readings"), int(index) + 2, "stored_in", "the curated reading lives in the curated tables (curated_tables)"))
+    known = set(readings["reading_id"])
+    for index, row in readings.iterrows():
+        for other in filter(None, row["adjudicates"].split(";")):
+            if other not in known:
+                problems.append(Problem(label("readings"), int(index) + 2, "adjudicates", f"no reading {other!r}"))
+    stored_in = dict(zip(readings["reading_id"], readings["stored_in"]))
+    themes = set(tables["themes"]["theme_id"])
+    components = set(tables["components"]["component"])
+    clauses = set(zip(tables["clauses"]["doc_id"], tables["clauses"]["clause_id"]))
+    file = label("reading_codes")
+    for index, row in codes.iterrows():
+        line = int(index) + 2
+        if row["reading_id"] in stored_in and stored_in[row["reading_id"]] != "reading_codes":
+            problems.append(Problem(file, line, "reading_id", f"reading {row['reading_id']!r} is stored in {stored_in[row['reading_id']]}, not here"))
+        variable, value = row["variable"], row["value"]
+        unit_ok = ((row["doc_id"], row["unit_id"]) in clauses if UNIT_OF.get(variable) == "clause"
+                   else row["unit_id"] in themes if variable == "commitment_level"
+                   else row["unit_id"] in components if variable == "component_present" else True)
+        if not unit_ok:
+            problems.append(Problem(file, line, "unit_id", f"no {UNIT_OF[variable]} {row['unit_id']!r} in document {row['doc_id']!r}"))
+        if variable == "primary_theme" and value not in themes:
+            problems.append(Problem(file, line, "value", f"{value!r} is not a theme_id of themes.csv"))
+        elif variable == "secondary_themes" and not set(value.split(";")) <= themes:
+            problems.append(Problem(file, line, "value", f"{value!r}: every secondary theme must be a theme_id of themes.csv"))
+        elif variable == "commitment_level" and value not in {"0", "1", "2", "3"}:
+            problems.append(Problem(file, line, "value", f"{value!r}: a commitment level is 0, 1, 2 or 3"))
+        elif variable == "component_present" and value not in {"true", "false"}:
+            problems.append(Problem(file, line, "value", f"{value!r}: component presence is true or false"))
+    return problems

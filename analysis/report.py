@@ -82,8 +82,9 @@ def agreement_markdown(agreement: pd.DataFrame, readings: pd.DataFrame, disagree
     return "\n".join(lines)
 
 
-def agreement_outputs(root: Path = PROJECT_ROOT) -> tuple[str, str, str]:
-    """(Markdown report, agreement CSV, disagreements CSV) computed from the curated data."""
+def agreement_outputs(root: Path = PROJECT_ROOT) -> tuple[str, str, str, bytes]:
+    """(Markdown report, agreement CSV, disagreements CSV, disagreements .xlsx) computed from the curated data."""
+    from analysis.adjudication import disagreement_workbook_bytes
     from analysis.coding import agreement_table, disagreements
     from analysis.corpus import load_texts
     from analysis.curated import frame_to_csv_text
@@ -98,8 +99,14 @@ def agreement_outputs(root: Path = PROJECT_ROOT) -> tuple[str, str, str]:
     csv_frame = agreement.copy()
     for column in ("value", "ci_low", "ci_high"):
         csv_frame[column] = [("" if v != v else f"{v:.4f}") for v in csv_frame[column]]
-    return (agreement_markdown(agreement, tables["readings"], counts) + "\n", frame_to_csv_text(csv_frame),
-            frame_to_csv_text(differ))
+    from analysis.readings import curated_reading_id, reading_description
+
+    curated = curated_reading_id(tables["readings"])
+    shown = ["", "## What the figures and comparisons show", "",
+             reading_description(curated, "en", root, tables, agreement), "",
+             reading_description(curated, "zh", root, tables, agreement), ""]
+    markdown = agreement_markdown(agreement, tables["readings"], counts) + "\n".join(shown) + "\n"
+    return (markdown, frame_to_csv_text(csv_frame), frame_to_csv_text(differ), disagreement_workbook_bytes(differ))
 
 
 def agreement_report_text(root: Path = PROJECT_ROOT) -> str:
@@ -108,11 +115,16 @@ def agreement_report_text(root: Path = PROJECT_ROOT) -> str:
 
 
 def write_agreement_reports(root: Path = PROJECT_ROOT) -> list[Path]:
-    """Write reports/coding_agreement.md, reports/coding_agreement.csv and reports/coding_disagreements.csv."""
-    names = ("coding_agreement.md", "coding_agreement.csv", "coding_disagreements.csv")
+    """Write reports/coding_agreement.md and .csv, and the disagreement sheet coding_disagreements.csv and .xlsx."""
+    from analysis.workbook import _write_bytes_atomic
+
+    names = ("coding_agreement.md", "coding_agreement.csv", "coding_disagreements.csv", "coding_disagreements.xlsx")
     written = []
-    for name, text in zip(names, agreement_outputs(root)):
+    for name, content in zip(names, agreement_outputs(root)):
         path = root / "reports" / name
-        write_text_atomic(path, text)
+        if isinstance(content, bytes):
+            _write_bytes_atomic(path, content)
+        else:
+            write_text_atomic(path, content)
         written.append(path)
     return written

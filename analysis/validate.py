@@ -293,6 +293,12 @@ def closed_world_problems(documents, texts, targets, excluded) -> list[Problem]:
     ]
 
 
+def _reading_problems(tables: dict[str, pd.DataFrame], root: Path) -> list[Problem]:
+    from analysis.readings import reading_problems
+
+    return reading_problems(tables, root)
+
+
 def validate_project(root: Path = PROJECT_ROOT, *, closed_world: bool = True) -> list[Problem]:
     """Every problem with the curated data, sorted; an empty list means the data is valid."""
     try:
@@ -323,6 +329,7 @@ def validate_project(root: Path = PROJECT_ROOT, *, closed_world: bool = True) ->
     problems += indicator_model_problems(tables)
     problems += benchmark_value_problems(tables["national_benchmarks"])
     problems += provenance_problems(tables, texts)
+    problems += _reading_problems(tables, root)
     if closed_world and not problems:
         problems += closed_world_problems(documents, texts, targets, tables["excluded_numbers"])
     return sorted(set(problems))

@@ -6,7 +6,13 @@ import math
 import numpy as np
 import pytest
 
-from analysis.agreement import bootstrap_weights, cohen_kappa, krippendorff_alpha, pair_agreement, verdict
+from analysis.agreement import (
+    bootstrap_weights,
+    cohen_kappa,
+    krippendorff_alpha,
+    pair_agreement,
+    verdict,
+)
 
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", 4 observers x 12 units, missing values
 K2011 = [[1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],

@@ -53,3 +53,10 @@ def test_agreement_report_gives_alpha_and_kappa_with_intervals_per_theme_for_eve
         assert f"| primary_theme:{theme} |" in report
     assert "commitment_level:(overall)" not in report.split("## curated vs keywords")[1]  # keywords code themes only
     assert "ai_model_session" in report and "not by human coders" in report
+
+
+def test_the_agreement_report_says_in_both_languages_which_reading_the_figures_show():
+    report = agreement_report_text()
+    shown = report.split("## What the figures and comparisons show")[1]
+    assert "Theme coding: Curated reading (AI model sessions, merged)." in shown
+    assert "主题编码:整理版编码" in shown and "α = " in shown

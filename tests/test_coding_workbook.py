@@ -47,7 +47,8 @@ def test_a_made_up_coder_exports_fills_imports_and_gets_alpha_and_kappa_with_int
     assert all(sheet.cell(r, _column(sheet, "primary_theme")).value in (None, "") for r in range(2, sheet.max_row + 1))
     assert sheet.max_row - 1 == 40 and sheet.data_validations.dataValidation  # a drop-down for the theme
     assert {"README", "clauses", "codebook"} <= set(book.sheetnames)
-    codebook = pd.DataFrame(list(book["codebook"].values)[1:], columns=list(book["codebook"].values)[0])
+    values = list(book["codebook"].values)
+    codebook = pd.DataFrame(values[1:], columns=values[0])
     assert list(codebook["theme_id"]) == list(tables["themes"]["theme_id"]) and codebook["definition"].all()
 
     curated = dict(zip(zip(tables["clauses"]["doc_id"], tables["clauses"]["clause_id"]), tables["clauses"]["theme_id"]))

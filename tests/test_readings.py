@@ -9,7 +9,12 @@ import pytest
 
 from analysis.corpus import load_texts
 from analysis.curated import frame_to_csv_text, load_tables
-from analysis.readings import (curated_reading_id, legacy_second_reading, reading_codes, reading_description)
+from analysis.readings import (
+    curated_reading_id,
+    legacy_second_reading,
+    reading_codes,
+    reading_description,
+)
 
 # sha256 of data/curated/second_reading.csv at commit 5484ef3, the last one that held it
 SECOND_READING_SHA256 = "0ad5d30221aaf4ef40c26947c5137e6aae970d6a9408925b9c747426d513853f"
@@ -57,3 +62,36 @@ def test_the_description_names_the_reading_and_its_alpha_with_interval_in_each_l
     assert "整理版编码" in zh and "α = 0.98" in zh and "61 个条款" in zh
     assert not re.search(r"[\u4e00-\u9fff]", en)
     assert not re.search(r"[A-Za-z]", zh.replace("α", ""))
+
+
+def test_validation_names_file_line_and_column_of_a_bad_stored_code(project_copy):
+    from analysis.curated import write_tables
+    from analysis.validate import validate_project
+
+    tables = load_tables(project_copy)
+    codes = tables["reading_codes"].copy()
+    codes.loc[0, "value"] = "no_such_theme"
+    codes.loc[1, "unit_id"] = "no_such_clause"
+    readings = tables["readings"].copy()
+    readings.loc[readings["reading_id"] == "second_blind", "is_curated"] = "true"
+    write_tables({"reading_codes": codes, "readings": readings}, project_copy)
+    problems = [str(p) for p in validate_project(project_copy, closed_world=False)]
+    assert "data/curated/reading_codes.csv, line 2, column 'value': 'no_such_theme' is not a theme_id of themes.csv" in problems
+    assert any("reading_codes.csv, line 3, column 'unit_id': no clause 'no_such_clause'" in p for p in problems)
+    assert any("readings.csv, column 'is_curated': exactly one reading must be curated, found 2" in p for p in problems)
+
+
+def test_the_agreement_reports_are_the_same_bytes_every_run_with_ordinary_file_modes(project_copy):
+    import os
+    import stat
+
+    from analysis.report import write_agreement_reports
+
+    first = {p.name: p.read_bytes() for p in write_agreement_reports(project_copy)}
+    second = write_agreement_reports(project_copy)
+    assert {p.name: p.read_bytes() for p in second} == first
+    mask = os.umask(0)
+    os.umask(mask)
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o666 & ~mask for p in second)
+    header = first["coding_agreement.csv"].decode("utf-8").splitlines()[0]
+    assert header == "reading_a,reading_b,scope,measure,value,ci_low,ci_high,n_units"
