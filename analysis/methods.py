@@ -96,6 +96,7 @@ def methods_facts(root: Path = PROJECT_ROOT, tables: dict[str, pd.DataFrame] | N
         "themes": tables["themes"], "n_themes": int((tables["themes"]["theme_id"] != "web_furniture").sum()),
         "n_focus": int((tables["themes"]["is_focus"] == "true").sum()),
         "level_counts": levels.groupby("level").size().reindex(range(4), fill_value=0).to_dict(),
+        "level_scale": _level_scale(tables, levels),
         "n_level_cells": len(levels),
         "n_level3_cells": int((levels["level"] == 3).sum()),
         "level3_kinds": quantified.groupby("measure_kind").agg(cells=("theme_id", lambda s: len(set(zip(
@@ -118,6 +119,17 @@ def methods_facts(root: Path = PROJECT_ROOT, tables: dict[str, pd.DataFrame] | N
     }
     facts.update(_reading_facts(tables, texts))
     return facts
+
+
+def _level_scale(tables: dict[str, pd.DataFrame], levels: pd.DataFrame) -> pd.DataFrame:
+    """Level × genre class: what the level means there (``commitment_scale.csv``) and how many pairs have it."""
+    classes = tables["documents"].set_index("doc_id").get("genre_class")
+    if classes is None or "commitment_scale" not in tables:
+        return pd.DataFrame()
+    scale = tables["commitment_scale"].assign(level=lambda f: f["level"].astype(int))
+    counts = levels.assign(genre_class=levels["doc_id"].map(classes)).groupby(["genre_class", "level"]).size()
+    scale["pairs"] = [int(counts.get((g, lv), 0)) for g, lv in zip(scale["genre_class"], scale["level"])]
+    return scale
 
 
 def _reading_facts(tables: dict[str, pd.DataFrame], texts: dict[str, str]) -> dict:
@@ -272,8 +284,15 @@ def methods_markdown(facts: dict, lang: str) -> str:
     counts = facts["level_counts"]
     lines += [t("## 4 承诺力度等级与判定规则", "## 4 Commitment scale and decision rule"), "",
               t(f"每个“文本×主题”组合({facts['n_level_cells']}个)评一个0–3级:", f"Every document × theme pair ({facts['n_level_cells']} pairs) has a level from 0 to 3:"), ""]
-    lines += _table(t(["等级", "含义", "组合数"], ["Level", "Meaning", "Pairs"]),
-                    [[level, LEVEL_TEXT[level][i], counts.get(level, 0)] for level in range(4)], "llr")
+    scale = facts["level_scale"]
+    if len(scale):  # the scale of each genre class, from commitment_scale.csv
+        lines += _table(t(["等级", "体裁类别", "含义", "组合数"], ["Level", "Genre class", "Meaning", "Pairs"]),
+                        [[r.level, t({"plan": "规划", "report": "成效报道"}.get(r.genre_class, r.genre_class), r.genre_class),
+                          r.meaning_zh if zh else r.meaning_en, r.pairs] for r in scale.sort_values(["level", "genre_class"]).itertuples()],
+                        "lllr")
+    else:
+        lines += _table(t(["等级", "含义", "组合数"], ["Level", "Meaning", "Pairs"]),
+                        [[level, LEVEL_TEXT[level][i], counts.get(level, 0)] for level in range(4)], "llr")
     lines += [t("判定规则:取文本中对该主题成立的最高等级;1级及以上须有引文;3级须有该主题的一个数量(测试检查)。"
                 "成效报道按自身量表评级,不与规划的等级并列。",
                 "Decision rule: the highest level the text supports for the theme; level 1 and above need a quote; level 3 needs a "
@@ -340,9 +359,17 @@ def methods_markdown(facts: dict, lang: str) -> str:
             lines += _table(["Reading", "Coder", "Blind", "Method"],
                             [[r.label_en, CODER_KIND_TEXT.get(r.coder_kind, (r.coder_kind,) * 2)[1], blind[r.blind == "true"], r.method]
                              for r in readings.itertuples()])
-        lines += [t("所有人工阅读都由人工智能模型会话完成,不是人工编码员;同一模型的两次阅读之间的一致性是两名人工编码员一致性的上限。",
-                    "Every reading was made by AI model sessions, not by human coders; agreement between two readings by the same model "
-                    "is an upper bound on what two human coders would reach."), ""]
+        kinds = readings["coder_kind"].value_counts()
+        n_ai, n_human = int(kinds.get("ai_model_session", 0)), int(kinds.get("human", 0))
+        n_program = len(readings) - n_ai - n_human
+        lines += [t(f"{len(readings)}个编码中,{n_ai}个由人工智能模型会话完成,{n_human}个由人工编码员完成,{n_program}个由程序完成。",
+                    f"Of the {len(readings)} readings, {n_ai} were made by AI model sessions, {n_human} by human coders and "
+                    f"{n_program} by a program.")]
+        if n_human == 0:
+            lines[-1] += t("没有人工编码员参与;同一模型的两次阅读之间的一致性是两名人工编码员一致性的上限。",
+                           " No human coder took part; agreement between two readings by the same model is an upper bound on what "
+                           "two human coders would reach.")
+        lines += [""]
         labels = dict(zip(readings["reading_id"], readings["label_zh" if zh else "label_en"]))
         agreement = facts["agreement"]
         lines += _table(t(["编码甲", "编码乙", "变量", "指标", "值", "95%区间", "单位数"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import subprocess
 
+import pandas as pd
 import pytest
 
 from analysis.coding import agreement_table
@@ -53,7 +54,10 @@ def test_levels_agreement_and_checks_are_the_computed_ones(pages):
     tables = load_tables()
     en = pages["en"]
     levels = tables["commitments"]["level"].astype(int).value_counts()
-    assert [int(r[2]) for r in table_rows(en, "Level")] == [levels.get(level, 0) for level in range(4)]
+    shown = pd.DataFrame(table_rows(en, "Level"), columns=["level", "genre_class", "meaning", "pairs"])
+    assert shown.astype({"level": int, "pairs": int}).groupby("level")["pairs"].sum().tolist() == [levels.get(v, 0) for v in range(4)]
+    scale = tables["commitment_scale"]
+    assert set(shown["meaning"]) == set(scale["meaning_en"])
     agreement = agreement_table(tables, load_texts(tables["documents"]))
     overall = agreement[agreement["scope"] == "primary_theme:(overall)"]
     shown = table_rows(en, "Reading A")
@@ -63,7 +67,8 @@ def test_levels_agreement_and_checks_are_the_computed_ones(pages):
     assert sum(int(r[2]) for r in table_rows(en, "Kind of measure")) == len(quantified)
     assert f"the {len(tables['targets'])} quantities" in en
     assert "**passed**" in en and "**通过**" in pages["zh"]
-    assert "AI model sessions, not by human coders" in en
+    assert "2 were made by AI model sessions, 0 by human coders and 1 by a program" in en
+    assert "No human coder took part" in en
 
 
 def test_a_fifth_region_is_in_the_appendix_without_a_code_change(project_copy):
