@@ -125,7 +125,7 @@ def stata_frame(frame: pd.DataFrame, enums: set[str]) -> tuple[pd.DataFrame, dic
             text = series.fillna("").astype(str)
             codes = sorted(set(text) - {""})
             mapping = {code: number for number, code in enumerate(codes, start=1)}
-            out[column] = text.map(lambda v: mapping.get(v, float("nan"))).astype("float64")
+            out[column] = text.map(mapping).astype("float64")  # empty cells: missing
             value_labels[column] = {number: code for code, number in mapping.items()}
         else:
             out[column] = series.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
@@ -256,4 +256,4 @@ def write_codebook(out_dir: Path, root: Path = PROJECT_ROOT, tables: dict[str, p
     return path
 
 
-__all__ = ["write_stata", "write_codebook", "codebook_frame", "dta_bytes", "describe", "DERIVED_FIELDS"]
+__all__ = ["DERIVED_FIELDS", "codebook_frame", "describe", "dta_bytes", "write_codebook", "write_stata"]

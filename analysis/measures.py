@@ -111,5 +111,12 @@ def measure_kind_counts(quantified: pd.DataFrame) -> pd.DataFrame:
     return cells.value_counts().rename_axis("measure_kinds").reset_index(name="cells")
 
 
-__all__ = ["theme_shares", "theme_text_shares_by_basis", "quantified_commitments", "measure_kind", "SHARE_BASES",
-           "WEIGHTING_ZH", "WEIGHTING_EN"]
+__all__ = [
+    "SHARE_BASES",
+    "WEIGHTING_EN",
+    "WEIGHTING_ZH",
+    "measure_kind",
+    "quantified_commitments",
+    "theme_shares",
+    "theme_text_shares_by_basis",
+]

@@ -58,7 +58,12 @@ def methods_facts(root: Path = PROJECT_ROOT, tables: dict[str, pd.DataFrame] | N
     from analysis.compare import comparison_tables, corpus_overview
     from analysis.corpus import load_texts
     from analysis.curated import load_tables
-    from analysis.measures import PRIMARY_ONLY, PRIMARY_PLUS_SECONDARY, quantified_commitments, theme_text_shares_by_basis
+    from analysis.measures import (
+        PRIMARY_ONLY,
+        PRIMARY_PLUS_SECONDARY,
+        quantified_commitments,
+        theme_text_shares_by_basis,
+    )
     from analysis.validate import validate_project
 
     tables = tables if tables is not None else load_tables(root)
@@ -207,7 +212,7 @@ def methods_markdown(facts: dict, lang: str) -> str:
     lines += [t(f"地区的行政级别:{levels_text}。", f"Administrative level of the regions: {levels_text}."), ""]
     header = t(["地区", "文本", "文体", "发布日期", "时段", "字体", "正文字数", "条目", "数量"],
                ["Region", "Text", "Genre", "Published", "Period", "Script", "Body characters", "Clauses", "Quantities"])
-    recorded = lambda v: t("未记录", "not recorded") if v in ("", "not recorded", None) else v  # noqa: E731
+    recorded = lambda v: t("未记录", "not recorded") if v in ("", "not recorded", None) else v
     rows, sources = [], []
     for row in corpus.itertuples():
         published = (f"{row.published.year}年{row.published.month}月{row.published.day}日" if zh else
@@ -515,7 +520,7 @@ def html_to_pdf(html_path: Path, pdf_path: Path, timeout: int = 120) -> Path:
         command = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                    "--no-pdf-header-footer", "--disable-pdf-tagging", f"--user-data-dir={temporary}/profile", f"--print-to-pdf={out}",
                    Path(html_path).resolve().as_uri()]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=timeout)
         if result.returncode != 0 or not out.is_file():
             raise RuntimeError(f"Chromium could not print {html_path}: {result.stderr.strip()[-500:]}")
         payload = _stable_pdf(out.read_bytes())
@@ -548,4 +553,4 @@ def write_methods(out_dir: Path | None = None, root: Path = PROJECT_ROOT, *, pdf
     return written
 
 
-__all__ = ["methods_facts", "methods_markdown", "methods_html", "html_to_pdf", "write_methods"]
+__all__ = ["html_to_pdf", "methods_facts", "methods_html", "methods_markdown", "write_methods"]

@@ -6,8 +6,14 @@ import pytest
 
 from analysis.compare import comparison_tables, theme_text_shares
 from analysis.curated import load_tables
-from analysis.measures import (PRIMARY_ONLY, PRIMARY_PLUS_SECONDARY, clause_theme_weights, quantified_commitments,
-                               theme_shares, theme_text_shares_by_basis)
+from analysis.measures import (
+    PRIMARY_ONLY,
+    PRIMARY_PLUS_SECONDARY,
+    clause_theme_weights,
+    quantified_commitments,
+    theme_shares,
+    theme_text_shares_by_basis,
+)
 
 
 @pytest.fixture(scope="module")

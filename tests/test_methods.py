@@ -6,6 +6,7 @@ import subprocess
 
 import pandas as pd
 import pytest
+from helpers import add_made_up_region
 
 from analysis.coding import agreement_table
 from analysis.compare import corpus_overview
@@ -13,7 +14,6 @@ from analysis.corpus import load_texts
 from analysis.curated import load_tables
 from analysis.measures import quantified_commitments
 from analysis.methods import methods_facts, methods_markdown, write_methods
-from helpers import add_made_up_region
 
 
 @pytest.fixture(scope="module")
