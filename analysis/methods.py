@@ -102,6 +102,7 @@ def methods_facts(root: Path = PROJECT_ROOT, tables: dict[str, pd.DataFrame] | N
         "n_focus": int((tables["themes"]["is_focus"] == "true").sum()),
         "level_counts": levels.groupby("level").size().reindex(range(4), fill_value=0).to_dict(),
         "level_scale": _level_scale(tables, levels),
+        **_level_range(root),
         "n_level_cells": len(levels),
         "n_level3_cells": int((levels["level"] == 3).sum()),
         "level3_kinds": quantified.groupby("measure_kind").agg(cells=("theme_id", lambda s: len(set(zip(
@@ -126,6 +127,14 @@ def methods_facts(root: Path = PROJECT_ROOT, tables: dict[str, pd.DataFrame] | N
     return facts
 
 
+def _level_range(root: Path) -> dict:
+    """The scale's bounds, from the schema of ``commitments.level``."""
+    from analysis.curated import read_datapackage, resource
+
+    field = next(f for f in resource(read_datapackage(root), "commitments")["schema"]["fields"] if f["name"] == "level")
+    return {"level_min": int(field["constraints"]["minimum"]), "level_max": int(field["constraints"]["maximum"])}
+
+
 def _level_scale(tables: dict[str, pd.DataFrame], levels: pd.DataFrame) -> pd.DataFrame:
     """Level × genre class: what the level means there (``commitment_scale.csv``) and how many pairs have it."""
     classes = tables["documents"].set_index("doc_id").get("genre_class")
@@ -141,11 +150,16 @@ def _reading_facts(tables: dict[str, pd.DataFrame], texts: dict[str, str]) -> di
     """Who coded what (readings.csv) and the overall agreement of each pair, with 95% bootstrap intervals."""
     if "readings" not in tables:
         return {"readings": pd.DataFrame(), "agreement": pd.DataFrame()}
-    from analysis.coding import agreement_table
+    import inspect
+
+    from analysis.agreement import pair_agreement
+    from analysis.coding import BOOTSTRAP_RESAMPLES, agreement_table
 
     agreement = agreement_table(tables, texts)
     overall = agreement[agreement["scope"].str.endswith(":(overall)") & agreement["measure"].isin(["alpha", "kappa"])]
-    return {"readings": tables["readings"], "agreement": overall.reset_index(drop=True)}
+    confidence = inspect.signature(pair_agreement).parameters["confidence"].default
+    return {"readings": tables["readings"], "agreement": overall.reset_index(drop=True),
+            "confidence": round(100 * confidence), "resamples": BOOTSTRAP_RESAMPLES}
 
 
 # ---------------------------------------------------------------- wording
@@ -229,6 +243,8 @@ def methods_markdown(facts: dict, lang: str) -> str:
     lines += [t("来源:", "Sources:"), ""]
     lines += _table(t(["文本", "发布情况", "文号", "来源网址", "获取日期"], ["Text", "Publication", "Document number", "Source address", "Accessed"]),
                     sources)
+    from analysis.compare import DOUBLE_REDUCTION_OPINION as opinion
+
     lines += [t("已知局限:", "Known limits:"), ""]
     for row in corpus.itertuples():
         name = row.title_zh if zh else row.title_en
@@ -242,7 +258,8 @@ def methods_markdown(facts: dict, lang: str) -> str:
         if pd.isna(row.published):
             lines.append(t(f"- {name}:文本未给出发布日期,留空不猜。", f"- {name}: the text gives no publication date; it is left empty, not guessed."))
         if not row.after_double_reduction:
-            lines.append(t(f"- {name}:写于2021年7月全国“双减”意见之前。", f"- {name}: written before the national 'double reduction' opinion of July 2021."))
+            lines.append(t(f"- {name}:写于{opinion.year}年{opinion.month}月{opinion.day}日全国“双减”意见之前。",
+                           f"- {name}: written before the national 'double reduction' opinion of {opinion.day} {opinion.strftime('%B')} {opinion.year}."))
     not_recorded = sum((corpus.get(c, pd.Series(dtype=str)) == "not recorded").sum() for c in ("source_url", "accessed", "document_number"))
     lines += ["", t(f"来源网址、获取日期和文号只在原始文件或其页面写明时填写;共有{not_recorded}处未记录,均不推测。",
                     f"Source address, access date and document number are filled only where the raw file or its page states them; "
@@ -288,7 +305,8 @@ def methods_markdown(facts: dict, lang: str) -> str:
     # 4 commitment scale
     counts = facts["level_counts"]
     lines += [t("## 4 承诺力度等级与判定规则", "## 4 Commitment scale and decision rule"), "",
-              t(f"每个“文本×主题”组合({facts['n_level_cells']}个)评一个0–3级:", f"Every document × theme pair ({facts['n_level_cells']} pairs) has a level from 0 to 3:"), ""]
+              t(f"每个“文本×主题”组合({facts['n_level_cells']}个)评一个{facts['level_min']}–{facts['level_max']}级:",
+                f"Every document × theme pair ({facts['n_level_cells']} pairs) has a level from {facts['level_min']} to {facts['level_max']}:"), ""]
     scale = facts["level_scale"]
     if len(scale):  # the scale of each genre class, from commitment_scale.csv
         lines += _table(t(["等级", "体裁类别", "含义", "组合数"], ["Level", "Genre class", "Meaning", "Pairs"]),
@@ -377,12 +395,14 @@ def methods_markdown(facts: dict, lang: str) -> str:
         lines += [""]
         labels = dict(zip(readings["reading_id"], readings["label_zh" if zh else "label_en"]))
         agreement = facts["agreement"]
-        lines += _table(t(["编码甲", "编码乙", "变量", "指标", "值", "95%区间", "单位数"],
-                          ["Reading A", "Reading B", "Variable", "Measure", "Value", "95% interval", "Units"]),
+        level = facts["confidence"]
+        lines += _table(t(["编码甲", "编码乙", "变量", "指标", "值", f"{level}%区间", "单位数"],
+                          ["Reading A", "Reading B", "Variable", "Measure", "Value", f"{level}% interval", "Units"]),
                         [[labels.get(r.reading_a, r.reading_a), labels.get(r.reading_b, r.reading_b), VARIABLE_TEXT.get(r.scope.split(":")[0], (r.scope.split(":")[0],) * 2)[i],
                           t("Krippendorff α" if r.measure == "alpha" else "Cohen κ", "Krippendorff's alpha" if r.measure == "alpha" else "Cohen's kappa"),
                           _num(r.value), f"{_num(r.ci_low)}–{_num(r.ci_high)}", r.n_units] for r in agreement.itertuples()], "llllrlr")
-        lines += [t("区间为按单位重抽样的百分位自助法区间。", "Intervals are percentile bootstrap intervals over units."), ""]
+        lines += [t(f"区间为按单位重抽样{facts['resamples']}次的百分位自助法区间。",
+                    f"Intervals are percentile bootstrap intervals over units ({facts['resamples']} resamples)."), ""]
     lines += [t(f"英文释义:{facts['n_glossed']}条引文都有英文释义,其中{facts['n_gloss_ai']}条是人工智能模型会话的机器翻译,"
                 f"{facts['n_gloss_reviewed']}条经人工审核。释义只是解释,证据始终是原文引文。",
                 f"English glosses: all {facts['n_glossed']} quotes have one; {facts['n_gloss_ai']} are machine translations by an AI model "
