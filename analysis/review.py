@@ -259,7 +259,7 @@ def review_workbook(frames: dict[str, pd.DataFrame], themes: pd.DataFrame):
     choices = {"accept": "yes_no", "exclude": "yes_no", "import": "yes_no", "kind": "kind", "comparator": "comparator",
                "theme_id": "theme_id", "exclude_reason": "reason", "reason": "reason", "clause_type": "clause_type"}
     fill_in = {"accept", "exclude", "import", "doc_id", "target_id", "kind", "theme_id", "indicator_zh",
-               "indicator_en", "comparator", "target_year", "notes", "clause_id", "exclude_reason", "reason",
+               "indicator_en", "quote_en", "quote_en_by", "comparator", "target_year", "notes", "clause_id", "exclude_reason", "reason",
                "clause_type", "secondary_theme_ids"}
     for name in ("candidates", "other_numbers", "clauses"):
         frame = frames[name]
@@ -281,7 +281,7 @@ def review_workbook(frames: dict[str, pd.DataFrame], themes: pd.DataFrame):
             cell.font = Font(bold=True)
             if header in fill_in:
                 cell.fill = editable
-            width = {"quote": 50, "context": 40, "indicator_zh": 28, "indicator_en": 28, "notes": 30, "text": 40,
+            width = {"quote": 50, "quote_en": 50, "context": 40, "indicator_zh": 28, "indicator_en": 28, "notes": 30, "text": 40,
                      "clause": 26, "doc": 24, "heading_path": 20}.get(header, 12)
             sheet.column_dimensions[letter].width = width
             if header in ("quote", "context", "text"):
