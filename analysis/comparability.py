@@ -103,7 +103,7 @@ def against_group(row: Mapping, group: Mapping) -> dict[str, str]:
                       f"Different basis: this row is {en}{years_en}; the indicator compares {gen}."))
     fit = _get(row, "group_fit")
     if fit == "different":
-        found.append(("population", f"统计对象不同:指标定义为“{_get(group, 'population_zh')}”,本行所计不同(见notes)。",
+        found.append(("population", f"统计对象不同:指标定义为“{_get(group, 'population_zh')}”,本行所计不同(见该行备注)。",
                       (f"Different population: the indicator counts {_get(group, 'population_en')}; this row counts "
                        "something else (see its notes).")))
     elif not fit and rid:
@@ -117,6 +117,14 @@ def against_group(row: Mapping, group: Mapping) -> dict[str, str]:
     return dict(SAME)
 
 
+def _named(row: Mapping, verdict: dict[str, str]) -> dict[str, str]:
+    """A row's verdict with its id in front of the caveats, so a pair says which side differs."""
+    rid = row_id(row)
+    if not rid or verdict["comparability"] == "same":
+        return verdict
+    return {**verdict, "caveat_zh": f"{rid}:{verdict['caveat_zh']}", "caveat_en": f"{rid}: {verdict['caveat_en']}"}
+
+
 def between(a: Mapping, b: Mapping, group: Mapping) -> dict[str, str]:
     """Grade two quantities of one group against each other (e.g. a plan's target and a report's result).
 
@@ -125,11 +133,11 @@ def between(a: Mapping, b: Mapping, group: Mapping) -> dict[str, str]:
     for row in (b, a):
         other = a if row is b else b
         if _get(row, "relation") in ("same_as", "subset_of") and _get(row, "related_target_id") == row_id(other):
-            return against_group(row, group)
+            return _named(row, against_group(row, group))
     first, second = against_group(a, group), against_group(b, group)
-    for verdict in (first, second):
+    for row, verdict in ((a, first), (b, second)):
         if verdict["comparability"] == "not_comparable":
-            return verdict
+            return _named(row, verdict)
     if _get(a, "basis") == _get(b, "basis") == "total_over_period" and _period(a) != _period(b):
         return _verdict("not_comparable", "basis", "两者是不同年份区间的累计数。",
                         "Both are totals, but over different years.")

@@ -370,7 +370,7 @@ def comparison_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame
         "theme_text_shares": theme_text_shares(tables),
         "commitment_levels": commitment_levels(tables),
         "target_counts": target_counts(tables),
-        "indicator_groups": indicator_group_grades(tables),
+        "indicator_group_grades": indicator_group_grades(tables),
         "indicator_comparison": indicator_comparison(tables),
         "plan_against_result": plan_against_result(tables),
         "plan_against_result_not_comparable": plan_against_result_not_comparable(tables),

@@ -17,7 +17,7 @@ from analysis.quantity_words import find_quantity_words
 from analysis.validate import uncovered_numbers, validate_project
 
 TABLES = load_tables()
-SIDE_BY_SIDE = ["corpus_overview", "theme_text_shares", "commitment_levels", "target_counts", "indicator_groups",
+SIDE_BY_SIDE = ["corpus_overview", "theme_text_shares", "commitment_levels", "target_counts", "indicator_group_grades",
                 "indicator_comparison", "plan_against_result", "plan_against_result_not_comparable",
                 "double_reduction_matrix", "teacher_rotation_mechanisms"]
 
