@@ -79,7 +79,9 @@ def add_made_up_region(root: Path) -> str:
         level, quote = levels.get(theme, ("0", ""))
         start = text.find(quote) if quote else -1
         commitments.append(dict(doc_id=doc_id, theme_id=theme, level=level, quote=quote,
-                                char_start=str(start) if quote else "", char_end=str(start + len(quote)) if quote else ""))
+                                char_start=str(start) if quote else "", char_end=str(start + len(quote)) if quote else "",
+                                quote_en="made-up gloss" if quote else "", quote_en_by="the test that made it up" if quote else "",
+                                quote_en_reviewed="false" if quote else ""))
     append("commitments", commitments)
     hiring = "深化县管校聘改革"
     append("document_components", [
