@@ -112,6 +112,8 @@ def methods_facts(root: Path = PROJECT_ROOT, tables: dict[str, pd.DataFrame] | N
         "n_quantities": len(tables["targets"]), "n_exclusions": len(tables["excluded_numbers"]),
         "n_benchmarks": len(tables["national_benchmarks"]),
         "n_component_codes": len(tables["document_components"]),
+        "components": tables["components"].assign(present_in=lambda f: f["component"].map(
+            tables["document_components"].query("present == 'true'").groupby("component").size()).fillna(0).astype(int)),
         "n_components_present": int((tables["document_components"]["present"] == "true").sum()),
         "n_only_secondary": len(only_secondary),
         "only_secondary_example": only_secondary.sort_values(PRIMARY_PLUS_SECONDARY, ascending=False).head(1),
@@ -301,6 +303,17 @@ def methods_markdown(facts: dict, lang: str) -> str:
         rows = [[r.name_en, "yes" if r.is_focus == "true" else "", r.definition, r.includes, r.excludes] for r in themes.itertuples()]
         lines += _table(["Theme", "Focus", "Definition", "Includes (terms of the texts)", "Excludes"], rows)
         lines += ["The definitions and inclusion terms keep the Chinese terms of art the codebook is defined by.", ""]
+
+    components = facts["components"]
+    if len(components):
+        focus = facts["themes"].set_index("theme_id")["name_zh" if zh else "name_en"]
+        lines += [t(f"重点主题的政策要素({len(components)}个)逐一编码为有或无,“有”须附引文:",
+                    f"The focus themes' components ({len(components)}) are each coded present or absent; present needs a quote:"), ""]
+        lines += _table(t(["主题", "要素", "定义", "含有该要素的文本"], ["Theme", "Component", "Definition", "Texts with it"]),
+                        [[focus.get(r.theme_id, r.theme_id), r.name_zh if zh else r.name_en,
+                          getattr(r, "definition_zh", "") if zh else r.definition, r.present_in] for r in components.itertuples()], "lllr")
+        if zh:
+            lines += ["要素的中文定义由人工智能模型会话译自英文,未经人工审核。", ""]
 
     # 4 commitment scale
     counts = facts["level_counts"]

@@ -106,3 +106,11 @@ def test_the_pdf_embeds_only_the_project_font_and_its_text_extracts(tmp_path):
     assert str(overview["body_chars"].sum()) in text
     again = write_methods(tmp_path / "again", languages=("zh",))
     assert next(p for p in again if p.suffix == ".pdf").read_bytes() == pdf.read_bytes()
+
+
+def test_the_codebook_section_counts_each_component_from_the_codes(pages):
+    tables = load_tables()
+    present = tables["document_components"].query("present == 'true'").groupby("component").size()
+    rows = table_rows(pages["en"], "Theme | Component")
+    names = dict(zip(tables["components"]["name_en"], tables["components"]["component"]))
+    assert {names[r[1]]: int(r[3]) for r in rows} == {c: int(present.get(c, 0)) for c in tables["components"]["component"]}
