@@ -422,7 +422,7 @@ COMMANDS = {
     "notebooks": (cmd_notebooks, "run the notebooks; executed copies + HTML in reports/"),
     "uncovered": (cmd_uncovered, "list raw-text numbers not yet curated or excluded"),
     "parse": (cmd_parse, "parse Chinese quantities (1.2万套, 两三所) exactly"),
-    "methods": (cmd_methods, "write the methods appendix (zh, en; Markdown, HTML, PDF) from the data"),
+    "methods": (cmd_methods, "methods appendix from the data (zh, en; md, html, pdf)"),
     "tables": (cmd_tables, "write every comparison table as CSV (default reports/tables/)"),
     "workbook": (cmd_workbook, "export the Excel workbook, or import an edited one"),
     "extract": (cmd_extract, "propose targets in new plans; review and import them"),

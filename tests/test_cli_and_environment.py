@@ -57,7 +57,8 @@ def test_build_writes_report_figures_and_workbook_and_changes_no_curated_csv(pro
     assert (project_copy / "figures" / "01_corpus_timeline_zh.png").is_file()
     assert list((project_copy / "data" / "curated").glob("*.xlsx"))
     out = capsys.readouterr().out
-    assert "[1/4] validate curated data" in out and "build done" in out
+    assert re.search(r"\[1/\d+\] validate curated data", out) and "build done" in out
+    assert (project_copy / "reports" / "methods_en.pdf").is_file() and (project_copy / "reports" / "methods_zh.md").is_file()
 
 
 def test_parse_command_prints_exact_values():
