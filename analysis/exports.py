@@ -56,7 +56,7 @@ DERIVED_FIELDS = {  # columns the comparison functions add (the curated ones are
     "rows_same": "Rows of the group that may stand side by side.",
     "rows_proxy": "Rows of the group that are proxies only.",
     "rows_not_comparable": "Rows of the group that are not comparable.",
-    "measure_kind": "What the number measures: count, rate_or_share, money, rank, ratio, coefficient, percentage_point_change.",
+    "measure_kind": "What the number measures: the quantity's curated measure (share, count, money, rank, change_pp …), else read from its unit.",
     "present": "true when the document contains the component.",
 }
 SUFFIXES = {"_plan": " (plan side)", "_result": " (result side)"}

@@ -87,13 +87,17 @@ def quantified_commitments(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every level-3 document × theme with the quantities behind it: value, unit, kind of measure, year.
 
     Level 3 says only that a number exists; this table shows its size and kind beside the level, so a
-    4-kindergarten expansion and a 95% coverage target no longer look alike.
+    4-kindergarten expansion and a 95% coverage target no longer look alike. ``measure_kind`` is the
+    quantity's curated ``measure`` (share, count, money, rank, change_pp …) where the table has one,
+    else :func:`measure_kind` read from its unit and comparator.
     """
     levels = commitment_levels(tables)
     top = levels[levels["level"] == 3][["doc_id", "theme_id", "level", "genre_class", "comparability",
                                         "comparability_reason", "caveat_zh", "caveat_en"]]
     targets = tables["targets"].copy()
-    targets["measure_kind"] = [measure_kind(u, c) for u, c in zip(targets["unit"], targets["comparator"])]
+    derived = [measure_kind(u, c) for u, c in zip(targets["unit"], targets["comparator"])]
+    curated = targets["measure"] if "measure" in targets.columns else pd.Series("", index=targets.index)
+    targets["measure_kind"] = [m if m else d for m, d in zip(curated, derived)]  # the curated measure wins
     keep = ["doc_id", "theme_id", "target_id", "kind", "indicator_zh", "indicator_en", "indicator_group", "value",
             "value_max", "unit", "comparator", "target_year", "measure_kind", "quote"]
     keep += [c for c in ("quote_en",) if c in targets.columns]

@@ -39,6 +39,13 @@ LEVEL_TEXT = {
     2: ("具体措施或机制(有名称的项目、制度、工程或行动)", "concrete measure or mechanism (a named programme, rule, project or action)"),
     3: ("量化目标(成效报道中为量化成效)", "quantified target (for the report: a quantified achievement)"),
 }
+def _measure_text(kind: str) -> tuple[str, str]:
+    """A measure's name (zh, en): the comparability module's words for curated measures, else ours."""
+    from analysis.comparability import MEASURE_TEXT
+
+    return MEASURE_TEXT.get(kind) or MEASURE_KIND_TEXT.get(kind, (kind, kind))
+
+
 MEASURE_KIND_TEXT = {
     "count": ("数量", "count"), "rate_or_share": ("比率或占比", "rate or share"), "money": ("金额", "money"),
     "rank": ("名次", "rank"), "ratio": ("比值", "ratio"), "coefficient": ("系数", "coefficient"),
@@ -339,13 +346,13 @@ def methods_markdown(facts: dict, lang: str) -> str:
                 "listed by the kind of their quantities (the table `quantified_commitments` gives every value and unit):"), ""]
     kinds = facts["level3_kinds"]
     lines += _table(t(["数量种类", "3级组合", "数量"], ["Kind of measure", "Level-3 pairs", "Quantities"]),
-                    [[MEASURE_KIND_TEXT.get(r.measure_kind, (r.measure_kind,) * 2)[i], r.cells, r.quantities] for r in kinds.itertuples()], "lrr")
+                    [[_measure_text(r.measure_kind)[i], r.cells, r.quantities] for r in kinds.itertuples()], "lrr")
     examples = facts["level3_examples"]
     if len(examples):
         lines += [t("例如学前教育普及普惠的3级组合所依据的数量:", "For example, the quantities behind the level-3 pairs of pre-school coverage:"), ""]
         lines += _table(t(["数量编号", "指标", "数值", "单位", "种类"], ["Quantity", "Indicator", "Value", "Unit", "Kind"]),
                         [[r.target_id, r.indicator_zh if zh else r.indicator_en, f"{r.value:g}", r.unit if zh or r.unit.isascii() else "",
-                          MEASURE_KIND_TEXT.get(r.measure_kind, (r.measure_kind,) * 2)[i]] for r in examples.itertuples()], "llrll")
+                          _measure_text(r.measure_kind)[i]] for r in examples.itertuples()], "llrll")
 
     # 5 measures
     from analysis.measures import WEIGHTING_EN, WEIGHTING_ZH

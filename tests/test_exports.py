@@ -68,6 +68,6 @@ def test_the_codebook_reuses_the_data_package_descriptions(tmp_path):
                                         if f["name"] == "quote_en")
     assert quote["description_source"] == "datapackage.json"
     kind = codebook[(codebook["table"] == "quantified_commitments") & (codebook["column"] == "measure_kind")].iloc[0]
-    assert "rate_or_share" in kind["codes"]
+    assert "=share" in kind["codes"] and "=count" in kind["codes"]
     assert (tmp_path / "dta" / "curated_documents.dta").is_file()
     json.dumps(codebook.to_dict("records"))  # plain data, machine-readable

@@ -64,7 +64,9 @@ def test_level_three_cells_show_the_size_and_kind_of_their_quantities(tables):
     assert len(quantified.groupby(["doc_id", "theme_id"])) == (levels["level"] == "3").sum()
     assert quantified["value"].notna().all()
     kg = quantified[quantified["theme_id"] == "kindergarten_coverage"]
-    assert {"count", "rate_or_share"} <= set(kg["measure_kind"])  # a count of kindergartens and a coverage rate
+    assert {"count", "share"} <= set(kg["measure_kind"])  # a count of kindergartens beside a coverage share
+    curated = tables["targets"].set_index("target_id")["measure"]
+    assert (quantified["measure_kind"] == quantified["target_id"].map(curated)).all()
     assert set(quantified.loc[quantified["comparator"] == "rank_top", "measure_kind"]) == {"rank"}
 
 
