@@ -440,6 +440,10 @@ def methods_markdown(facts: dict, lang: str) -> str:
               t("- 条目覆盖正文,无缝无叠;每个“文本×主题”和“文本×要素”都有编码;", "- that the clauses tile every body, and every document × theme and document × component pair is coded;"),
               t(f"- 封闭世界:原文中的每个数字或是数量({facts['n_quantities']}个),或是说明了理由的排除项({facts['n_exclusions']}个);",
                 f"- the closed world: every number in every raw text is a quantity ({facts['n_quantities']}) or an explained exclusion ({facts['n_exclusions']});"),
+              t("- 指标模型:作参照的数量写明理由,关联指向存在的数量,同一指标组不混用单位,时段前后一致;全国基准的数值是有限数并与其文字一致;",
+                "- the indicator model: a proxy states its reason, a relation points to a real quantity, a group mixes no units, periods are consistent; a benchmark's value is a finite number agreeing with its written value;"),
+              t("- 编码:恰有一个整理版编码;每个存储的代码属于已知编码,指向存在的单位,取编码表中的值;",
+                "- the readings: exactly one curated reading; each stored code belongs to a known reading, names a unit that exists and holds a value of the codebook;"),
               t("- 每条引文都有英文释义及其来源;文本的发布情况有原文为证。", "- that every quote has an English gloss with its provenance, and each publication status has its line in the raw text."), ""]
     lines += _table(t(["表", "行数"], ["Table", "Rows"]), [[f"`{name}`", n] for name, n in facts["table_rows"].items()], "lr")
     return "\n".join(lines).rstrip() + "\n"
