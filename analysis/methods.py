@@ -592,8 +592,8 @@ def write_methods(out_dir: Path | None = None, root: Path = PROJECT_ROOT, *, pdf
         page = out_dir / f"methods_{lang}.html"
         write_text_atomic(page, methods_html(text, lang, font.name))
         written += [md, page]
-        if pdf:
-            written.append(html_to_pdf(page, out_dir / f"methods_{lang}.pdf"))
+    if pdf:  # after every Markdown and HTML file, so a missing Chromium still leaves those
+        written += [html_to_pdf(out_dir / f"methods_{lang}.html", out_dir / f"methods_{lang}.pdf") for lang in languages]
     return written
 
 
