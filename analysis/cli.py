@@ -149,11 +149,6 @@ def cmd_notebooks(args: argparse.Namespace) -> int:
     return 0
 
 
-def _build_agreement_reports(root: Path) -> None:
-    from analysis.report import write_agreement_reports
-
-    written = write_agreement_reports(root)
-    print("  wrote reports/validation_report.md, " + ", ".join(f"reports/{p.name}" for p in written), flush=True)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -186,12 +181,26 @@ def cmd_evidence(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_evidence_step(root: Path) -> None:
-    """Main-job step: the evidence site in reports/evidence/."""
-    from analysis.evidence import build_site
 
-    written = build_site(root)
-    print(f"  wrote {len(written)} files to reports/evidence/ (open reports/evidence/index.html)", flush=True)
+
+def cmd_methods(args: argparse.Namespace) -> int:
+    """Write the methods appendix generated from the data, in Chinese and English (Markdown, HTML, PDF)."""
+    from analysis.curated import CuratedDataError
+    from analysis.methods import write_methods
+
+    root = Path(args.root)
+    out = Path(args.out) if args.out else root / "reports"
+    try:
+        written = write_methods(out, root, pdf=not args.no_pdf)
+    except CuratedDataError as error:
+        _print_problems(sorted(error.problems))
+        print("methods appendix not written: the curated data cannot be read", file=sys.stderr)
+        return 1
+    except (FileNotFoundError, RuntimeError, OSError) as error:
+        print(f"methods appendix not finished: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} files to {out}" + "".join(f"\n  {p.name}" for p in written))
+    return 0
 
 
 def cmd_tables(args: argparse.Namespace) -> int:
@@ -213,16 +222,29 @@ def cmd_tables(args: argparse.Namespace) -> int:
         print(f"tables not written: cannot write into {out}: {error.strerror or error}", file=sys.stderr)
         return 1
     print(f"wrote {len(written)} tables to {out}" + "".join(f"\n  {path.name}" for path in written))
+    from analysis.exports import write_codebook
+
+    print(f"  {write_codebook(out, root, tables).name} (every column: type, description, codes)")
+    if getattr(args, "stata", None):
+        return _write_stata(root, Path(args.stata), tables)
     return 0
 
 
-def _write_tables_step(root: Path) -> None:
-    """Main-job step: the comparison tables as CSV in reports/tables/."""
-    from analysis.curated import load_tables
-    from analysis.tables import write_comparison_tables
+def _write_stata(root: Path, out: Path, tables) -> int:
+    """``tables --stata DIR``: every comparison and curated table as a labelled Stata 118 file, plus codebook.csv."""
+    from analysis.exports import write_stata
 
-    written = write_comparison_tables(load_tables(root), root / "reports" / "tables", root)
-    print(f"  wrote {len(written)} comparison tables to reports/tables/", flush=True)
+    try:
+        written = write_stata(out, root, tables)
+    except OSError as error:
+        print(f"Stata files not written: cannot write into {out}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(written) - 1} Stata files (.dta, version 118) and codebook.csv to {out}")
+    return 0
+
+
+
+
 def _refused_extract_outputs(args: argparse.Namespace, root: Path) -> str | None:
     """Why ``-o``/``--review`` may not be written (inside data/, over a foreign file, missing folder), or None."""
     from analysis.outputs import OutputRefused, check_output
@@ -422,6 +444,7 @@ COMMANDS = {
     "notebooks": (cmd_notebooks, "run the notebooks; executed copies + HTML in reports/"),
     "uncovered": (cmd_uncovered, "list raw-text numbers not yet curated or excluded"),
     "parse": (cmd_parse, "parse Chinese quantities (1.2万套, 两三所) exactly"),
+    "methods": (cmd_methods, "methods appendix from the data (zh, en; md, html, pdf)"),
     "tables": (cmd_tables, "write every comparison table as CSV (default reports/tables/)"),
     "evidence": (cmd_evidence, "write the evidence site: every number linked to its quote"),
     "workbook": (cmd_workbook, "export the Excel workbook, or import an edited one"),
@@ -453,8 +476,12 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--skip-notebooks", action="store_true", help="leave the notebooks out (faster)")
             command.add_argument("--force", action="store_true", help="rebuild every output, even those up to date")
             command.add_argument("--jobs", type=int, default=0, help="processes for the steps (default: all cores)")
+        if name == "methods":
+            command.add_argument("--out", metavar="DIR", help="folder for the appendix (default reports/)")
+            command.add_argument("--no-pdf", action="store_true", help="Markdown and HTML only (no Chromium needed)")
         if name == "tables":
             command.add_argument("--out", metavar="DIR", help="folder for the CSV files (default reports/tables/)")
+            command.add_argument("--stata", metavar="DIR", help="also write every comparison and curated table as labelled .dta (Stata 118) with codebook.csv here")
         if name == "parse":
             command.add_argument("expressions", nargs="+", help="e.g. 1.2万套 21.66亿元 两三所")
         if name == "extract":

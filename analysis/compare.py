@@ -71,6 +71,7 @@ def theme_text_shares(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                                       names=["doc_id", "theme_id"]).to_frame(index=False)
     out = grid.merge(chars, on=["doc_id", "theme_id"], how="left").fillna({"chars": 0, "share": 0.0})
     out["chars"] = out["chars"].astype(int)
+    out["share_basis"] = "primary_only"  # the other basis: analysis.measures.theme_text_shares_by_basis
     return with_genre_grades(out, tables)
 
 
@@ -130,7 +131,7 @@ def commitment_levels(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     levels["caveat_zh"] = report.map({True: "成效报道按其自身量表评级(3级=有数字的已报成效),不能与规划的等级并列。", False: ""})
     levels["caveat_en"] = report.map({True: "A report of results is read on its own scale (level 3 = a quantified reported result); "
                                             "it does not stand beside the plans' levels.", False: ""})
-    return levels[["doc_id", "theme_id", "level", "quote", "instruments", "genre_class", "level_meaning_zh",
+    return levels[["doc_id", "theme_id", "level", "quote", "quote_en", "instruments", "genre_class", "level_meaning_zh",
                    "level_meaning_en", "comparability", "comparability_reason", "caveat_zh", "caveat_en"]]
 
 
@@ -162,7 +163,7 @@ def theme_quantities(tables: dict[str, pd.DataFrame], theme_id: str) -> pd.DataF
     out["value_max"] = pd.to_numeric(out["value_max"].replace("", None)).astype(float)
     return out[["region_id", "region_zh", "region_en", "doc_id", "genre", "period_label", "target_id", "kind",
                 "indicator_zh", "indicator_en", "indicator_group", "value", "value_max", "unit", "comparator",
-                "target_year", "quote", "char_start", "char_end", "clause_id", "notes"]].reset_index(drop=True)
+                "target_year", "quote", "quote_en", "char_start", "char_end", "clause_id", "notes"]].reset_index(drop=True)
 
 
 # Columns of a quantity that the comparability rule reads (empty when a table lacks them).
@@ -222,7 +223,7 @@ def indicator_comparison(tables: dict[str, pd.DataFrame], groups: list[str] | No
                             period_label=bench["target_year_text"], relation="", related_target_id="")
     columns = ["indicator_group", "source", "label_zh", "label_en", "region_id", "doc_id", "genre", "genre_class",
                "kind", "reference_id", "target_id", "benchmark_id", "indicator_zh", "indicator_en", "value",
-               "value_max", "unit", "comparator", "year", "period_label", "quote"] + MODEL_COLUMNS
+               "value_max", "unit", "comparator", "year", "period_label", "quote", "quote_en"] + MODEL_COLUMNS
     out = pd.concat([local[columns], national[columns]], ignore_index=True)
     if groups is None:
         groups = sorted(set(local["indicator_group"]))
@@ -286,7 +287,7 @@ def component_matrix(tables: dict[str, pd.DataFrame], theme_id: str) -> pd.DataF
                                            "published", "after_double_reduction"]]
     out = coded.merge(docs, on="doc_id", how="left")
     out = out[["doc_id", "region_id", "region_zh", "region_en", "genre", "period_label", "published",
-               "after_double_reduction", "component", "name_zh", "name_en", "present", "quote", "char_start",
+               "after_double_reduction", "component", "name_zh", "name_en", "present", "quote", "quote_en", "char_start",
                "notes"]].reset_index(drop=True)
     return with_genre_grades(out, tables)
 
@@ -320,7 +321,7 @@ def plan_result_pairs(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     plans = quantities[quantities["kind"] == "target"]
     results = quantities[quantities["kind"] == "achievement"]
     keep = ["region_id", "region_zh", "region_en", "indicator_group", "doc_id", "target_id", "indicator_zh",
-            "indicator_en", "value", "unit", "comparator", "target_year", "quote"] + MODEL_COLUMNS
+            "indicator_en", "value", "unit", "comparator", "target_year", "quote", "quote_en"] + MODEL_COLUMNS
     pairs = plans[keep].merge(results[keep], on=["region_id", "region_zh", "region_en", "indicator_group"],
                               suffixes=("_plan", "_result"))
     groups = indicator_groups(tables).set_index("indicator_group")
@@ -362,6 +363,8 @@ def comparison_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame
     Each table that sets values side by side carries ``comparability`` (same / proxy / not_comparable),
     ``comparability_reason``, ``caveat_zh`` and ``caveat_en``, and keeps its ids.
     """
+    from analysis.measures import quantified_commitments, theme_text_shares_by_basis
+
     return {
         "corpus_overview": corpus_overview(tables),
         "theme_text_shares": theme_text_shares(tables),
@@ -373,4 +376,6 @@ def comparison_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame
         "plan_against_result_not_comparable": plan_against_result_not_comparable(tables),
         "double_reduction_matrix": double_reduction_matrix(tables),
         "teacher_rotation_mechanisms": teacher_rotation_mechanisms(tables),
+        "theme_text_shares_by_basis": theme_text_shares_by_basis(tables),
+        "quantified_commitments": quantified_commitments(tables),
     }

@@ -102,6 +102,7 @@ def main_job_steps(root: Path, tables: dict[str, pd.DataFrame], texts: dict[str,
                    notebooks: bool = True) -> list[Step]:
     """Every step of the main job after validation, in the order they are listed to the user."""
     from analysis.evidence import build_site, site_root
+    from analysis.methods import write_methods
     from analysis.report import write_agreement_reports
     from analysis.tables import write_comparison_tables
     from analysis.workbook import default_workbook_path, export_workbook
@@ -117,6 +118,8 @@ def main_job_steps(root: Path, tables: dict[str, pd.DataFrame], texts: dict[str,
              lambda: write_comparison_tables(tables, reports / "tables", root)),
         Step("workbook", (default_workbook_path(root),), made_from, lambda: export_workbook(root)),
     ]
+    steps.append(Step("methods", tuple(reports / f"methods_{lang}.{ext}" for lang in ("zh", "en")
+                                       for ext in ("md", "html", "pdf")), made_from, lambda: write_methods(reports, root)))
     figures = figure_steps(root, tables, texts, code)
     steps += figures
     steps.append(Step("evidence", (site_root(root) / "index.html",), digest_of(made_from, *[s.digest for s in figures]),
@@ -154,7 +157,7 @@ def run_main_job(root: Path, *, force: bool = False, jobs: int | None = None, no
         print(f"build stopped: {error}", file=sys.stderr)
         return 1
     steps = main_job_steps(root, tables, texts, notebooks=notebooks)
-    print(f"[2/2] {len(steps)} outputs: comparison tables, figures (zh, en), workbook, evidence site"
+    print(f"[2/2] {len(steps)} outputs: comparison tables, workbook, methods appendix, figures (zh, en), evidence site"
           + (", notebooks" if notebooks else "") + " …", flush=True)
     status = run_steps(steps, root, force=force, jobs=jobs)
     seconds = time.perf_counter() - started

@@ -20,6 +20,7 @@ from analysis.numbers import NotAQuantityError, parse_quantity, scan_numbers
 from analysis.normalize import normalize
 from analysis.quantity_words import find_quantity_words, read_word
 from analysis.indicator_checks import benchmark_value_problems, indicator_model_problems
+from analysis.provenance import provenance_problems
 from analysis.paths import PROJECT_ROOT, raw_path
 
 CURATED = "data/curated/"
@@ -366,9 +367,10 @@ def _logical_problems(root, tables, loaded, closed_world, problems) -> list[Prob
     problems += within_clause_problems(targets, tables["clauses"], "targets.csv")
     problems += commitment_coverage_problems(tables["commitments"], documents, tables["themes"])
     problems += exclusion_problems(tables["excluded_numbers"], texts)
-    problems += _reading_problems(tables, root)
     problems += indicator_model_problems(tables)
     problems += benchmark_value_problems(tables["national_benchmarks"])
+    problems += provenance_problems(tables, texts)
+    problems += _reading_problems(tables, root)
     if closed_world and not problems:
         problems += closed_world_problems(documents, texts, targets, tables["excluded_numbers"])
     return problems

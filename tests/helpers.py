@@ -49,7 +49,9 @@ def add_made_up_region(root: Path) -> str:
                               issuer_en="Test County Education Bureau", title_zh="测试县教育局2024年工作要点",
                               title_en="Test County: 2024 work points", genre="annual_work_points", genre_zh="年度工作要点", genre_class="plan",
                               published="2024-02-01", period_start_year="2024", period_end_year="2024",
-                              period_label="2024", script="simplified", notes="made up for a test")])
+                              period_label="2024", script="simplified", notes="made up for a test",
+                              source_url="not recorded", accessed="not recorded", document_number="not recorded",
+                              publication_status="not recorded")])
     cuts = [0, text.index("一、"), text.index("1."), text.index("2."), len(text)]
     ids = [("title", "title", "overall_goals"), ("h1", "heading", "overall_goals"),
            ("1", "item", "kindergarten_coverage"), ("2", "item", "teacher_rotation")]
@@ -66,7 +68,8 @@ def add_made_up_region(root: Path) -> str:
                             indicator_zh=quote[:6], indicator_en="made-up indicator", indicator_group=group,
                             value=value, unit=unit, comparator=comparator, target_year="2024", number_text=number,
                             quote=quote, char_start=str(start), char_end=str(start + len(quote)), clause_id=clause,
-                            measure=measure, basis=basis, group_fit="exact"))
+                            measure=measure, basis=basis, group_fit="exact",
+                            quote_en="made-up gloss", quote_en_by="the test that made it up", quote_en_reviewed="false"))
     append("targets", targets)
     levels = {"kindergarten_coverage": ("3", quotes[0][0]), "teacher_rotation": ("3", quotes[1][0])}
     commitments = []
@@ -76,14 +79,19 @@ def add_made_up_region(root: Path) -> str:
         level, quote = levels.get(theme, ("0", ""))
         start = text.find(quote) if quote else -1
         commitments.append(dict(doc_id=doc_id, theme_id=theme, level=level, quote=quote,
-                                char_start=str(start) if quote else "", char_end=str(start + len(quote)) if quote else ""))
+                                char_start=str(start) if quote else "", char_end=str(start + len(quote)) if quote else "",
+                                quote_en="made-up gloss" if quote else "", quote_en_by="the test that made it up" if quote else "",
+                                quote_en_reviewed="false" if quote else ""))
     append("commitments", commitments)
     hiring = "深化县管校聘改革"
     append("document_components", [
         dict(doc_id=doc_id, component=c, present="true" if c == "managed_hiring" else "false",
              quote=hiring if c == "managed_hiring" else "",
              char_start=str(text.index(hiring)) if c == "managed_hiring" else "",
-             char_end=str(text.index(hiring) + len(hiring)) if c == "managed_hiring" else "")
+             char_end=str(text.index(hiring) + len(hiring)) if c == "managed_hiring" else "",
+             quote_en="deepen county-managed, school-hired reform" if c == "managed_hiring" else "",
+             quote_en_by="the test that made it up" if c == "managed_hiring" else "",
+             quote_en_reviewed="false" if c == "managed_hiring" else "")
         for c in tables["components"]["component"]])
     tables = load_tables(root)
     missing = uncovered_numbers(tables["documents"], load_texts(tables["documents"], root), tables["targets"],

@@ -61,6 +61,7 @@ def test_build_writes_report_figures_and_workbook_and_changes_no_curated_csv(pro
     out = capsys.readouterr().out
     assert re.search(r"\[1/\d+\] validate curated data", out) and "build done" in out
     assert "evidence site" in out and (project_copy / "reports" / "evidence" / "index.html").is_file()
+    assert (project_copy / "reports" / "methods_en.pdf").is_file() and (project_copy / "reports" / "methods_zh.md").is_file()
 
 
 def test_parse_command_prints_exact_values():

@@ -214,9 +214,10 @@ def test_a_quantity_word_must_agree_with_its_value(project_copy):
 
 
 def test_the_main_jobs_tables_step_writes_reports_tables(project_copy):
-    from analysis.cli import _write_tables_step
+    from analysis.curated import load_tables
+    from analysis.tables import write_comparison_tables
 
-    _write_tables_step(project_copy)
+    write_comparison_tables(load_tables(project_copy), project_copy / "reports" / "tables", project_copy)
     written = sorted(p.name for p in (project_copy / "reports" / "tables").iterdir())
     assert written == sorted(f"{n}.csv" for n in SIDE_BY_SIDE)
     assert not [p for p in (project_copy / "reports" / "tables").iterdir() if p.name.startswith(".")]  # no temp files left

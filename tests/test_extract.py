@@ -284,7 +284,8 @@ def add_manifest_rows(root: Path, raw_file: str, text: str) -> None:
                issuer_en="Mouxian Education Bureau", title_zh="某某县教育局2024年工作要点",
                title_en="Mouxian: 2024 work points (made up for a test)", genre="annual_work_points",
                genre_zh="年度工作要点", genre_class="plan", period_start_year="2024", period_end_year="2024", period_label="2024",
-               script="simplified")
+               script="simplified", source_url="not recorded", accessed="not recorded",
+               document_number="not recorded", publication_status="not recorded")
     documents.loc[len(documents)] = row
     write_tables({"regions": regions}, root)
     write_tables({"documents": documents}, root)
@@ -306,6 +307,8 @@ def fill_review(path: Path, reject: dict[str, str], indicator_en: str = "indicat
                 sheet.cell(row, col["accept"]).value = "no" if number in reject else "yes"
                 sheet.cell(row, col["exclude_reason"]).value = reject.get(number)
                 sheet.cell(row, col["indicator_en"]).value = indicator_en
+                sheet.cell(row, col["quote_en"]).value = "an English gloss"
+                sheet.cell(row, col["quote_en_by"]).value = "the test reviewer"
             else:
                 sheet.cell(row, col["exclude"]).value = "yes"
     workbook.save(path)

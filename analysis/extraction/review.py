@@ -136,8 +136,8 @@ def propose_clauses(raw: str, doc_id: str, body_start: int, body_end: int, theme
 
 REVIEW_COLUMNS: tuple[str, ...] = (
     "accept", "doc_id", "target_id", "kind", "theme_id", "indicator_zh", "indicator_en", "value", "value_max",
-    "unit", "unit_original", "comparator", "target_year", "notes", "number_text", "quote", "char_start",
-    "char_end", "clause_id", "exclude_reason", "doc", "clause", "number_start", "number_end",
+    "unit", "unit_original", "comparator", "target_year", "notes", "number_text", "quote", "quote_en",
+    "quote_en_by", "char_start", "char_end", "clause_id", "exclude_reason", "doc", "clause", "number_start", "number_end",
 )
 OTHER_COLUMNS: tuple[str, ...] = ("exclude", "doc_id", "char_start", "char_end", "text", "reason", "notes", "context", "doc")
 CLAUSE_COLUMNS: tuple[str, ...] = (
@@ -165,6 +165,8 @@ READ_ME = (
     "  kind, theme_id, indicator_zh, comparator, target_year: guesses; correct them. indicator_en: fill it in.",
     "  value, value_max, unit, number_text, quote, char_start, char_end: read from the text; validation checks",
     "    them against the raw file, so change them only together and carefully.",
+    "  quote_en: an English gloss of the quote (validation requires one; it never replaces the quote);",
+    "    quote_en_by: who or what made it (your name, or e.g. 'machine translation, not reviewed').",
     "  clause_id: leave empty to take the clause (clauses.csv, or the sheet 'clauses') that holds the quote.",
     "  exclude_reason: for a row you reject, a reason from the list adds its number to excluded_numbers.csv.",
     "Sheet 'other_numbers': every other number in the text and the reason it was left out.",
@@ -253,7 +255,8 @@ def review_frames(candidates: pd.DataFrame, left_out: pd.DataFrame, documents: p
             "indicator_zh": row.indicator, "indicator_en": "", "value": row.value, "value_max": row.value_max,
             "unit": row.unit, "unit_original": row.unit_original, "comparator": row.comparator,
             "target_year": _target_year(row.quote, default_year) if row.kind == "target" else "",
-            "notes": _qualifier_note(getattr(row, "qualifier", "")), "number_text": row.number_text, "quote": row.quote, "char_start": row.char_start,
+            "notes": _qualifier_note(getattr(row, "qualifier", "")), "number_text": row.number_text, "quote": row.quote,
+            "quote_en": "", "quote_en_by": "", "char_start": row.char_start,
             "char_end": row.char_end, "clause_id": clause_id, "exclude_reason": "", "doc": row.doc,
             "clause": row.clause, "number_start": row.number_start, "number_end": row.number_end,
             **_proposed_model(row, entry)})
@@ -309,7 +312,7 @@ def review_workbook(frames: dict[str, pd.DataFrame], themes: pd.DataFrame):
     choices = {"confirm": "yes_no", "level": "level", "present": "true_false", "accept": "yes_no", "exclude": "yes_no", "import": "yes_no", "kind": "kind", "comparator": "comparator",
                "theme_id": "theme_id", "exclude_reason": "reason", "reason": "reason", "clause_type": "clause_type"}
     fill_in = {"accept", "exclude", "import", "doc_id", "target_id", "kind", "theme_id", "indicator_zh",
-               "indicator_en", "comparator", "target_year", "notes", "clause_id", "exclude_reason", "reason",
+               "indicator_en", "quote_en", "quote_en_by", "comparator", "target_year", "notes", "clause_id", "exclude_reason", "reason",
                "clause_type", "secondary_theme_ids", "confirm", "level", "present", "quote", "instruments"}
     names = [n for n in ("candidates", "other_numbers", "clauses", "commitments", "components") if n in frames]
     for name in names:
@@ -332,7 +335,7 @@ def review_workbook(frames: dict[str, pd.DataFrame], themes: pd.DataFrame):
             cell.font = Font(bold=True)
             if header in fill_in:
                 cell.fill = editable
-            width = {"quote": 50, "context": 40, "indicator_zh": 28, "indicator_en": 28, "notes": 30, "text": 40,
+            width = {"quote": 50, "quote_en": 50, "context": 40, "indicator_zh": 28, "indicator_en": 28, "notes": 30, "text": 40,
                      "clause": 26, "doc": 24, "heading_path": 20}.get(header, 12)
             sheet.column_dimensions[letter].width = width
             if header in ("quote", "context", "text"):
@@ -503,8 +506,6 @@ def plan_review_import(sheets: dict[str, tuple[pd.DataFrame, list[int]]], tables
         new = {c: "" for c in targets.columns}
         new.update({c: row[c] for c in ("doc_id", "kind", "theme_id", "indicator_zh", "indicator_en", "value",
                                          "value_max", "unit", "unit_original", "comparator", "target_year",
-                                         "number_text", "quote", "char_start", "char_end", "notes") if c in new})
-        new.update({c: row[c] for c in targets.columns if c in row and c not in REVIEW_COLUMNS})  # columns added to the schema
         new.update(target_id=target_id, clause_id=clause_id)
         target_rows.append(new)
         target_sources.append(where)
