@@ -3,6 +3,7 @@
 Raw texts (``data/raw``) → hand-curated tables with provenance (``data/curated``) → comparisons,
 figures and workbooks. Importing the package has no side effects.
 """
+
 from __future__ import annotations
 
 __version__ = "0.1.0"

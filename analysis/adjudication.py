@@ -6,6 +6,7 @@ and ``.xlsx``. An adjudicator picks, for each row of one pair of readings, ``a``
 reading (``coder_kind`` adjudication, ``adjudicates`` naming the pair): the codes both readings share,
 plus every settled unit with a note saying which readings disagreed, what each said and how it was settled.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,10 +40,12 @@ def disagreement_workbook_bytes(frame: pd.DataFrame) -> bytes:
     book = openpyxl.Workbook()
     readme = book.active
     readme.title = "README"
-    for line in ("Disagreements between readings, for adjudication.",
-                 "For every row of the pair you adjudicate, set decision to a (reading_a is right), b (reading_b is right)",
-                 "or other (then give adjudicated_value), and say how you settled it in how. Then run:",
-                 "python -m analysis coding adjudicate THIS_FILE.xlsx --by YOUR_NAME [--pair READING_A READING_B]"):
+    for line in (
+        "Disagreements between readings, for adjudication.",
+        "For every row of the pair you adjudicate, set decision to a (reading_a is right), b (reading_b is right)",
+        "or other (then give adjudicated_value), and say how you settled it in how. Then run:",
+        "python -m analysis coding adjudicate THIS_FILE.xlsx --by YOUR_NAME [--pair READING_A READING_B]",
+    ):
         readme.append([line])
     sheet = book.create_sheet(SHEET)
     sheet.append(list(frame.columns))
@@ -82,19 +85,40 @@ def _read_sheet(path: Path) -> tuple[pd.DataFrame, list[int], str]:
     except WorkbookError as error:
         raise AdjudicationError([str(error)]) from None
     problems: list[str] = []
-    rows, numbers = _sheet_rows(book, SHEET, path, ["reading_a", "reading_b", "variable", "doc_id", "unit_id",
-                                                    "value_a", "value_b", "decision", "adjudicated_value", "how"], problems)
+    rows, numbers = _sheet_rows(
+        book,
+        SHEET,
+        path,
+        [
+            "reading_a",
+            "reading_b",
+            "variable",
+            "doc_id",
+            "unit_id",
+            "value_a",
+            "value_b",
+            "decision",
+            "adjudicated_value",
+            "how",
+        ],
+        problems,
+    )
     if problems:
         raise AdjudicationError(problems)
     return pd.DataFrame(rows, dtype=object).fillna(""), numbers, f"{path}: sheet '{SHEET}', row"
 
 
-def plan_adjudication(path: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str], adjudicator: str,
-                      pair: tuple[str, str] | None = None, today: str | None = None) -> tuple[dict, pd.DataFrame]:
+def plan_adjudication(
+    path: Path,
+    tables: dict[str, pd.DataFrame],
+    texts: dict[str, str],
+    adjudicator: str,
+    pair: tuple[str, str] | None = None,
+    today: str | None = None,
+) -> tuple[dict, pd.DataFrame]:
     """The adjudicated reading (readings row, long-form codes) from a filled sheet; raise on any problem."""
     from analysis.coding import AGREEMENT_VARIABLES, paired_codes
-    from analysis.readings import disagreements
-    from analysis.readings import all_readings
+    from analysis.readings import all_readings, disagreements
 
     path = Path(path)
     if not adjudicator.strip():
@@ -107,8 +131,14 @@ def plan_adjudication(path: Path, tables: dict[str, pd.DataFrame], texts: dict[s
     pairs = sorted(set(zip(decided["reading_a"], decided["reading_b"])))
     if pair is None:
         if len(pairs) != 1:
-            raise AdjudicationError([(f"{path}: decisions for {len(pairs)} pairs of readings ({pairs}); adjudicate "
-                                      "one pair at a time, or name it with --pair READING_A READING_B")])
+            raise AdjudicationError(
+                [
+                    (
+                        f"{path}: decisions for {len(pairs)} pairs of readings ({pairs}); adjudicate "
+                        "one pair at a time, or name it with --pair READING_A READING_B"
+                    )
+                ]
+            )
         pair = pairs[0]
     first, second = pair
     codes = all_readings(tables, texts)
@@ -126,14 +156,18 @@ def plan_adjudication(path: Path, tables: dict[str, pd.DataFrame], texts: dict[s
     for row in current.itertuples():
         key = (row.variable, row.doc_id, row.unit_id)
         if key not in rows.index:
-            problems.append(f"{path}: {first} vs {second}: the disagreement on {row.doc_id}/{row.unit_id} "
-                            f"({row.variable}: {row.value_a} vs {row.value_b}) is missing from the sheet")
+            problems.append(
+                f"{path}: {first} vs {second}: the disagreement on {row.doc_id}/{row.unit_id} "
+                f"({row.variable}: {row.value_a} vs {row.value_b}) is missing from the sheet"
+            )
             continue
         entry = rows.loc[key]
         line = f"{where} {entry['_line']}"
         if (entry["value_a"], entry["value_b"]) != (row.value_a, row.value_b):
-            problems.append(f"{line}, columns 'value_a'/'value_b': the readings now say {row.value_a} / {row.value_b}; "
-                            "export a fresh sheet")
+            problems.append(
+                f"{line}, columns 'value_a'/'value_b': the readings now say {row.value_a} / {row.value_b}; "
+                "export a fresh sheet"
+            )
             continue
         decision = entry["decision"].strip().lower()
         if decision not in DECISIONS:
@@ -147,8 +181,13 @@ def plan_adjudication(path: Path, tables: dict[str, pd.DataFrame], texts: dict[s
             problems.append(f"{line}, column 'how': say how the disagreement was settled")
             continue
         chosen = {"a": first, "b": second}.get(decision, "another code")
-        settled[key] = (value, (f"settled: {first} said {row.value_a}, {second} said {row.value_b}; chose {chosen}; "
-                                f"how: {entry['how'].strip()}"))
+        settled[key] = (
+            value,
+            (
+                f"settled: {first} said {row.value_a}, {second} said {row.value_b}; chose {chosen}; "
+                f"how: {entry['how'].strip()}"
+            ),
+        )
     reading_id = f"adjudicated_{first}_{second}"
     if reading_id in set(tables["readings"]["reading_id"]):
         problems.append(f"{path}: a reading {reading_id!r} is already stored")
@@ -159,33 +198,58 @@ def plan_adjudication(path: Path, tables: dict[str, pd.DataFrame], texts: dict[s
         both = paired_codes(codes[first], codes[second], variable)
         for row in both.itertuples():
             value, note = settled.get((variable, row.doc_id, row.unit_id), (row.value_a, ""))
-            out.append({"reading_id": reading_id, "doc_id": row.doc_id, "unit_id": row.unit_id, "variable": variable,
-                        "value": value, "notes": note})
+            out.append(
+                {
+                    "reading_id": reading_id,
+                    "doc_id": row.doc_id,
+                    "unit_id": row.unit_id,
+                    "variable": variable,
+                    "value": value,
+                    "notes": note,
+                }
+            )
     result = pd.DataFrame(out, columns=["reading_id", "doc_id", "unit_id", "variable", "value", "notes"], dtype=object)
     variables = [v for v in AGREEMENT_VARIABLES if v in set(result["variable"])]
     labels = tables["readings"].set_index("reading_id")
-    reading = {"reading_id": reading_id, "label_zh": f"裁定编码({labels.loc[first, 'label_zh']}与{labels.loc[second, 'label_zh']})",
-               "label_en": f"Adjudicated reading ({first} vs {second})", "coder": adjudicator.strip(),
-               "coder_kind": "adjudication",
-               "method": f"Units where {first} and {second} agree keep their code; each disagreement was settled by "
-                         f"{adjudicator.strip()} in the disagreement sheet, and its note says how.",
-               "coded_on": today or dt.date.today().isoformat(), "blind": "false",
-               "codebook_version": labels.loc[first, "codebook_version"], "is_curated": "false",
-               "variables": ";".join(variables), "scope": f"the units both {first} and {second} coded",
-               "stored_in": "reading_codes", "adjudicates": f"{first};{second}",
-               "notes": f"{len(settled)} disagreement(s) settled."}
+    reading = {
+        "reading_id": reading_id,
+        "label_zh": f"裁定编码({labels.loc[first, 'label_zh']}与{labels.loc[second, 'label_zh']})",
+        "label_en": f"Adjudicated reading ({first} vs {second})",
+        "coder": adjudicator.strip(),
+        "coder_kind": "adjudication",
+        "method": f"Units where {first} and {second} agree keep their code; each disagreement was settled by "
+        f"{adjudicator.strip()} in the disagreement sheet, and its note says how.",
+        "coded_on": today or dt.date.today().isoformat(),
+        "blind": "false",
+        "codebook_version": labels.loc[first, "codebook_version"],
+        "is_curated": "false",
+        "variables": ";".join(variables),
+        "scope": f"the units both {first} and {second} coded",
+        "stored_in": "reading_codes",
+        "adjudicates": f"{first};{second}",
+        "notes": f"{len(settled)} disagreement(s) settled.",
+    }
     return reading, result
 
 
-def adjudicate(path: Path, adjudicator: str, root: Path = PROJECT_ROOT, pair: tuple[str, str] | None = None,
-               *, dry_run: bool = False, today: str | None = None) -> tuple[dict, pd.DataFrame]:
+def adjudicate(
+    path: Path,
+    adjudicator: str,
+    root: Path = PROJECT_ROOT,
+    pair: tuple[str, str] | None = None,
+    *,
+    dry_run: bool = False,
+    today: str | None = None,
+) -> tuple[dict, pd.DataFrame]:
     """Check a filled disagreement sheet and, unless ``dry_run``, store the adjudicated reading."""
     from analysis.coding_workbook import store_reading
     from analysis.corpus import load_texts
     from analysis.curated import load_tables
 
     tables = load_tables(root)
-    reading, codes = plan_adjudication(Path(path), tables, load_texts(tables["documents"], root), adjudicator, pair, today)
+    reading, codes = plan_adjudication(
+        Path(path), tables, load_texts(tables["documents"], root), adjudicator, pair, today
+    )
     if not dry_run:
         store_reading(reading, codes, root)
     return reading, codes

@@ -9,6 +9,7 @@ Everything works on *value-count* form: for each unit, how many coders gave it e
 coincidence matrix is a sum of one small matrix per unit, so a bootstrap resample of units is a
 weighted sum, and all resamples are computed together as one matrix product (no Python loop).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -61,11 +62,14 @@ def _delta(level: str, values: np.ndarray, marginals: np.ndarray) -> np.ndarray:
         return (values[:, None] - values[None, :]) ** 2
     if level == "ratio":
         total = values[:, None] + values[None, :]
-        return np.divide((values[:, None] - values[None, :]) ** 2, total ** 2, out=np.zeros((v, v)), where=total != 0)
+        return np.divide((values[:, None] - values[None, :]) ** 2, total**2, out=np.zeros((v, v)), where=total != 0)
     if level == "ordinal":
         cumulative = np.cumsum(marginals, axis=-1)
         low, high = np.minimum.outer(np.arange(v), np.arange(v)), np.maximum.outer(np.arange(v), np.arange(v))
-        between = cumulative[..., high] - np.concatenate([np.zeros(marginals.shape[:-1] + (1,)), cumulative], axis=-1)[..., low]
+        between = (
+            cumulative[..., high]
+            - np.concatenate([np.zeros(marginals.shape[:-1] + (1,)), cumulative], axis=-1)[..., low]
+        )
         return (between - (marginals[..., :, None] + marginals[..., None, :]) / 2) ** 2
     raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
 
@@ -105,7 +109,7 @@ def cohen_kappa_from_table(table: np.ndarray) -> np.ndarray:
     n = t.sum(axis=(-2, -1))
     with np.errstate(divide="ignore", invalid="ignore"):
         observed = np.trace(t, axis1=-2, axis2=-1) / n
-        expected = (t.sum(axis=-1) * t.sum(axis=-2)).sum(axis=-1) / n ** 2
+        expected = (t.sum(axis=-1) * t.sum(axis=-2)).sum(axis=-1) / n**2
         result = (observed - expected) / (1 - expected)
     return np.where((n > 0) & (expected < 1), result, np.nan)
 
@@ -135,7 +139,9 @@ def bootstrap_weights(n_units: int, resamples: int = 2000, seed: int = 20260101)
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, n_units, size=(resamples, n_units))
     offsets = (np.arange(resamples) * n_units)[:, None]
-    return np.bincount((draws + offsets).ravel(), minlength=resamples * n_units).reshape(resamples, n_units).astype(float)
+    return (
+        np.bincount((draws + offsets).ravel(), minlength=resamples * n_units).reshape(resamples, n_units).astype(float)
+    )
 
 
 def _interval(samples: np.ndarray, confidence: float) -> tuple[float, float]:
@@ -147,8 +153,14 @@ def _interval(samples: np.ndarray, confidence: float) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def pair_agreement(first: np.ndarray, second: np.ndarray, categories: list, level: str = "nominal",
-                   weights: np.ndarray | None = None, confidence: float = 0.95) -> dict:
+def pair_agreement(
+    first: np.ndarray,
+    second: np.ndarray,
+    categories: list,
+    level: str = "nominal",
+    weights: np.ndarray | None = None,
+    confidence: float = 0.95,
+) -> dict:
     """Alpha and kappa of two codings of the same units, each with a percentile bootstrap interval.
 
     ``first`` and ``second`` hold category labels (equal length, no missing); ``categories`` gives
@@ -163,14 +175,15 @@ def pair_agreement(first: np.ndarray, second: np.ndarray, categories: list, leve
 
     def measures(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # With two coders and no missing values the coincidence matrix is the contingency table plus its transpose.
-        return (alpha_from_coincidences(tables + np.swapaxes(tables, -1, -2), values, level),
-                cohen_kappa_from_table(tables))
+        return (
+            alpha_from_coincidences(tables + np.swapaxes(tables, -1, -2), values, level),
+            cohen_kappa_from_table(tables),
+        )
 
     cells = a * v + b
     table = np.bincount(cells, minlength=v * v).astype(float).reshape(v, v)
     alpha, kappa = (float(x) for x in measures(table))
-    result = {"n_units": n, "agreement": float((a == b).mean()) if n else float("nan"),
-              "alpha": alpha, "kappa": kappa}
+    result = {"n_units": n, "agreement": float((a == b).mean()) if n else float("nan"), "alpha": alpha, "kappa": kappa}
     if weights is None or n == 0:
         result.update(alpha_ci=(float("nan"), float("nan")), kappa_ci=(float("nan"), float("nan")))
         return result

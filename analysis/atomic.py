@@ -4,6 +4,7 @@
 gives ``0666 & ~umask`` to a new file and keeps the mode of an existing one. Every writer here gives
 the file the mode a plain write would, so an atomic write is invisible to the file's permissions.
 """
+
 from __future__ import annotations
 
 import os
@@ -65,6 +66,7 @@ def write_with(path: Path, save: Callable[[str], None], *, mode: int | None = No
 
 def write_bytes_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
     """Write bytes atomically (fsynced before the rename), with the mode of a plain write."""
+
     def save(temporary: str) -> None:
         with open(temporary, "wb") as stream:
             stream.write(data)

@@ -2,6 +2,7 @@
 
 The only module that prints, exits or chooses output paths.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,7 +35,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         from analysis.report import agreement_report_text
 
         print(agreement_report_text(root))
-    print("validation passed: schema, raw-file hashes, quotes at their offsets, values against quotes, clause tiling, closed world")
+    print(
+        "validation passed: schema, raw-file hashes, quotes at their offsets, values against quotes, clause tiling, closed world"
+    )
     return 0
 
 
@@ -65,7 +68,9 @@ def cmd_parse(args: argparse.Namespace) -> int:
             status = 1
             continue
         qualifier = f"\tqualifier={q.qualifier}" if q.qualifier else ""
-        print(f"{expression}\tvalue={format_decimal(q.value)}\tvalue_max={format_decimal(q.value_max)}\tunit={q.unit}\tunit_original={q.unit_original}{qualifier}")
+        print(
+            f"{expression}\tvalue={format_decimal(q.value)}\tvalue_max={format_decimal(q.value_max)}\tunit={q.unit}\tunit_original={q.unit_original}{qualifier}"
+        )
     return status
 
 
@@ -86,10 +91,16 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(f"import refused: {len(error.problems)} problem(s); nothing written", file=sys.stderr)
             return 1
         print("\n".join(plan.summary_lines()))
-        print("dry run: nothing written" if args.dry_run else "imported; `python -m analysis validate` checks the whole project")
+        print(
+            "dry run: nothing written"
+            if args.dry_run
+            else "imported; `python -m analysis validate` checks the whole project"
+        )
         return 0
     if not args.files:
-        print("extract: give plans (.txt, .pdf, .docx files or folders of .txt), or --import REVIEW.xlsx", file=sys.stderr)
+        print(
+            "extract: give plans (.txt, .pdf, .docx files or folders of .txt), or --import REVIEW.xlsx", file=sys.stderr
+        )
         return 2
     refused = _refused_extract_outputs(args, root)
     if refused:
@@ -97,15 +108,24 @@ def cmd_extract(args: argparse.Namespace) -> int:
         return 2
     try:
         # -o is replaced only when the whole run succeeds; temporary files go on any exit
-        with (atomic_output(Path(args.output)) if args.output else contextlib.nullcontext(sys.stdout)) as output:
-            run_extract(args.files, root, output, sys.stderr, review=Path(args.review) if args.review else None,
-                        jobs=args.jobs, progress=not args.quiet)
+        with atomic_output(Path(args.output)) if args.output else contextlib.nullcontext(sys.stdout) as output:
+            run_extract(
+                args.files,
+                root,
+                output,
+                sys.stderr,
+                review=Path(args.review) if args.review else None,
+                jobs=args.jobs,
+                progress=not args.quiet,
+            )
     except (PlanReadError, IngestError) as error:
         print(f"extract: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("extract: interrupted; nothing written" + (f" ({args.output} unchanged)" if args.output else ""),
-              file=sys.stderr)
+        print(
+            "extract: interrupted; nothing written" + (f" ({args.output} unchanged)" if args.output else ""),
+            file=sys.stderr,
+        )
         return 130
     return 0
 
@@ -115,9 +135,7 @@ def _draw_figures(root: Path, languages: tuple[str, ...], progress) -> list[Path
 
     from analysis.figures import build_all_figures, figure_characters
     from analysis.fonts import register_fonts
-    from analysis.snapshot import load_state
-
-    from analysis.snapshot import DataChangedError
+    from analysis.snapshot import DataChangedError, load_state
 
     try:
         tables, texts = load_state(root)  # one state of the data for every figure of this build
@@ -143,12 +161,11 @@ def cmd_notebooks(args: argparse.Namespace) -> int:
     from analysis.notebooks import run_all
 
     root = Path(args.root)
-    written = run_all(root / "notebooks", root / "reports" / "notebooks", root,
-                      lambda name: print(f"  running {name}", flush=True))
+    written = run_all(
+        root / "notebooks", root / "reports" / "notebooks", root, lambda name: print(f"  running {name}", flush=True)
+    )
     print(f"wrote {len(written)} files to {root / 'reports' / 'notebooks'}")
     return 0
-
-
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -179,8 +196,6 @@ def cmd_evidence(args: argparse.Namespace) -> int:
         return 1
     print(f"wrote {len(written)} files to {out}; open {out / 'index.html'} in a browser (no server needed)")
     return 0
-
-
 
 
 def cmd_methods(args: argparse.Namespace) -> int:
@@ -241,8 +256,6 @@ def _write_stata(root: Path, out: Path, tables) -> int:
         return 1
     print(f"wrote {len(written) - 1} Stata files (.dta, version 118) and codebook.csv to {out}")
     return 0
-
-
 
 
 def _refused_extract_outputs(args: argparse.Namespace, root: Path) -> str | None:
@@ -338,15 +351,20 @@ def cmd_coding(args: argparse.Namespace) -> int:
         for warning in plan.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         print("\n".join(plan.summary_lines()))
-        print("dry run: nothing written" if args.dry_run else "stored in readings.csv and reading_codes.csv; "
-              "`python -m analysis coding agreement` reports the agreement")
+        print(
+            "dry run: nothing written"
+            if args.dry_run
+            else "stored in readings.csv and reading_codes.csv; "
+            "`python -m analysis coding agreement` reports the agreement"
+        )
         return 0
     if args.coding_action == "adjudicate":
         from analysis.adjudication import AdjudicationError, adjudicate
 
         try:
-            reading, codes = adjudicate(Path(args.path), args.by, root, tuple(args.pair) if args.pair else None,
-                                        dry_run=args.dry_run)
+            reading, codes = adjudicate(
+                Path(args.path), args.by, root, tuple(args.pair) if args.pair else None, dry_run=args.dry_run
+            )
         except AdjudicationError as error:
             _print_problems(error.problems)
             print(f"adjudication refused: {len(error.problems)} problem(s); nothing written", file=sys.stderr)
@@ -371,14 +389,20 @@ def add_coding_parser(command: argparse.ArgumentParser) -> None:
     export.add_argument("--stratify", choices=["doc"], help="sample each document in proportion to its clauses")
     load = actions.add_parser("import", help="check a filled coding workbook and store it as a reading")
     load.add_argument("path", help="the filled .xlsx")
-    load.add_argument("--coder-kind", default="person", choices=["person", "ai_model_session", "automatic"],
-                      help="who coded (default: person)")
+    load.add_argument(
+        "--coder-kind",
+        default="person",
+        choices=["person", "ai_model_session", "automatic"],
+        help="who coded (default: person)",
+    )
     load.add_argument("--dry-run", action="store_true", help="only check; write nothing")
     actions.add_parser("agreement", help="write reports/coding_agreement.md and .csv, and the disagreement sheet")
     settle = actions.add_parser("adjudicate", help="store a filled disagreement sheet as an adjudicated reading")
     settle.add_argument("path", help="reports/coding_disagreements.xlsx (or .csv) with decision and how filled")
     settle.add_argument("--by", required=True, help="who adjudicated")
-    settle.add_argument("--pair", nargs=2, metavar=("READING_A", "READING_B"), help="which pair (if the sheet decides several)")
+    settle.add_argument(
+        "--pair", nargs=2, metavar=("READING_A", "READING_B"), help="which pair (if the sheet decides several)"
+    )
     settle.add_argument("--dry-run", action="store_true", help="only check; write nothing")
 
 
@@ -392,8 +416,12 @@ def cmd_qda(args: argparse.Namespace) -> int:
             print("qda export: give OUT.qdpx, --codebook OUT.qdc, or both", file=sys.stderr)
             return 2
         try:
-            written = export_qda(root, Path(args.path) if args.path else None,
-                                 Path(args.codebook) if args.codebook else None, args.reading)
+            written = export_qda(
+                root,
+                Path(args.path) if args.path else None,
+                Path(args.codebook) if args.codebook else None,
+                args.reading,
+            )
         except QdaError as error:
             _print_problems(error.problems)
             return 1
@@ -401,8 +429,9 @@ def cmd_qda(args: argparse.Namespace) -> int:
             print(f"wrote {path}")
         return 0
     try:
-        plan = import_qda(Path(args.path), args.coder, root, blind=args.blind, dry_run=args.dry_run,
-                          coder_kind=args.coder_kind)
+        plan = import_qda(
+            Path(args.path), args.coder, root, blind=args.blind, dry_run=args.dry_run, coder_kind=args.coder_kind
+        )
     except QdaError as error:
         _print_problems(error.problems)
         print(f"import refused: {len(error.problems)} problem(s); nothing written", file=sys.stderr)
@@ -422,8 +451,12 @@ def add_qda_parser(command: argparse.ArgumentParser) -> None:
     load.add_argument("path", help="the .qdpx")
     load.add_argument("--coder", required=True, help="who coded in the QDA tool")
     load.add_argument("--blind", action="store_true", help="the coder did not see other readings' codes")
-    load.add_argument("--coder-kind", default="person", choices=["person", "ai_model_session", "automatic"],
-                      help="who coded (default: person)")
+    load.add_argument(
+        "--coder-kind",
+        default="person",
+        choices=["person", "ai_model_session", "automatic"],
+        help="who coded (default: person)",
+    )
     load.add_argument("--dry-run", action="store_true", help="only check; write nothing")
 
 
@@ -469,9 +502,13 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "evidence":
             command.add_argument("--out", help="folder to write the site into (default reports/evidence/)")
         if name == "validate":
-            command.add_argument("--report", action="store_true", help="also print the coding-agreement report (kappa per theme)")
+            command.add_argument(
+                "--report", action="store_true", help="also print the coding-agreement report (kappa per theme)"
+            )
         if name == "figures":
-            command.add_argument("--lang", nargs="+", choices=["zh", "en"], default=["zh", "en"], help="label languages")
+            command.add_argument(
+                "--lang", nargs="+", choices=["zh", "en"], default=["zh", "en"], help="label languages"
+            )
         if name == "build":
             command.add_argument("--skip-notebooks", action="store_true", help="leave the notebooks out (faster)")
             command.add_argument("--force", action="store_true", help="rebuild every output, even those up to date")
@@ -481,33 +518,59 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--no-pdf", action="store_true", help="Markdown and HTML only (no Chromium needed)")
         if name == "tables":
             command.add_argument("--out", metavar="DIR", help="folder for the CSV files (default reports/tables/)")
-            command.add_argument("--stata", metavar="DIR", help="also write every comparison and curated table as labelled .dta (Stata 118) with codebook.csv here")
+            command.add_argument(
+                "--stata",
+                metavar="DIR",
+                help="also write every comparison and curated table as labelled .dta (Stata 118) with codebook.csv here",
+            )
         if name == "parse":
             command.add_argument("expressions", nargs="+", help="e.g. 1.2万套 21.66亿元 两三所")
         if name == "extract":
-            command.add_argument("files", nargs="*", help="plans: text (UTF-8, UTF-8 with BOM or GBK), .pdf or .docx (converted into data/raw/ first), or folders of .txt files")
+            command.add_argument(
+                "files",
+                nargs="*",
+                help="plans: text (UTF-8, UTF-8 with BOM or GBK), .pdf or .docx (converted into data/raw/ first), or folders of .txt files",
+            )
             command.add_argument("-o", "--output", help="write the candidates CSV here (default: standard output)")
             command.add_argument("--review", metavar="XLSX", help="also write a review workbook (accept column) here")
-            command.add_argument("--import", dest="import_path", metavar="XLSX", help="import a reviewed workbook into data/curated")
-            command.add_argument("--dry-run", action="store_true", help="with --import: check and report, write nothing")
+            command.add_argument(
+                "--import", dest="import_path", metavar="XLSX", help="import a reviewed workbook into data/curated"
+            )
+            command.add_argument(
+                "--dry-run", action="store_true", help="with --import: check and report, write nothing"
+            )
             command.add_argument("--jobs", type=int, default=0, help="processes for several files (default: all cores)")
             command.add_argument("--quiet", action="store_true", help="no progress bar")
-            command.add_argument("--force", action="store_true",
-                                 help="write -o/--review even inside data/ or over a file this command did not write")
+            command.add_argument(
+                "--force",
+                action="store_true",
+                help="write -o/--review even inside data/ or over a file this command did not write",
+            )
         if name == "migrate":
-            command.add_argument("--keep-top", action="append", metavar="TABLE",
-                                 help="keep this table at the top of data/curated although it has a doc_id column (repeatable)")
+            command.add_argument(
+                "--keep-top",
+                action="append",
+                metavar="TABLE",
+                help="keep this table at the top of data/curated although it has a doc_id column (repeatable)",
+            )
         if name == "coding":
             add_coding_parser(command)
         if name == "qda":
             add_qda_parser(command)
         if name == "workbook":
             actions = command.add_subparsers(dest="workbook_action", metavar="ACTION", required=True)
-            export = actions.add_parser("export", help="write the workbook (default data/curated/edu_plans_curated.xlsx)")
+            export = actions.add_parser(
+                "export", help="write the workbook (default data/curated/edu_plans_curated.xlsx)"
+            )
             export.add_argument("path", nargs="?", help="where to write the .xlsx")
-            export.add_argument("--force", action="store_true",
-                                help="write even inside data/ or over a file that is not an exported workbook")
-            load = actions.add_parser("import", help="validate an edited workbook, report the changes, rewrite the CSVs")
+            export.add_argument(
+                "--force",
+                action="store_true",
+                help="write even inside data/ or over a file that is not an exported workbook",
+            )
+            load = actions.add_parser(
+                "import", help="validate an edited workbook, report the changes, rewrite the CSVs"
+            )
             load.add_argument("path", help="the edited .xlsx")
             load.add_argument("--dry-run", action="store_true", help="only report what would change; write nothing")
     return parser

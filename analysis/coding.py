@@ -5,6 +5,7 @@ from the codebook is counted in the clause's normalised text, and the theme with
 the clause's primary theme. Its agreement with the hand coding (and a blind second reading)
 tells how far the codebook's definitions are operational.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,9 @@ FALLBACK_THEME = "overall_goals"
 def clause_texts(clauses: pd.DataFrame, texts: dict[str, str]) -> pd.Series:
     """Normalised text of each clause, aligned with ``clauses``' index."""
     return pd.Series(
-        [normalize(texts[r.doc_id][int(r.char_start):int(r.char_end)]).text for r in clauses.itertuples()],
-        index=clauses.index, dtype=object,
+        [normalize(texts[r.doc_id][int(r.char_start) : int(r.char_end)]).text for r in clauses.itertuples()],
+        index=clauses.index,
+        dtype=object,
     )
 
 
@@ -54,8 +56,14 @@ def keyword_coding(clauses: pd.DataFrame, texts: dict[str, str], themes: pd.Data
     """
     scores = keyword_scores(clause_texts(clauses, texts), themes)
     best = scores.idxmax(axis=1).where(scores.max(axis=1) > 0, FALLBACK_THEME)
-    return pd.DataFrame({"doc_id": clauses["doc_id"], "clause_id": clauses["clause_id"],
-                         "theme_id": best.astype(object), "hits": scores.max(axis=1)})
+    return pd.DataFrame(
+        {
+            "doc_id": clauses["doc_id"],
+            "clause_id": clauses["clause_id"],
+            "theme_id": best.astype(object),
+            "hits": scores.max(axis=1),
+        }
+    )
 
 
 def cohen_kappa(first: pd.Series, second: pd.Series) -> float:
@@ -75,14 +83,28 @@ def cohen_kappa(first: pd.Series, second: pd.Series) -> float:
 
 def agreement_by_theme(first: pd.Series, second: pd.Series, themes: list[str]) -> pd.DataFrame:
     """Kappa overall (all themes as categories) and per theme (theme vs not-theme), with counts."""
-    rows = [{"theme_id": "(overall)", "n_first": len(first), "n_second": len(second),
-             "agreement": float((first.values == second.values).mean()), "kappa": cohen_kappa(first, second)}]
+    rows = [
+        {
+            "theme_id": "(overall)",
+            "n_first": len(first),
+            "n_second": len(second),
+            "agreement": float((first.values == second.values).mean()),
+            "kappa": cohen_kappa(first, second),
+        }
+    ]
     for theme in themes:
         a, b = first == theme, second == theme
         if not a.any() and not b.any():
             continue
-        rows.append({"theme_id": theme, "n_first": int(a.sum()), "n_second": int(b.sum()),
-                     "agreement": float((a.values == b.values).mean()), "kappa": cohen_kappa(a, b)})
+        rows.append(
+            {
+                "theme_id": theme,
+                "n_first": int(a.sum()),
+                "n_second": int(b.sum()),
+                "agreement": float((a.values == b.values).mean()),
+                "kappa": cohen_kappa(a, b),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -90,8 +112,9 @@ def compare_codings(hand: pd.DataFrame, other: pd.DataFrame, themes: list[str]) 
     """Agreement table and the clauses where the two primary codes differ (on the clauses both coded)."""
     merged = hand.merge(other, on=["doc_id", "clause_id"], suffixes=("_hand", "_other"))
     table = agreement_by_theme(merged["theme_id_hand"], merged["theme_id_other"], themes)
-    differ = merged.loc[merged["theme_id_hand"] != merged["theme_id_other"],
-                        ["doc_id", "clause_id", "theme_id_hand", "theme_id_other"]].reset_index(drop=True)
+    differ = merged.loc[
+        merged["theme_id_hand"] != merged["theme_id_other"], ["doc_id", "clause_id", "theme_id_hand", "theme_id_other"]
+    ].reset_index(drop=True)
     return table, differ
 
 
@@ -102,8 +125,11 @@ AGREEMENT_COLUMNS = ["reading_a", "reading_b", "scope", "measure", "value", "ci_
 BOOTSTRAP_RESAMPLES = 2000
 BOOTSTRAP_SEED = 20260101
 #: variable → (level of measurement for alpha, whether each category also gets its own row)
-AGREEMENT_VARIABLES = {"primary_theme": ("nominal", True), "commitment_level": ("ordinal", False),
-                       "component_present": ("nominal", False)}
+AGREEMENT_VARIABLES = {
+    "primary_theme": ("nominal", True),
+    "commitment_level": ("ordinal", False),
+    "component_present": ("nominal", False),
+}
 
 
 def _categories(variable: str, tables: dict[str, pd.DataFrame], values) -> list:
@@ -123,8 +149,14 @@ def paired_codes(codes_a: pd.DataFrame, codes_b: pd.DataFrame, variable: str) ->
     return a.merge(b, on=["doc_id", "unit_id"], suffixes=("_a", "_b")).reset_index(drop=True)
 
 
-def agreement_rows(pairs: pd.DataFrame, variable: str, categories: list, *, resamples: int = BOOTSTRAP_RESAMPLES,
-                   seed: int = BOOTSTRAP_SEED) -> list[dict]:
+def agreement_rows(
+    pairs: pd.DataFrame,
+    variable: str,
+    categories: list,
+    *,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    seed: int = BOOTSTRAP_SEED,
+) -> list[dict]:
     """Rows of the agreement table for one pair of readings and one variable (see :data:`AGREEMENT_COLUMNS`)."""
     from analysis.agreement import bootstrap_weights, pair_agreement
 
@@ -138,14 +170,38 @@ def agreement_rows(pairs: pd.DataFrame, variable: str, categories: list, *, resa
     def emit(scope: str, result: dict, prevalence: tuple[float, float] | None) -> None:
         for measure in ("alpha", "kappa"):
             low, high = result[f"{measure}_ci"]
-            rows.append({"scope": scope, "measure": measure, "value": result[measure], "ci_low": low, "ci_high": high,
-                         "n_units": n})
-        rows.append({"scope": scope, "measure": "agreement", "value": result["agreement"], "ci_low": float("nan"),
-                     "ci_high": float("nan"), "n_units": n})
+            rows.append(
+                {
+                    "scope": scope,
+                    "measure": measure,
+                    "value": result[measure],
+                    "ci_low": low,
+                    "ci_high": high,
+                    "n_units": n,
+                }
+            )
+        rows.append(
+            {
+                "scope": scope,
+                "measure": "agreement",
+                "value": result["agreement"],
+                "ci_low": float("nan"),
+                "ci_high": float("nan"),
+                "n_units": n,
+            }
+        )
         if prevalence:
             for suffix, share in zip(("a", "b"), prevalence):
-                rows.append({"scope": scope, "measure": f"prevalence_{suffix}", "value": share,
-                             "ci_low": float("nan"), "ci_high": float("nan"), "n_units": n})
+                rows.append(
+                    {
+                        "scope": scope,
+                        "measure": f"prevalence_{suffix}",
+                        "value": share,
+                        "ci_low": float("nan"),
+                        "ci_high": float("nan"),
+                        "n_units": n,
+                    }
+                )
 
     emit(f"{variable}:(overall)", pair_agreement(pairs["value_a"], pairs["value_b"], categories, level, weights), None)
     if per_category:
@@ -153,6 +209,9 @@ def agreement_rows(pairs: pd.DataFrame, variable: str, categories: list, *, resa
             a, b = pairs["value_a"] == category, pairs["value_b"] == category
             if not a.any() and not b.any():
                 continue
-            emit(f"{variable}:{category}", pair_agreement(a, b, [False, True], "nominal", weights),
-                 (float(a.mean()), float(b.mean())))
+            emit(
+                f"{variable}:{category}",
+                pair_agreement(a, b, [False, True], "nominal", weights),
+                (float(a.mean()), float(b.mean())),
+            )
     return rows

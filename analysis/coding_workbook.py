@@ -5,6 +5,7 @@ examples taken only from text outside the clauses to code) and drop-downs; it ho
 existing codes. Its import checks every row (messages name sheet, row and column), refuses the whole
 file on any problem, and only then writes the reading through :func:`analysis.curated.write_tables`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,8 +20,18 @@ import pandas as pd
 from analysis.paths import PROJECT_ROOT
 
 CLAUSE_SHEET, CODEBOOK_SHEET, META_SHEET, LISTS_SHEET = "clauses", "codebook", "meta", "lists"
-CLAUSE_COLUMNS = ["doc_id", "clause_id", "clause_type", "heading_path", "context_before", "text", "context_after",
-                  "primary_theme", "secondary_themes", "notes"]
+CLAUSE_COLUMNS = [
+    "doc_id",
+    "clause_id",
+    "clause_type",
+    "heading_path",
+    "context_before",
+    "text",
+    "context_after",
+    "primary_theme",
+    "secondary_themes",
+    "notes",
+]
 CODE_COLUMNS = ("primary_theme", "secondary_themes", "notes")
 CONTEXT_CHARS = 80
 
@@ -33,8 +44,9 @@ class CodingImportError(ValueError):
         super().__init__("\n".join(problems))
 
 
-def sample_clauses(clauses: pd.DataFrame, sample: int | None = None, seed: int = 0,
-                   stratify: str | None = None) -> pd.DataFrame:
+def sample_clauses(
+    clauses: pd.DataFrame, sample: int | None = None, seed: int = 0, stratify: str | None = None
+) -> pd.DataFrame:
     """The clauses to code: all, or ``sample`` of them drawn with ``seed`` (per document in proportion
     to its clauses when ``stratify='doc'``, largest remainders first); kept in corpus order."""
     if sample is None or sample >= len(clauses):
@@ -50,7 +62,9 @@ def sample_clauses(clauses: pd.DataFrame, sample: int | None = None, seed: int =
     groups = {doc: np.flatnonzero(clauses["doc_id"].to_numpy() == doc) for doc in pd.unique(clauses["doc_id"])}
     quotas = {doc: sample * len(rows) / len(clauses) for doc, rows in groups.items()}
     counts = {doc: int(q) for doc, q in quotas.items()}
-    for doc in sorted(quotas, key=lambda d: (-(quotas[d] - counts[d]), list(groups).index(d)))[:sample - sum(counts.values())]:
+    for doc in sorted(quotas, key=lambda d: (-(quotas[d] - counts[d]), list(groups).index(d)))[
+        : sample - sum(counts.values())
+    ]:
         counts[doc] += 1
     chosen = np.concatenate([rng.choice(rows, size=counts[doc], replace=False) for doc, rows in groups.items()])
     return clauses.iloc[np.sort(chosen)].copy()
@@ -59,46 +73,89 @@ def sample_clauses(clauses: pd.DataFrame, sample: int | None = None, seed: int =
 def _examples(themes: pd.DataFrame, commitments: pd.DataFrame, sampled: pd.DataFrame) -> dict[str, str]:
     """Up to two quotes per theme from the curated commitment levels, only from text outside every
     clause to be coded (so no example gives away a code of the workbook)."""
-    spans = {doc: list(zip(rows["char_start"].astype(int), rows["char_end"].astype(int)))
-             for doc, rows in sampled.groupby("doc_id")}
+    spans = {
+        doc: list(zip(rows["char_start"].astype(int), rows["char_end"].astype(int)))
+        for doc, rows in sampled.groupby("doc_id")
+    }
     examples: dict[str, list[str]] = {theme: [] for theme in themes["theme_id"]}
     for row in commitments[(commitments["quote"] != "") & (commitments["level"] != "0")].itertuples():
         start, end = int(row.char_start), int(row.char_end)
-        if any(start < b and a < end for a, b in spans.get(row.doc_id, [])) or len(examples.get(row.theme_id, [1, 1])) >= 2:
+        if (
+            any(start < b and a < end for a, b in spans.get(row.doc_id, []))
+            or len(examples.get(row.theme_id, [1, 1])) >= 2
+        ):
             continue
         examples[row.theme_id].append(f"{row.quote} ({row.doc_id})")
-    return {theme: " | ".join(quotes) if quotes else "(none outside the clauses to code)"
-            for theme, quotes in examples.items()}
+    return {
+        theme: " | ".join(quotes) if quotes else "(none outside the clauses to code)"
+        for theme, quotes in examples.items()
+    }
 
 
-def coding_frames(tables: dict[str, pd.DataFrame], texts: dict[str, str], coder: str, sample: int | None = None,
-                  seed: int = 0, stratify: str | None = None) -> dict[str, pd.DataFrame]:
+def coding_frames(
+    tables: dict[str, pd.DataFrame],
+    texts: dict[str, str],
+    coder: str,
+    sample: int | None = None,
+    seed: int = 0,
+    stratify: str | None = None,
+) -> dict[str, pd.DataFrame]:
     """The sheets of a blind workbook as frames (pure): clauses to code, codebook, meta."""
     from analysis.readings import curated_reading_id
 
     clauses = tables["clauses"]
     chosen = sample_clauses(clauses, sample, seed, stratify)
     rows = []
-    for position, row in chosen.iterrows():
+    for _position, row in chosen.iterrows():
         text = texts[row["doc_id"]]
         start, end = int(row["char_start"]), int(row["char_end"])
         doc_clauses = clauses[clauses["doc_id"] == row["doc_id"]]
-        before = text[int(doc_clauses["char_start"].astype(int).min()):start][-CONTEXT_CHARS:]
-        after = text[end:int(doc_clauses["char_end"].astype(int).max())][:CONTEXT_CHARS]
-        rows.append({"doc_id": row["doc_id"], "clause_id": row["clause_id"], "clause_type": row["clause_type"],
-                     "heading_path": row["heading_path"], "context_before": before.strip(), "text": text[start:end].strip(),
-                     "context_after": after.strip(), "primary_theme": "", "secondary_themes": "", "notes": ""})
+        before = text[int(doc_clauses["char_start"].astype(int).min()) : start][-CONTEXT_CHARS:]
+        after = text[end : int(doc_clauses["char_end"].astype(int).max())][:CONTEXT_CHARS]
+        rows.append(
+            {
+                "doc_id": row["doc_id"],
+                "clause_id": row["clause_id"],
+                "clause_type": row["clause_type"],
+                "heading_path": row["heading_path"],
+                "context_before": before.strip(),
+                "text": text[start:end].strip(),
+                "context_after": after.strip(),
+                "primary_theme": "",
+                "secondary_themes": "",
+                "notes": "",
+            }
+        )
     themes = tables["themes"]
     examples = _examples(themes, tables["commitments"], chosen)
-    codebook = pd.DataFrame({"theme_id": themes["theme_id"], "name_zh": themes["name_zh"], "name_en": themes["name_en"],
-                             "definition": themes["definition"], "includes": themes["includes"],
-                             "excludes": themes["excludes"], "examples": [examples[t] for t in themes["theme_id"]]})
+    codebook = pd.DataFrame(
+        {
+            "theme_id": themes["theme_id"],
+            "name_zh": themes["name_zh"],
+            "name_en": themes["name_en"],
+            "definition": themes["definition"],
+            "includes": themes["includes"],
+            "excludes": themes["excludes"],
+            "examples": [examples[t] for t in themes["theme_id"]],
+        }
+    )
     version = _codebook_version(tables)
     units = [f"{d}/{c}" for d, c in zip(chosen["doc_id"], chosen["clause_id"])]
-    meta = pd.DataFrame({"key": ["coder", "sample", "seed", "stratify", "codebook_version", "curated_reading"]
-                         + ["unit"] * len(units),
-                         "value": [coder, "all" if sample is None else str(sample), str(seed), stratify or "",
-                                   version, curated_reading_id(tables["readings"])] + units})
+    meta = pd.DataFrame(
+        {
+            "key": ["coder", "sample", "seed", "stratify", "codebook_version", "curated_reading"]
+            + ["unit"] * len(units),
+            "value": [
+                coder,
+                "all" if sample is None else str(sample),
+                str(seed),
+                stratify or "",
+                version,
+                curated_reading_id(tables["readings"]),
+            ]
+            + units,
+        }
+    )
     return {CLAUSE_SHEET: pd.DataFrame(rows, columns=CLAUSE_COLUMNS), CODEBOOK_SHEET: codebook, META_SHEET: meta}
 
 
@@ -136,9 +193,20 @@ def write_coding_workbook(frames: dict[str, pd.DataFrame], path: Path) -> Path:
     for line in README_LINES:
         readme.append([line])
     readme.column_dimensions["A"].width = 120
-    widths = {"context_before": 30, "text": 70, "context_after": 30, "definition": 50, "includes": 40,
-              "excludes": 40, "examples": 50, "heading_path": 24, "notes": 30, "secondary_themes": 24,
-              "primary_theme": 24, "value": 60}
+    widths = {
+        "context_before": 30,
+        "text": 70,
+        "context_after": 30,
+        "definition": 50,
+        "includes": 40,
+        "excludes": 40,
+        "examples": 50,
+        "heading_path": 24,
+        "notes": 30,
+        "secondary_themes": 24,
+        "primary_theme": 24,
+        "value": 60,
+    }
     for name in (CLAUSE_SHEET, CODEBOOK_SHEET, META_SHEET):
         sheet = book.create_sheet(name)
         frame = frames[name]
@@ -160,9 +228,14 @@ def write_coding_workbook(frames: dict[str, pd.DataFrame], path: Path) -> Path:
     clauses = book[CLAUSE_SHEET]
     n = len(frames[CLAUSE_SHEET])
     letter = get_column_letter(CLAUSE_COLUMNS.index("primary_theme") + 1)
-    validation = DataValidation(type="list", formula1=f"={LISTS_SHEET}!$A$1:$A${len(frames[CODEBOOK_SHEET])}",
-                                allow_blank=True, showErrorMessage=True, errorTitle="Unknown theme",
-                                error="Pick a theme_id from the list (see the sheet 'codebook').")
+    validation = DataValidation(
+        type="list",
+        formula1=f"={LISTS_SHEET}!$A$1:$A${len(frames[CODEBOOK_SHEET])}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Unknown theme",
+        error="Pick a theme_id from the list (see the sheet 'codebook').",
+    )
     clauses.add_data_validation(validation)
     if n:
         validation.add(f"{letter}2:{letter}{n + 1}")
@@ -171,8 +244,14 @@ def write_coding_workbook(frames: dict[str, pd.DataFrame], path: Path) -> Path:
     return Path(path)
 
 
-def export_coding_workbook(path: Path, coder: str, root: Path = PROJECT_ROOT, sample: int | None = None,
-                           seed: int = 0, stratify: str | None = None) -> Path:
+def export_coding_workbook(
+    path: Path,
+    coder: str,
+    root: Path = PROJECT_ROOT,
+    sample: int | None = None,
+    seed: int = 0,
+    stratify: str | None = None,
+) -> Path:
     """Write a blind coding workbook for ``coder`` (see the module docstring)."""
     from analysis.corpus import load_texts
     from analysis.curated import load_tables
@@ -198,8 +277,12 @@ class CodingImport:
 
     def summary_lines(self) -> list[str]:
         counts = self.codes["variable"].value_counts()
-        return [(f"reading {self.reading['reading_id']} (coder {self.reading['coder']}): "
-                 f"{counts.get('primary_theme', 0)} clauses coded, {counts.get('secondary_themes', 0)} with secondary themes")]
+        return [
+            (
+                f"reading {self.reading['reading_id']} (coder {self.reading['coder']}): "
+                f"{counts.get('primary_theme', 0)} clauses coded, {counts.get('secondary_themes', 0)} with secondary themes"
+            )
+        ]
 
 
 def reading_id_for(coder: str, prefix: str = "blind") -> str:
@@ -229,8 +312,9 @@ def _sheet_rows(book, name: str, path: Path, required: list[str], problems: list
     return data, numbers
 
 
-def plan_coding_import(path: Path, tables: dict[str, pd.DataFrame], coder_kind: str = "person",
-                       today: str | None = None) -> CodingImport:
+def plan_coding_import(
+    path: Path, tables: dict[str, pd.DataFrame], coder_kind: str = "person", today: str | None = None
+) -> CodingImport:
     """Read and check a filled coding workbook against the curated tables; raise :class:`CodingImportError`."""
     from analysis.workbook import WorkbookError, open_workbook
 
@@ -248,7 +332,9 @@ def plan_coding_import(path: Path, tables: dict[str, pd.DataFrame], coder_kind: 
     expected = [tuple(row.get("value", "").split("/", 1)) for row in meta_rows if row.get("key") == "unit"]
     coder = meta.get("coder", "").strip()
     if not coder:
-        raise CodingImportError([f"{path}: sheet '{META_SHEET}': no coder (the workbook must come from `coding export --coder NAME`)"])
+        raise CodingImportError(
+            [f"{path}: sheet '{META_SHEET}': no coder (the workbook must come from `coding export --coder NAME`)"]
+        )
     themes = set(tables["themes"]["theme_id"])
     known = set(zip(tables["clauses"]["doc_id"], tables["clauses"]["clause_id"]))
     seen: dict[tuple[str, str], int] = {}
@@ -261,7 +347,9 @@ def plan_coding_import(path: Path, tables: dict[str, pd.DataFrame], coder_kind: 
             problems.append(f"{where}, column 'clause_id': no clause {key[1]!r} in document {key[0]!r}")
             continue
         if key in seen:
-            problems.append(f"{where}, column 'clause_id': clause {key[0]}/{key[1]} is coded twice (also row {seen[key]})")
+            problems.append(
+                f"{where}, column 'clause_id': clause {key[0]}/{key[1]} is coded twice (also row {seen[key]})"
+            )
             continue
         seen[key] = number
         primary = row.get("primary_theme", "")
@@ -277,37 +365,76 @@ def plan_coding_import(path: Path, tables: dict[str, pd.DataFrame], coder_kind: 
                 problems.append(f"{where}, column 'secondary_themes': {theme!r} is already the primary theme")
         if len(set(secondary)) != len(secondary):
             problems.append(f"{where}, column 'secondary_themes': a theme is listed twice")
-        codes.append({"reading_id": reading_id, "doc_id": key[0], "unit_id": key[1], "variable": "primary_theme",
-                      "value": primary, "notes": row.get("notes", "")})
+        codes.append(
+            {
+                "reading_id": reading_id,
+                "doc_id": key[0],
+                "unit_id": key[1],
+                "variable": "primary_theme",
+                "value": primary,
+                "notes": row.get("notes", ""),
+            }
+        )
         if secondary:
-            codes.append({"reading_id": reading_id, "doc_id": key[0], "unit_id": key[1], "variable": "secondary_themes",
-                          "value": ";".join(secondary), "notes": ""})
+            codes.append(
+                {
+                    "reading_id": reading_id,
+                    "doc_id": key[0],
+                    "unit_id": key[1],
+                    "variable": "secondary_themes",
+                    "value": ";".join(secondary),
+                    "notes": "",
+                }
+            )
     missing = [unit for unit in expected if unit not in seen]
     if missing:
-        problems.append(f"{path}: sheet '{CLAUSE_SHEET}': {len(missing)} clause(s) of the export are missing "
-                        f"(rows deleted?): {', '.join('/'.join(u) for u in missing[:10])}")
+        problems.append(
+            f"{path}: sheet '{CLAUSE_SHEET}': {len(missing)} clause(s) of the export are missing "
+            f"(rows deleted?): {', '.join('/'.join(u) for u in missing[:10])}"
+        )
     if reading_id in set(tables["readings"]["reading_id"]):
-        problems.append(f"{path}: a reading {reading_id!r} (coder {coder}) is already stored; "
-                        "remove it from readings.csv and reading_codes.csv first, or export for another coder name")
+        problems.append(
+            f"{path}: a reading {reading_id!r} (coder {coder}) is already stored; "
+            "remove it from readings.csv and reading_codes.csv first, or export for another coder name"
+        )
     if problems:
         raise CodingImportError(problems)
     warnings = []
     if meta.get("codebook_version") != _codebook_version(tables):
-        warnings.append("the codebook changed since this workbook was exported; the reading records the exported version")
+        warnings.append(
+            "the codebook changed since this workbook was exported; the reading records the exported version"
+        )
     sample = meta.get("sample", "all")
-    scope = (f"all {len(seen)} clauses" if sample == "all" else
-             f"a sample of {len(seen)} clauses (seed {meta.get('seed', '')}"
-             + (f", stratified by {meta['stratify']}" if meta.get("stratify") else "") + ")")
-    reading = {"reading_id": reading_id, "label_zh": f"{coder}的盲读编码", "label_en": f"Blind reading by {coder}",
-               "coder": coder, "coder_kind": coder_kind,
-               "method": "Coded in a blind coding workbook (python -m analysis coding export) from the codebook, "
-                         "without sight of other readings' codes.",
-               "coded_on": today or dt.date.today().isoformat(), "blind": "true",
-               "codebook_version": meta.get("codebook_version", ""), "is_curated": "false",
-               "variables": "primary_theme;secondary_themes", "scope": scope, "stored_in": "reading_codes",
-               "adjudicates": "", "notes": f"Imported from {path.name}."}
-    return CodingImport(reading, pd.DataFrame(codes, columns=["reading_id", "doc_id", "unit_id", "variable", "value", "notes"],
-                                              dtype=object), warnings)
+    scope = (
+        f"all {len(seen)} clauses"
+        if sample == "all"
+        else f"a sample of {len(seen)} clauses (seed {meta.get('seed', '')}"
+        + (f", stratified by {meta['stratify']}" if meta.get("stratify") else "")
+        + ")"
+    )
+    reading = {
+        "reading_id": reading_id,
+        "label_zh": f"{coder}的盲读编码",
+        "label_en": f"Blind reading by {coder}",
+        "coder": coder,
+        "coder_kind": coder_kind,
+        "method": "Coded in a blind coding workbook (python -m analysis coding export) from the codebook, "
+        "without sight of other readings' codes.",
+        "coded_on": today or dt.date.today().isoformat(),
+        "blind": "true",
+        "codebook_version": meta.get("codebook_version", ""),
+        "is_curated": "false",
+        "variables": "primary_theme;secondary_themes",
+        "scope": scope,
+        "stored_in": "reading_codes",
+        "adjudicates": "",
+        "notes": f"Imported from {path.name}.",
+    }
+    return CodingImport(
+        reading,
+        pd.DataFrame(codes, columns=["reading_id", "doc_id", "unit_id", "variable", "value", "notes"], dtype=object),
+        warnings,
+    )
 
 
 def store_reading(reading: dict, codes: pd.DataFrame, root: Path = PROJECT_ROOT) -> list[Path]:
@@ -317,12 +444,20 @@ def store_reading(reading: dict, codes: pd.DataFrame, root: Path = PROJECT_ROOT)
     tables = load_tables(root)
     readings = pd.concat([tables["readings"], pd.DataFrame([reading], dtype=object)], ignore_index=True)
     stored = pd.concat([tables["reading_codes"], codes], ignore_index=True)
-    return write_tables({"readings": readings[tables["readings"].columns],
-                         "reading_codes": stored[tables["reading_codes"].columns]}, root)
+    return write_tables(
+        {"readings": readings[tables["readings"].columns], "reading_codes": stored[tables["reading_codes"].columns]},
+        root,
+    )
 
 
-def import_coding_workbook(path: Path, root: Path = PROJECT_ROOT, *, coder_kind: str = "person",
-                           dry_run: bool = False, today: str | None = None) -> CodingImport:
+def import_coding_workbook(
+    path: Path,
+    root: Path = PROJECT_ROOT,
+    *,
+    coder_kind: str = "person",
+    dry_run: bool = False,
+    today: str | None = None,
+) -> CodingImport:
     """Check a filled workbook and, unless ``dry_run``, store it as a reading; nothing is written on error."""
     from analysis.curated import load_tables
 

@@ -11,6 +11,7 @@ quantities of one group are then compared with each other. The grade is
 
 Every grade other than ``same`` carries a caveat in Chinese and in English. Pure functions, no I/O.
 """
+
 from __future__ import annotations
 
 import math
@@ -31,7 +32,10 @@ MEASURE_TEXT = {
     "share": ("占比(%)", "share of a population (%)"),
     "change_pp": ("百分点变化", "change in percentage points"),
     "change_relative": ("相对变化(%)", "relative change (%)"),
-    "change_unstated": ("以%表示、未说明是百分点还是相对变化的降幅", "a change written in % that does not say whether it is relative or in percentage points"),
+    "change_unstated": (
+        "以%表示、未说明是百分点还是相对变化的降幅",
+        "a change written in % that does not say whether it is relative or in percentage points",
+    ),
     "count": ("数量", "count"),
     "money": ("金额", "amount of money"),
     "rank": ("名次", "rank"),
@@ -78,20 +82,31 @@ def against_group(row: Mapping, group: Mapping) -> dict[str, str]:
     rid = row_id(row)
     relation, related = _get(row, "relation"), _get(row, "related_target_id")
     if relation == "same_as":
-        return _verdict("not_comparable", "duplicate",
-                        f"与{related}是同一数字,只计一次({related}已列入)。",
-                        f"The same figure as {related}; it is counted once, as {related}.")
+        return _verdict(
+            "not_comparable",
+            "duplicate",
+            f"与{related}是同一数字,只计一次({related}已列入)。",
+            f"The same figure as {related}; it is counted once, as {related}.",
+        )
     if relation == "subset_of":
-        return _verdict("not_comparable", "subset",
-                        f"是{related}的一部分(其中),不能与总数并列。",
-                        f"A part of {related} (其中, of which); it cannot stand beside totals.")
+        return _verdict(
+            "not_comparable",
+            "subset",
+            f"是{related}的一部分(其中),不能与总数并列。",
+            f"A part of {related} (其中, of which); it cannot stand beside totals.",
+        )
     found = []  # (reason, zh, en) for every way the row differs from the group's definition
     measure, group_measure = _get(row, "measure"), _get(group, "measure")
     if measure and group_measure and measure != group_measure:
         zh, en = MEASURE_TEXT.get(measure, (measure, measure))
         gzh, gen = MEASURE_TEXT.get(group_measure, (group_measure, group_measure))
-        found.append(("unit", f"口径不同:本行是{zh},指标定义为{gzh}。",
-                      f"Different measure: this row is {en}; the indicator is {gen}."))
+        found.append(
+            (
+                "unit",
+                f"口径不同:本行是{zh},指标定义为{gzh}。",
+                f"Different measure: this row is {en}; the indicator is {gen}.",
+            )
+        )
     basis, group_basis = _get(row, "basis"), _get(group, "basis")
     if basis and group_basis and basis != group_basis:
         zh, en = BASIS_TEXT.get(basis, (basis, basis))
@@ -99,19 +114,40 @@ def against_group(row: Mapping, group: Mapping) -> dict[str, str]:
         start, end = _period(row)
         years_zh = f"({start}—{end}年)" if start and end else ""
         years_en = f" ({start}–{end})" if start and end else ""
-        found.append(("basis", f"统计基础不同:本行是{zh}{years_zh},指标比较的是{gzh}。",
-                      f"Different basis: this row is {en}{years_en}; the indicator compares {gen}."))
+        found.append(
+            (
+                "basis",
+                f"统计基础不同:本行是{zh}{years_zh},指标比较的是{gzh}。",
+                f"Different basis: this row is {en}{years_en}; the indicator compares {gen}.",
+            )
+        )
     fit = _get(row, "group_fit")
     if fit == "different":
-        found.append(("population", f"统计对象不同:指标定义为“{_get(group, 'population_zh')}”,本行所计不同(见该行备注)。",
-                      (f"Different population: the indicator counts {_get(group, 'population_en')}; this row counts "
-                       "something else (see its notes).")))
+        found.append(
+            (
+                "population",
+                f"统计对象不同:指标定义为“{_get(group, 'population_zh')}”,本行所计不同(见该行备注)。",
+                (
+                    f"Different population: the indicator counts {_get(group, 'population_en')}; this row counts "
+                    "something else (see its notes)."
+                ),
+            )
+        )
     elif not fit and rid:
-        found.append(("population", "尚未判定该行是否符合指标定义。",
-                      "Not yet decided whether this row fits the indicator's definition."))
+        found.append(
+            (
+                "population",
+                "尚未判定该行是否符合指标定义。",
+                "Not yet decided whether this row fits the indicator's definition.",
+            )
+        )
     if found:
-        return _verdict("not_comparable", ";".join(r for r, _, _ in found), "".join(z for _, z, _ in found),
-                        " ".join(e for _, _, e in found))
+        return _verdict(
+            "not_comparable",
+            ";".join(r for r, _, _ in found),
+            "".join(z for _, z, _ in found),
+            " ".join(e for _, _, e in found),
+        )
     if fit == "proxy":
         return _verdict("proxy", "", _get(group, "proxy_reason_zh"), _get(group, "proxy_reason_en"))
     return dict(SAME)
@@ -139,8 +175,9 @@ def between(a: Mapping, b: Mapping, group: Mapping) -> dict[str, str]:
         if verdict["comparability"] == "not_comparable":
             return _named(row, verdict)
     if _get(a, "basis") == _get(b, "basis") == "total_over_period" and _period(a) != _period(b):
-        return _verdict("not_comparable", "basis", "两者是不同年份区间的累计数。",
-                        "Both are totals, but over different years.")
+        return _verdict(
+            "not_comparable", "basis", "两者是不同年份区间的累计数。", "Both are totals, but over different years."
+        )
     proxies = [v for v in (first, second) if v["comparability"] == "proxy"]
     if proxies:
         return proxies[0]

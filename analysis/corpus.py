@@ -1,4 +1,5 @@
 """Raw corpus: read the immutable texts in ``data/raw/`` strictly as UTF-8 and fingerprint them."""
+
 from __future__ import annotations
 
 import codecs
@@ -31,13 +32,20 @@ def _encoding_hint(data: bytes) -> str:
 def refuse_non_text(data: bytes, name: str) -> None:
     """Raise :class:`TextEncodingError` for UTF-16 (named as such) and for bytes holding NUL (binary or zero-filled)."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise TextEncodingError(f"{name}: is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8 without BOM")
+        raise TextEncodingError(
+            f"{name}: is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8 without BOM"
+        )
     nul = data.find(b"\x00")
     if nul >= 0:
-        kind = "UTF-16 without a byte-order mark" if data[1:80:2].count(0) > 20 or data[0:80:2].count(0) > 20 else \
-            "a binary or a damaged file (filled with zero bytes?)"
-        raise TextEncodingError(f"{name}: holds NUL bytes (first at byte {nul}, line {data[:nul].count(10) + 1}), so it is "
-                                f"not a text file: it looks like {kind}. Save it as UTF-8, or restore it")
+        kind = (
+            "UTF-16 without a byte-order mark"
+            if data[1:80:2].count(0) > 20 or data[0:80:2].count(0) > 20
+            else "a binary or a damaged file (filled with zero bytes?)"
+        )
+        raise TextEncodingError(
+            f"{name}: holds NUL bytes (first at byte {nul}, line {data[:nul].count(10) + 1}), so it is "
+            f"not a text file: it looks like {kind}. Save it as UTF-8, or restore it"
+        )
 
 
 def decode_utf8_strict(data: bytes, name: str, *, allow_bom: bool = False) -> str:
@@ -50,7 +58,7 @@ def decode_utf8_strict(data: bytes, name: str, *, allow_bom: bool = False) -> st
                 f"{name}: starts with a UTF-8 byte-order mark (BOM); offsets would shift by one. "
                 "Save it as UTF-8 without BOM."
             )
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -66,7 +74,7 @@ def decode_text_bytes(data: bytes, name: str) -> tuple[str, str]:
     Returns ``(text, encoding)``; raises :class:`TextEncodingError` when none fits.
     """
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

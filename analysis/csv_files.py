@@ -3,6 +3,7 @@
 The lowest layer of the curated data: :mod:`analysis.store` (the layout on disk) and :mod:`analysis.curated`
 (the tables by name) build on it; it knows nothing of either.
 """
+
 from __future__ import annotations
 
 import csv
@@ -71,15 +72,31 @@ def read_csv_records(path: Path, label: str) -> tuple[list[str], list[list[str]]
             lines.append(line)
             line = reader.line_num + 1
     except csv.Error as error:
-        raise CuratedDataError([Problem(label, line, "", f"the CSV cannot be read from this line on ({error}): a quoted "
-                                        "field is not closed (file cut short?) or a quote stands inside an unquoted field")]) from None
+        raise CuratedDataError(
+            [
+                Problem(
+                    label,
+                    line,
+                    "",
+                    f"the CSV cannot be read from this line on ({error}): a quoted "
+                    "field is not closed (file cut short?) or a quote stands inside an unquoted field",
+                )
+            ]
+        ) from None
     if not records:
         raise CuratedDataError([Problem(label, 0, "", "file is empty (no header row)")])
     header, body, body_lines = records[0], records[1:], lines[1:]
     problems = []
     for number, row in zip(body_lines, body):
         if len(row) != len(header) and any(cell.strip() for cell in row):
-            problems.append(Problem(label, number, "", f"row has {len(row)} cells, the header has {len(header)} (truncated or unquoted comma?)"))
+            problems.append(
+                Problem(
+                    label,
+                    number,
+                    "",
+                    f"row has {len(row)} cells, the header has {len(header)} (truncated or unquoted comma?)",
+                )
+            )
     if problems:
         raise CuratedDataError(problems)
     kept = [(row, number) for row, number in zip(body, body_lines) if any(cell.strip() for cell in row)]

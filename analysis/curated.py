@@ -5,6 +5,7 @@ reformatted on the way in; :func:`typed` converts columns per the schema when a 
 numbers. The layout on disk (one folder per region) and all-or-nothing writes live in
 :mod:`analysis.store`; other modules read and write only through the functions here.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -86,7 +87,9 @@ def table_paths(name: str, root: Path = PROJECT_ROOT, descriptor: dict | None = 
     return [Path(root) / "data" / "curated" / p for p in store.resource_parts(resource(descriptor, name))]
 
 
-def write_tables(frames: dict[str, pd.DataFrame], root: Path = PROJECT_ROOT, descriptor: dict | None = None) -> list[Path]:
+def write_tables(
+    frames: dict[str, pd.DataFrame], root: Path = PROJECT_ROOT, descriptor: dict | None = None
+) -> list[Path]:
     """Write whole curated tables by resource name; every command that changes curated data calls this.
 
     Rows go to their region's file (a new region gets its folder), only files whose text changes are

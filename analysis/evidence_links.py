@@ -3,6 +3,7 @@
 The site itself (:mod:`analysis.evidence`) and every output that links to it use these, so a link
 and its anchor are made by the same code; this module draws nothing and imports no other output.
 """
+
 from __future__ import annotations
 
 import math
@@ -16,6 +17,7 @@ from analysis.paths import PROJECT_ROOT
 
 SITE_DIR = Path("reports") / "evidence"
 ID_COLUMNS = ("target_id", "reference_id", "target_id_plan", "target_id_result", "benchmark_id")
+
 
 def document_page(doc_id: str) -> str:
     return f"{doc_id}.html"
@@ -35,7 +37,9 @@ BENCHMARKS_PAGE = "benchmarks.html"
 def anchor_index(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     """Page-relative link (``DOC.html#ID``) of every quantity id, benchmark id and document id."""
     index = {row.doc_id: document_page(row.doc_id) for row in tables["documents"].itertuples()}
-    index.update({row.target_id: f"{document_page(row.doc_id)}#{row.target_id}" for row in tables["targets"].itertuples()})
+    index.update(
+        {row.target_id: f"{document_page(row.doc_id)}#{row.target_id}" for row in tables["targets"].itertuples()}
+    )
     index.update({bid: f"{BENCHMARKS_PAGE}#{bid}" for bid in tables["national_benchmarks"]["benchmark_id"]})
     return index
 
@@ -81,8 +85,14 @@ class EvidenceLinks:
         return self.href(ref_id, lang)
 
 
-def evidence_link(ref_id: str, tables: dict[str, pd.DataFrame], lang: str = "zh", *, start: Path | None = None,
-                  root: Path = PROJECT_ROOT) -> str:
+def evidence_link(
+    ref_id: str,
+    tables: dict[str, pd.DataFrame],
+    lang: str = "zh",
+    *,
+    start: Path | None = None,
+    root: Path = PROJECT_ROOT,
+) -> str:
     """The evidence link of a target, benchmark or document id, relative to the folder ``start``.
 
     ``evidence_link("XC21-T005", tables, start=root / "figures")`` gives
@@ -92,8 +102,9 @@ def evidence_link(ref_id: str, tables: dict[str, pd.DataFrame], lang: str = "zh"
     return EvidenceLinks(tables, start, site_root(root)).href(ref_id, lang)
 
 
-def add_evidence_links(frame: pd.DataFrame, tables: dict[str, pd.DataFrame], lang: str = "zh", *,
-                       start: Path, root: Path = PROJECT_ROOT) -> pd.DataFrame:
+def add_evidence_links(
+    frame: pd.DataFrame, tables: dict[str, pd.DataFrame], lang: str = "zh", *, start: Path, root: Path = PROJECT_ROOT
+) -> pd.DataFrame:
     """A copy of ``frame`` with an ``evidence_<column>`` link column beside every id column it has."""
     links = EvidenceLinks(tables, start, site_root(root))
     out = frame.copy()

@@ -1,4 +1,5 @@
 """Jinja2 templates of the evidence site (:mod:`analysis.evidence`): plain HTML and CSS, no JavaScript."""
+
 from __future__ import annotations
 
 from jinja2 import DictLoader, Environment, StrictUndefined
@@ -172,5 +173,10 @@ dd { margin: 0; }
 
 def environment() -> Environment:
     """The site's Jinja2 environment: autoescaped HTML, undefined names are errors."""
-    return Environment(loader=DictLoader(TEMPLATES), autoescape=lambda name: name.endswith(".html"),
-                       undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
+    return Environment(
+        loader=DictLoader(TEMPLATES),
+        autoescape=lambda name: name.endswith(".html"),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+    )

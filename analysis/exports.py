@@ -8,6 +8,7 @@ the codes back. Labels are not typed here: a column of a curated table takes its
 comes from (``value_plan`` ← ``value``) or one of :data:`DERIVED_FIELDS`. ``codebook_frame`` lists the
 same descriptions (untruncated) with each column's type and codes, for the CSVs.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -60,9 +61,28 @@ DERIVED_FIELDS = {  # columns the comparison functions add (the curated ones are
     "present": "true when the document contains the component.",
 }
 SUFFIXES = {"_plan": " (plan side)", "_result": " (result side)"}
-CODED = {"doc_id", "region_id", "theme_id", "kind", "comparator", "genre", "genre_class", "script", "comparability",
-         "comparability_reason", "share_basis", "measure_kind", "source", "component", "indicator_group", "clause_type",
-         "reason", "publication_status", "coder", "unit"}
+CODED = {
+    "doc_id",
+    "region_id",
+    "theme_id",
+    "kind",
+    "comparator",
+    "genre",
+    "genre_class",
+    "script",
+    "comparability",
+    "comparability_reason",
+    "share_basis",
+    "measure_kind",
+    "source",
+    "component",
+    "indicator_group",
+    "clause_type",
+    "reason",
+    "publication_status",
+    "coder",
+    "unit",
+}
 
 
 def field_descriptions(descriptor: dict, resource_name: str | None = None) -> dict[str, str]:
@@ -120,7 +140,9 @@ def stata_frame(frame: pd.DataFrame, enums: set[str]) -> tuple[pd.DataFrame, dic
         elif pd.api.types.is_datetime64_any_dtype(series):
             out[column] = pd.to_datetime(series).astype("datetime64[ns]")
         elif pd.api.types.is_numeric_dtype(series):
-            out[column] = series.astype("float64") if series.isna().any() or str(series.dtype) in ("Int64", "Float64") else series
+            out[column] = (
+                series.astype("float64") if series.isna().any() or str(series.dtype) in ("Int64", "Float64") else series
+            )
         elif is_coded(column, frame, enums):
             text = series.fillna("").astype(str)
             codes = sorted(set(text) - {""})
@@ -136,13 +158,28 @@ def dta_bytes(frame: pd.DataFrame, title: str, descriptions: dict[str, str], enu
     """One table as a Stata 118 file: variable labels, value labels for coded columns, data label."""
     data, value_labels = stata_frame(frame.reset_index(drop=True), enums)
     labels = {c: short_label(describe(c, descriptions), c) for c in data.columns}
-    strl = [c for c in data.columns if data[c].dtype == object and data[c].map(lambda v: len(v.encode("utf-8"))).max() > 2045] \
-        if len(data) else []
+    strl = (
+        [
+            c
+            for c in data.columns
+            if data[c].dtype == object and data[c].map(lambda v: len(v.encode("utf-8"))).max() > 2045
+        ]
+        if len(data)
+        else []
+    )
     dates = {c: "td" for c in data.columns if pd.api.types.is_datetime64_any_dtype(data[c])}
     buffer = io.BytesIO()
-    data.to_stata(buffer, write_index=False, version=STATA_VERSION, variable_labels=labels,
-                  value_labels=value_labels or None, data_label=short_label(title, "table"),
-                  time_stamp=TIME_STAMP, convert_strl=strl, convert_dates=dates or None)
+    data.to_stata(
+        buffer,
+        write_index=False,
+        version=STATA_VERSION,
+        variable_labels=labels,
+        value_labels=value_labels or None,
+        data_label=short_label(title, "table"),
+        time_stamp=TIME_STAMP,
+        convert_strl=strl,
+        convert_dates=dates or None,
+    )
     return buffer.getvalue()
 
 
@@ -178,7 +215,11 @@ def export_frames(tables: dict[str, pd.DataFrame], descriptor: dict) -> dict[str
     frames = {name: (f"Comparison table {name}", frame, None) for name, frame in comparison_tables(tables).items()}
     for item in descriptor["resources"]:
         name = item["name"]
-        frames[f"curated_{name}"] = (item.get("title") or f"Curated table {name}", typed(tables[name], descriptor, name), name)
+        frames[f"curated_{name}"] = (
+            item.get("title") or f"Curated table {name}",
+            typed(tables[name], descriptor, name),
+            name,
+        )
     return frames
 
 
@@ -188,8 +229,12 @@ def _descriptions_for(descriptor: dict, resource_name: str | None) -> dict[str, 
 
 
 def enum_columns(descriptor: dict) -> set[str]:
-    return {f["name"] for item in descriptor["resources"] for f in item["schema"]["fields"]
-            if "enum" in f.get("constraints", {})}
+    return {
+        f["name"]
+        for item in descriptor["resources"]
+        for f in item["schema"]["fields"]
+        if "enum" in f.get("constraints", {})
+    }
 
 
 def _frictionless_type(series: pd.Series) -> str:
@@ -214,13 +259,25 @@ def codebook_frame(frames: dict[str, tuple[str, pd.DataFrame, str | None]], desc
         data, value_labels = stata_frame(frame.reset_index(drop=True), enums)
         for column in frame.columns:
             labels = value_labels.get(column, {})
-            rows.append({"table": stem, "column": column, "type": _frictionless_type(frame[column]),
-                         "stata_storage": "integer code with value label" if labels else str(data[column].dtype),
-                         "description": describe(column, descriptions),
-                         "description_source": ("datapackage.json" if column in descriptions else
-                                                "analysis.exports.DERIVED_FIELDS" if column in DERIVED_FIELDS else
-                                                "datapackage.json (base column)" if describe(column, descriptions) else ""),
-                         "codes": "; ".join(f"{k}={v}" for k, v in sorted(labels.items()))})
+            rows.append(
+                {
+                    "table": stem,
+                    "column": column,
+                    "type": _frictionless_type(frame[column]),
+                    "stata_storage": "integer code with value label" if labels else str(data[column].dtype),
+                    "description": describe(column, descriptions),
+                    "description_source": (
+                        "datapackage.json"
+                        if column in descriptions
+                        else "analysis.exports.DERIVED_FIELDS"
+                        if column in DERIVED_FIELDS
+                        else "datapackage.json (base column)"
+                        if describe(column, descriptions)
+                        else ""
+                    ),
+                    "codes": "; ".join(f"{k}={v}" for k, v in sorted(labels.items())),
+                }
+            )
     return pd.DataFrame(rows)
 
 

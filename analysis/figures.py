@@ -11,6 +11,7 @@ Quantitative figures draw the like-with-like grades of :func:`analysis.compare.c
 only ``same`` and ``proxy`` values share an axis; proxies are marked and their caveat is printed;
 values that are ``not_comparable`` are left off the axes and listed, with their reason, in the CSV.
 """
+
 from __future__ import annotations
 
 import io
@@ -109,19 +110,19 @@ TEXT = {
         "milestones_key": "National policy milestones (numbered in the plot):",
         "density_axis": "quantities per\n10,000 characters",
         "timeline_note": "Quantities: the target, baseline and result figures of a document's body, per 10,000 characters. "
-                         "A results report looks back over several years; its density does not compare with a plan's.",
+        "A results report looks back over several years; its density does not compare with a plan's.",
         "theme_share_title": "Share of each document's clauses per theme",
         "share_axis": "share of the document's clause characters (%)",
         "theme_share_note": "Share = characters of the theme's clauses ÷ all clause characters of the document (web furniture "
-                            "left out); each column sums to 100%. Clause themes were coded by AI reading sessions.",
+        "left out); each column sums to 100%. Clause themes were coded by AI reading sessions.",
         "commitment_title": "Commitment level per theme",
         "commitment_note": "Levels were set document by document by AI reading sessions, each with a quote (see the data file of the same name). "
-                           "For the results report, level 3 is a quantified reported result, not a target.",
+        "For the results report, level 3 is a quantified reported result, not a target.",
         "level_names": ["0 absent", "1 general mention", "2 concrete measure", "3 quantified target or result"],
         "counts_title": "Number of quantities per theme",
         "counts_axis": "number of quantities",
         "counts_note": "Targets, baselines and results together, not normalised by length: long documents hold more numbers. "
-                       "The three-year plan and the results report cover several years.",
+        "The three-year plan and the results report cover several years.",
         "kg_title": "Pre-school education: local targets and national benchmarks",
         "comparable_title": "Comparable indicators: local values and national benchmarks",
         "comparable_shares_title": "Comparable indicators (rates): local values and national benchmarks",
@@ -132,7 +133,7 @@ TEXT = {
         "national": "national benchmark",
         "proxy": "proxy (see note)",
         "indicators_note": "Only values that match the indicator's definition, or are marked proxies, are drawn; {n} values "
-                           "that are not comparable are left out and listed with their reason in the data file of the same name.",
+        "that are not comparable are left out and listed with their reason in the data file of the same name.",
         "no_values": "No values measured the same way yet",
         "alone_note": "{n} more comparable values have no second comparable value of their indicator and are not drawn.",
         "rotation_title": "Teacher rotation: mechanisms each document names",
@@ -142,11 +143,11 @@ TEXT = {
         "before": "before the July 2021 opinion",
         "after": "after the opinion",
         "components_note": "Set document by document by AI reading sessions; every 'named' has its quote from the text (see the "
-                           "data file); not yet reviewed by a person.",
+        "data file); not yet reviewed by a person.",
         "reports_apart": "results report",
         "plan_result_title": "Plan targets and the results report: same region, same indicator",
         "plan_result_note": "A target and a result share an axis only when they are measured the same way. These pairs are "
-                            "not comparable and are not drawn:",
+        "not comparable and are not drawn:",
         "plan_label": "target",
         "plan_legend": "plan target",
         "result_legend": "result in the results report",
@@ -159,15 +160,26 @@ TEXT = {
 }
 # Why a pair is not comparable, in words a figure can print (the full caveat, with ids, is in the CSV).
 REASONS = {
-    "zh": {"unit": "计量方式不同。", "basis": "统计基础不同。", "population": "统计对象不同。",
-           "subset": "成效是另一成效数字的一部分。", "duplicate": "成效与另一成效数字是同一数字。"},
-    "en": {"unit": "Different measure.", "basis": "Different basis.",
-           "population": "Different population.", "subset": "The result is a part of another result.",
-           "duplicate": "The result is the same figure as another result."},
+    "zh": {
+        "unit": "计量方式不同。",
+        "basis": "统计基础不同。",
+        "population": "统计对象不同。",
+        "subset": "成效是另一成效数字的一部分。",
+        "duplicate": "成效与另一成效数字是同一数字。",
+    },
+    "en": {
+        "unit": "Different measure.",
+        "basis": "Different basis.",
+        "population": "Different population.",
+        "subset": "The result is a part of another result.",
+        "duplicate": "The result is the same figure as another result.",
+    },
 }
 COMPARATORS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "", "approx": "≈", "": ""}
-CHANGE_WORDS = {"zh": {"decrease": "降低", "increase": "提高", "rank_top": "前"},
-                "en": {"decrease": "down", "increase": "up", "rank_top": "top"}}
+CHANGE_WORDS = {
+    "zh": {"decrease": "降低", "increase": "提高", "rank_top": "前"},
+    "en": {"decrease": "down", "increase": "up", "rank_top": "top"},
+}
 SHARE_UNITS = ("%",)
 
 
@@ -253,8 +265,18 @@ def make_labels(tables: dict[str, pd.DataFrame], lang: str) -> Labels:
     if "glossary" in tables:
         pairs = zip(tables["glossary"]["term_zh"], tables["glossary"]["term_en"])
         glossary = tuple(sorted(pairs, key=lambda pair: -len(pair[0])))  # longest terms first
-    return Labels(lang, documents, short_documents, regions, themes, units, benchmarks,
-                  frozenset(results_reports(tables)), glossary, curated_reading_label(tables, lang))
+    return Labels(
+        lang,
+        documents,
+        short_documents,
+        regions,
+        themes,
+        units,
+        benchmarks,
+        frozenset(results_reports(tables)),
+        glossary,
+        curated_reading_label(tables, lang),
+    )
 
 
 def curated_reading_label(tables: dict[str, pd.DataFrame], lang: str) -> str:
@@ -331,7 +353,7 @@ def wrap_text(text: str, width_mm: float, size_pt: float = PT_NOTE) -> str:
         per_line = max(int(width_mm / em_mm) - 1, 8)
         lines = []
         for paragraph in text.split("\n"):
-            lines += [paragraph[i:i + per_line] for i in range(0, len(paragraph), per_line)] or [""]
+            lines += [paragraph[i : i + per_line] for i in range(0, len(paragraph), per_line)] or [""]
         return "\n".join(lines)
     per_line = max(int(width_mm / (em_mm * 0.5)) - 2, 12)
     return "\n".join(textwrap.fill(p, per_line) for p in text.split("\n"))
@@ -344,7 +366,7 @@ def _wrap_label(label: str, chars: int) -> str:
         if not re.search(r"[\u3000-\u9fff]", part):
             lines += textwrap.wrap(part, chars) or [""]
         else:
-            lines += [part[i:i + chars] for i in range(0, len(part), chars)] or [""]
+            lines += [part[i : i + chars] for i in range(0, len(part), chars)] or [""]
     return "\n".join(lines)
 
 
@@ -354,8 +376,9 @@ def _title(figure: Figure, text: str, width_mm: float) -> None:
 
 def _note(figure: Figure, text: str, width_mm: float) -> None:
     """A note on the figure's face, below everything (constrained layout makes room for it)."""
-    figure.supxlabel(wrap_text(text, width_mm - 6, PT_NOTE), fontsize=PT_NOTE, color="#333333", x=0.01, ha="left",
-                     linespacing=1.3)
+    figure.supxlabel(
+        wrap_text(text, width_mm - 6, PT_NOTE), fontsize=PT_NOTE, color="#333333", x=0.01, ha="left", linespacing=1.3
+    )
 
 
 def data_caveats(frame: pd.DataFrame, labels: Labels) -> list[str]:
@@ -367,8 +390,9 @@ def data_caveats(frame: pd.DataFrame, labels: Labels) -> list[str]:
     return [labels.caveat(text) for text in dict.fromkeys(rows[column])]
 
 
-def _legend(axis, handles: list, above: bool = True, ncols: int = 2, offset_pt: float = 4.0,
-            from_figure_edge: bool = True) -> None:
+def _legend(
+    axis, handles: list, above: bool = True, ncols: int = 2, offset_pt: float = 4.0, from_figure_edge: bool = True
+) -> None:
     """A legend tied to an axis (constrained layout makes room for it), ``offset_pt`` above or below the plot,
     starting at the figure's left edge."""
     from matplotlib.transforms import blended_transform_factory, offset_copy
@@ -377,8 +401,17 @@ def _legend(axis, handles: list, above: bool = True, ncols: int = 2, offset_pt: 
     x = 0.01 if from_figure_edge else 0.0
     anchor, loc = ((x, 1.0), "lower left") if above else ((x, 0.0), "upper left")
     transform = offset_copy(base, fig=axis.figure, y=offset_pt if above else -offset_pt, units="points")
-    axis.legend(handles=handles, loc=loc, bbox_to_anchor=anchor, ncols=ncols, frameon=False, borderaxespad=0,
-                handlelength=1.8, columnspacing=1.5, bbox_transform=transform)
+    axis.legend(
+        handles=handles,
+        loc=loc,
+        bbox_to_anchor=anchor,
+        ncols=ncols,
+        frameon=False,
+        borderaxespad=0,
+        handlelength=1.8,
+        columnspacing=1.5,
+        bbox_transform=transform,
+    )
 
 
 def _year(value, labels: Labels) -> str:
@@ -411,15 +444,28 @@ def value_text(value: float, value_max, unit: str, comparator: str, labels: Labe
 def timeline_data(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     overview = compare.corpus_overview(tables).set_index("doc_id").loc[document_order(tables)].reset_index()
     reports = results_reports(tables)
-    out = overview[["doc_id", "region_id", "genre", "published", "period_start_year", "period_end_year", "period_label",
-                    "body_chars", "quantities", "quantities_per_10k_chars"]].copy()
+    out = overview[
+        [
+            "doc_id",
+            "region_id",
+            "genre",
+            "published",
+            "period_start_year",
+            "period_end_year",
+            "period_label",
+            "body_chars",
+            "quantities",
+            "quantities_per_10k_chars",
+        ]
+    ].copy()
     out["results_report"] = out["doc_id"].isin(reports)
     out["published"] = out["published"].dt.strftime("%Y-%m-%d").fillna("")
     return out
 
 
-def plot_corpus_timeline(data: pd.DataFrame, labels: Labels, colours: dict[str, str], families: list[str],
-                         width: float) -> Figure:
+def plot_corpus_timeline(
+    data: pd.DataFrame, labels: Labels, colours: dict[str, str], families: list[str], width: float
+) -> Figure:
     """Each document as a bar over the years it covers, dated by publication; quantity density beside it."""
     n = len(data)
     figure = new_figure(width, 62 + 11 * n, families)
@@ -430,24 +476,55 @@ def plot_corpus_timeline(data: pd.DataFrame, labels: Labels, colours: dict[str, 
         if str(row.period_label).endswith("H2"):
             start = pd.Timestamp(f"{row.period_start_year}-07-01")
         report = bool(row.results_report)
-        left.barh(y, (end - start).days, left=start, height=0.55, color="white" if report else colours[row.region_id],
-                  edgecolor=colours[row.region_id], hatch="////" if report else None, linewidth=0.8)
+        left.barh(
+            y,
+            (end - start).days,
+            left=start,
+            height=0.55,
+            color="white" if report else colours[row.region_id],
+            edgecolor=colours[row.region_id],
+            hatch="////" if report else None,
+            linewidth=0.8,
+        )
         if row.published:
             left.plot(pd.Timestamp(row.published), y, marker="v", color="black", markersize=5, linestyle="none")
-        right.barh(y, row.quantities_per_10k_chars, height=0.55, color="white" if report else colours[row.region_id],
-                   edgecolor=colours[row.region_id], hatch="////" if report else None, linewidth=0.8)
-        right.text(row.quantities_per_10k_chars, y, f" {row.quantities_per_10k_chars:g}", va="center", ha="left",
-                   fontsize=PT_TEXT)
+        right.barh(
+            y,
+            row.quantities_per_10k_chars,
+            height=0.55,
+            color="white" if report else colours[row.region_id],
+            edgecolor=colours[row.region_id],
+            hatch="////" if report else None,
+            linewidth=0.8,
+        )
+        right.text(
+            row.quantities_per_10k_chars,
+            y,
+            f" {row.quantities_per_10k_chars:g}",
+            va="center",
+            ha="left",
+            fontsize=PT_TEXT,
+        )
     milestones = compare.NATIONAL_MILESTONES.reset_index(drop=True)
     for i, milestone in milestones.iterrows():
         left.axvline(milestone.date, color="#777777", linestyle="--", linewidth=0.7)
-        left.text(milestone.date, 1.005, str(i + 1), transform=left.get_xaxis_transform(), ha="center", va="bottom",
-                  fontsize=PT_TEXT, color="#333333")
+        left.text(
+            milestone.date,
+            1.005,
+            str(i + 1),
+            transform=left.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=PT_TEXT,
+            color="#333333",
+        )
     reports = int(data["results_report"].sum())
     if reports and reports < n:
         for axis in (left, right):
             axis.axhline(n - reports - 0.5, color="#333333", linewidth=0.6)
-    left.set_yticks(range(n), [_wrap_label(labels.documents[d], 12 if labels.lang == "zh" else 24) for d in data["doc_id"]])
+    left.set_yticks(
+        range(n), [_wrap_label(labels.documents[d], 12 if labels.lang == "zh" else 24) for d in data["doc_id"]]
+    )
     left.set_ylim(n - 0.5, -0.5)
     left.set_xlabel(labels.t("year"))
     import matplotlib.dates as mdates
@@ -459,11 +536,15 @@ def plot_corpus_timeline(data: pd.DataFrame, labels: Labels, colours: dict[str, 
     right.set_xlim(0, data["quantities_per_10k_chars"].max() * 1.45 or 1)
     for axis in (left, right):
         axis.spines[["top", "right"]].set_visible(False)
-    keys = [f"{i + 1} {m.date:%Y-%m} {m.label_zh if labels.lang == 'zh' else m.label_en}" for i, m in milestones.iterrows()]
-    handles = [Patch(facecolor="#bbbbbb", edgecolor="#555555", label=labels.t("period_bar")),
-               Patch(facecolor="white", edgecolor="#555555", hatch="////", label=labels.t("report_bar")),
-               Line2D([], [], marker="v", color="black", linestyle="none", markersize=5, label=labels.t("published")),
-               Line2D([], [], color="#777777", linestyle="--", linewidth=0.7, label=labels.t("milestone"))]
+    keys = [
+        f"{i + 1} {m.date:%Y-%m} {m.label_zh if labels.lang == 'zh' else m.label_en}" for i, m in milestones.iterrows()
+    ]
+    handles = [
+        Patch(facecolor="#bbbbbb", edgecolor="#555555", label=labels.t("period_bar")),
+        Patch(facecolor="white", edgecolor="#555555", hatch="////", label=labels.t("report_bar")),
+        Line2D([], [], marker="v", color="black", linestyle="none", markersize=5, label=labels.t("published")),
+        Line2D([], [], color="#777777", linestyle="--", linewidth=0.7, label=labels.t("milestone")),
+    ]
     if not reports:
         handles.pop(1)
     _legend(left, handles, above=True, offset_pt=14)
@@ -490,8 +571,17 @@ def heatmap_data(frame: pd.DataFrame, value: str, tables: dict[str, pd.DataFrame
     return out.reset_index(drop=True)
 
 
-def plot_heatmap(data: pd.DataFrame, value: str, labels: Labels, families: list[str], width: float, *, title: str,
-                 note: str, kind: str) -> Figure:
+def plot_heatmap(
+    data: pd.DataFrame,
+    value: str,
+    labels: Labels,
+    families: list[str],
+    width: float,
+    *,
+    title: str,
+    note: str,
+    kind: str,
+) -> Figure:
     """Document × theme heatmap. ``kind`` is ``share`` (percent, 0–100 scale), ``level`` (0–3) or ``count``."""
     docs = [d for d in labels.documents if d in set(data["doc_id"])]
     themes = list(dict.fromkeys(data["theme_id"]))
@@ -503,15 +593,21 @@ def plot_heatmap(data: pd.DataFrame, value: str, labels: Labels, families: list[
     from matplotlib.colors import BoundaryNorm, ListedColormap
 
     if kind == "level":
-        image = axis.imshow(grid.values, aspect="auto", cmap=ListedColormap(LEVEL_COLOURS),
-                            norm=BoundaryNorm([-0.5, 0.5, 1.5, 2.5, 3.5], 4))
+        image = axis.imshow(
+            grid.values,
+            aspect="auto",
+            cmap=ListedColormap(LEVEL_COLOURS),
+            norm=BoundaryNorm([-0.5, 0.5, 1.5, 2.5, 3.5], 4),
+        )
         dark = grid.values >= 3
     else:
         top = 100 if kind == "share" and grid.values.max() > 50 else max(grid.values.max(), 1)
         image = axis.imshow(grid.values, aspect="auto", cmap="Blues", vmin=0, vmax=top)
         dark = grid.values > 0.6 * top
     for (i, j), cell in np.ndenumerate(grid.values):
-        text = f"{cell:.0f}" if kind != "share" else ("0" if cell == 0 else f"{cell:.1f}" if cell < 1 else f"{cell:.0f}")
+        text = (
+            f"{cell:.0f}" if kind != "share" else ("0" if cell == 0 else f"{cell:.1f}" if cell < 1 else f"{cell:.0f}")
+        )
         axis.text(j, i, text, ha="center", va="center", fontsize=PT_TEXT, color="white" if dark[i, j] else "black")
     chars = 11 if labels.lang == "zh" else 16
     axis.set_xticks(range(len(docs)), [_wrap_label(labels.documents[d], chars) for d in docs])
@@ -522,7 +618,10 @@ def plot_heatmap(data: pd.DataFrame, value: str, labels: Labels, families: list[
     if reports and reports < len(docs):
         axis.axvline(len(docs) - reports - 0.5, color="black", linewidth=1.6)
     if kind == "level":
-        handles = [Patch(facecolor=c, edgecolor="#999999", label=name) for c, name in zip(LEVEL_COLOURS, labels.t("level_names"))]
+        handles = [
+            Patch(facecolor=c, edgecolor="#999999", label=name)
+            for c, name in zip(LEVEL_COLOURS, labels.t("level_names"))
+        ]
         _legend(axis, handles, above=False)
     else:
         bar = figure.colorbar(image, ax=axis, location="bottom", shrink=0.5, aspect=30, pad=0.01)
@@ -554,7 +653,9 @@ def indicator_data(comparison: pd.DataFrame, tables: dict[str, pd.DataFrame]) ->
     # a value is drawn when it is comparable and its indicator has another comparable value to stand beside
     partners = comparable.groupby(out["indicator_group"]).transform("sum")
     out["drawn"] = comparable & partners.ge(2)
-    out["left_out_because"] = np.where(out["drawn"], "", np.where(comparable, "only_comparable_value", "not_comparable"))
+    out["left_out_because"] = np.where(
+        out["drawn"], "", np.where(comparable, "only_comparable_value", "not_comparable")
+    )
     out["results_report"] = out["doc_id"].isin(results_reports(tables))
     basis = out["basis"] if "basis" in out else pd.Series("", index=out.index)
     out["multi_year_total"] = basis.isin(MULTI_YEAR_BASES)
@@ -568,11 +669,38 @@ def indicator_data(comparison: pd.DataFrame, tables: dict[str, pd.DataFrame]) ->
     out["doc_rank"] = out["doc_id"].map(order).fillna(len(order))
     out["source_rank"] = (out["source"] == "national").astype(int)
     out = out.sort_values(["indicator_group", "source_rank", "doc_rank", "year", "reference_id"], kind="stable")
-    columns = [c for c in ["indicator_group", "group_name_zh", "group_name_en", "source", "reference_id", "doc_id",
-                           "region_id", "kind", "value", "value_max", "unit", "comparator", "year", "basis",
-                           "comparability", "comparability_reason", "caveat_zh", "caveat_en", "drawn",
-                           "left_out_because", "results_report", "multi_year_total", "quote", "char_start", "char_end", "source_url"]
-               if c in out]
+    columns = [
+        c
+        for c in [
+            "indicator_group",
+            "group_name_zh",
+            "group_name_en",
+            "source",
+            "reference_id",
+            "doc_id",
+            "region_id",
+            "kind",
+            "value",
+            "value_max",
+            "unit",
+            "comparator",
+            "year",
+            "basis",
+            "comparability",
+            "comparability_reason",
+            "caveat_zh",
+            "caveat_en",
+            "drawn",
+            "left_out_because",
+            "results_report",
+            "multi_year_total",
+            "quote",
+            "char_start",
+            "char_end",
+            "source_url",
+        ]
+        if c in out
+    ]
     return out[columns].reset_index(drop=True)
 
 
@@ -602,14 +730,25 @@ def indicator_pages(data: pd.DataFrame, budget_mm: float = MAX_HEIGHT_MM) -> lis
     return pages
 
 
-def plot_indicators(data: pd.DataFrame, labels: Labels, colours: dict[str, str], families: list[str], width: float,
-                    title: str, groups: list[str] | None = None) -> Figure:
+def plot_indicators(
+    data: pd.DataFrame,
+    labels: Labels,
+    colours: dict[str, str],
+    families: list[str],
+    width: float,
+    title: str,
+    groups: list[str] | None = None,
+) -> Figure:
     """One panel per indicator, each on its own axis (shares 0–100%, counts from 0); only comparable values."""
     drawn = data[data["drawn"]]
     groups = list(dict.fromkeys(drawn["indicator_group"])) if groups is None else groups
     drawn = drawn[drawn["indicator_group"].isin(groups)]
     sizes = [int((drawn["indicator_group"] == g).sum()) for g in groups]
-    left_out = int((data["left_out_because"] == "not_comparable").sum()) if "left_out_because" in data else int((~data["drawn"]).sum())
+    left_out = (
+        int((data["left_out_because"] == "not_comparable").sum())
+        if "left_out_because" in data
+        else int((~data["drawn"]).sum())
+    )
     alone = int((data["left_out_because"] == "only_comparable_value").sum()) if "left_out_because" in data else 0
     caveats: dict[str, int] = {}
     for row in drawn[drawn["comparability"] == "proxy"].itertuples():
@@ -619,10 +758,14 @@ def plot_indicators(data: pd.DataFrame, labels: Labels, colours: dict[str, str],
     if not groups:
         axis = figure.add_subplot()
         axis.set_axis_off()
-        axis.text(0.5, 0.5, labels.t("no_values"), ha="center", va="center", fontsize=PT_TITLE, transform=axis.transAxes)
+        axis.text(
+            0.5, 0.5, labels.t("no_values"), ha="center", va="center", fontsize=PT_TITLE, transform=axis.transAxes
+        )
         axes = [axis]
     else:
-        axes = figure.subplots(len(groups), 1, squeeze=False, gridspec_kw={"height_ratios": [s + 2.2 for s in sizes]})[:, 0]
+        axes = figure.subplots(len(groups), 1, squeeze=False, gridspec_kw={"height_ratios": [s + 2.2 for s in sizes]})[
+            :, 0
+        ]
         for axis, group in zip(axes, groups):
             rows = drawn[drawn["indicator_group"] == group].reset_index(drop=True)
             unit = labels.unit(rows["unit"].iloc[0])
@@ -632,8 +775,16 @@ def plot_indicators(data: pd.DataFrame, labels: Labels, colours: dict[str, str],
                 colour = NATIONAL_COLOUR if national else colours.get(row.region_id, "#333333")
                 marker = "D" if national else ("s" if row.results_report else "o")
                 hollow = bool(row.multi_year_total)
-                axis.plot(row.value, i, marker, color=colour, markersize=4.5,
-                          markerfacecolor="white" if hollow else colour, markeredgewidth=1.0, linestyle="none")
+                axis.plot(
+                    row.value,
+                    i,
+                    marker,
+                    color=colour,
+                    markersize=4.5,
+                    markerfacecolor="white" if hollow else colour,
+                    markeredgewidth=1.0,
+                    linestyle="none",
+                )
                 if pd.notna(row.value_max):
                     axis.plot([row.value, row.value_max], [i, i], color=colour, linewidth=1.5)
                 text = value_text(row.value, row.value_max, row.unit, row.comparator, labels)
@@ -643,8 +794,15 @@ def plot_indicators(data: pd.DataFrame, labels: Labels, colours: dict[str, str],
                     text += labels.t("total_suffix") if labels.lang == "zh" else f", {labels.t('total_suffix')}"
                 if row.comparability == "proxy":
                     text += f" [{labels.t('caveat_prefix')} {caveats[labels.caveat(getattr(row, f'caveat_{labels.lang}'))]}]"
-                axis.annotate(text, (row.value if pd.isna(row.value_max) else row.value_max, i), xytext=(4, 0),
-                              textcoords="offset points", va="center", ha="left", fontsize=PT_TEXT)
+                axis.annotate(
+                    text,
+                    (row.value if pd.isna(row.value_max) else row.value_max, i),
+                    xytext=(4, 0),
+                    textcoords="offset points",
+                    va="center",
+                    ha="left",
+                    fontsize=PT_TEXT,
+                )
             axis.set_yticks(range(len(rows)), [_mark_label(r, labels) for r in rows.itertuples()])
             axis.set_ylim(len(rows) - 0.4, -0.6)
             axis.tick_params(axis="y", length=0, pad=3)
@@ -659,22 +817,33 @@ def plot_indicators(data: pd.DataFrame, labels: Labels, colours: dict[str, str],
                 axis.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
                 axis.set_xlim(0, (high or 1) * 1.7)
             name = rows[f"group_name_{labels.lang}"].iloc[0]
-            axis.set_title(wrap_text(f"{name}({unit})" if labels.lang == "zh" else f"{name} ({unit})",
-                                     width * 0.5, PT_TEXT), fontsize=PT_TEXT, loc="left", pad=3)
+            axis.set_title(
+                wrap_text(f"{name}({unit})" if labels.lang == "zh" else f"{name} ({unit})", width * 0.5, PT_TEXT),
+                fontsize=PT_TEXT,
+                loc="left",
+                pad=3,
+            )
             axis.spines[["top", "right"]].set_visible(False)
             axis.grid(axis="x", color="#dddddd", linewidth=0.5)
             axis.set_axisbelow(True)
     local = drawn[drawn["source"] != "national"]
-    shown = {"local_target": bool((~local["results_report"]).any()),
-             "local_total": bool(drawn["multi_year_total"].any()),
-             "report_value": bool(local["results_report"].any()),
-             "national": bool((drawn["source"] == "national").any())}
-    styles = {"local_target": dict(marker="o", color="#333333"),
-              "local_total": dict(marker="o", color="#333333", markerfacecolor="white"),
-              "report_value": dict(marker="s", color="#333333"),
-              "national": dict(marker="D", color=NATIONAL_COLOUR)}
-    handles = [Line2D([], [], linestyle="none", markersize=4.5, label=labels.t(key), **styles[key])
-               for key, show in shown.items() if show]
+    shown = {
+        "local_target": bool((~local["results_report"]).any()),
+        "local_total": bool(drawn["multi_year_total"].any()),
+        "report_value": bool(local["results_report"].any()),
+        "national": bool((drawn["source"] == "national").any()),
+    }
+    styles = {
+        "local_target": dict(marker="o", color="#333333"),
+        "local_total": dict(marker="o", color="#333333", markerfacecolor="white"),
+        "report_value": dict(marker="s", color="#333333"),
+        "national": dict(marker="D", color=NATIONAL_COLOUR),
+    }
+    handles = [
+        Line2D([], [], linestyle="none", markersize=4.5, label=labels.t(key), **styles[key])
+        for key, show in shown.items()
+        if show
+    ]
     if groups:
         title_lines = axes[0].get_title(loc="left").count("\n") + 1
         _legend(axes[0], handles, above=True, ncols=4 if labels.lang == "zh" else 2, offset_pt=6 + 9 * title_lines)
@@ -698,14 +867,33 @@ def component_data(matrix: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.
     out["doc_rank"] = out["doc_id"].map(order)
     out = out.sort_values(["doc_rank"], kind="stable").drop(columns=["doc_rank"])
     out["published"] = pd.to_datetime(out["published"]).dt.strftime("%Y-%m-%d").fillna("")
-    columns = [c for c in ["doc_id", "region_id", "component", "name_zh", "name_en", "present", "after_double_reduction",
-                           "results_report", "comparability", "caveat_zh", "caveat_en", "quote", "char_start", "notes",
-                           "published"] if c in out]
+    columns = [
+        c
+        for c in [
+            "doc_id",
+            "region_id",
+            "component",
+            "name_zh",
+            "name_en",
+            "present",
+            "after_double_reduction",
+            "results_report",
+            "comparability",
+            "caveat_zh",
+            "caveat_en",
+            "quote",
+            "char_start",
+            "notes",
+            "published",
+        ]
+        if c in out
+    ]
     return out[columns].reset_index(drop=True)
 
 
-def plot_presence_matrix(data: pd.DataFrame, labels: Labels, families: list[str], width: float, title: str,
-                         split_by_date: bool = False) -> Figure:
+def plot_presence_matrix(
+    data: pd.DataFrame, labels: Labels, families: list[str], width: float, title: str, split_by_date: bool = False
+) -> Figure:
     """Document × component matrix of filled (named) and open (not named) circles; reports set apart."""
     items = list(dict.fromkeys(data["component"]))
     names = dict(zip(data["component"], data[f"name_{labels.lang}"]))
@@ -716,8 +904,15 @@ def plot_presence_matrix(data: pd.DataFrame, labels: Labels, families: list[str]
     for j, doc in enumerate(docs):
         for i, item in enumerate(items):
             filled = bool(present.get((doc, item), False))
-            axis.plot(j, i, "o", markersize=8, markerfacecolor="#0072B2" if filled else "white",
-                      markeredgecolor="#0072B2", markeredgewidth=1.0)
+            axis.plot(
+                j,
+                i,
+                "o",
+                markersize=8,
+                markerfacecolor="#0072B2" if filled else "white",
+                markeredgecolor="#0072B2",
+                markeredgewidth=1.0,
+            )
     reports = sum(d in labels.reports for d in docs)
     if reports and reports < len(docs):
         axis.axvline(len(docs) - reports - 0.5, color="black", linewidth=1.2)
@@ -727,10 +922,26 @@ def plot_presence_matrix(data: pd.DataFrame, labels: Labels, families: list[str]
         before = sum(1 for d in plans if not dates[d])
         if 0 < before < len(plans) and all(not dates[d] for d in plans[:before]):
             axis.axvline(before - 0.5, color="#D55E00", linestyle="--", linewidth=1.0)
-            axis.annotate("← " + labels.t("before"), (before - 0.5, len(items) - 0.35), xytext=(-3, 0),
-                          textcoords="offset points", ha="right", va="center", fontsize=PT_TEXT, color="#A04000")
-            axis.annotate(labels.t("after") + " →", (before - 0.5, len(items) - 0.35), xytext=(3, 0),
-                          textcoords="offset points", ha="left", va="center", fontsize=PT_TEXT, color="#A04000")
+            axis.annotate(
+                "← " + labels.t("before"),
+                (before - 0.5, len(items) - 0.35),
+                xytext=(-3, 0),
+                textcoords="offset points",
+                ha="right",
+                va="center",
+                fontsize=PT_TEXT,
+                color="#A04000",
+            )
+            axis.annotate(
+                labels.t("after") + " →",
+                (before - 0.5, len(items) - 0.35),
+                xytext=(3, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                fontsize=PT_TEXT,
+                color="#A04000",
+            )
     chars = 11 if labels.lang == "zh" else 16
     axis.set_xticks(range(len(docs)), [_wrap_label(labels.documents[d], chars) for d in docs])
     axis.set_yticks(range(len(items)), [names[i] for i in items])
@@ -739,9 +950,19 @@ def plot_presence_matrix(data: pd.DataFrame, labels: Labels, families: list[str]
     axis.xaxis.tick_top()
     axis.tick_params(length=0)
     axis.spines[:].set_visible(False)
-    handles = [Line2D([], [], marker="o", color="#0072B2", linestyle="none", markersize=8, label=labels.t("present")),
-               Line2D([], [], marker="o", color="#0072B2", markerfacecolor="white", linestyle="none", markersize=8,
-                      label=labels.t("absent"))]
+    handles = [
+        Line2D([], [], marker="o", color="#0072B2", linestyle="none", markersize=8, label=labels.t("present")),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            color="#0072B2",
+            markerfacecolor="white",
+            linestyle="none",
+            markersize=8,
+            label=labels.t("absent"),
+        ),
+    ]
     _legend(axis, handles, above=False)
     _title(figure, title, width)
     coded = [labels.coded_by] if labels.coded_by else []
@@ -769,14 +990,49 @@ def plan_result_data(tables: dict[str, pd.DataFrame], registry: dict[str, pd.Dat
     names = tables["indicator_groups"].set_index("indicator_group")
     out["group_name_zh"] = out["indicator_group"].map(names["name_zh"])
     out["group_name_en"] = out["indicator_group"].map(names["name_en"])
-    columns = [c for c in ["region_id", "indicator_group", "group_name_zh", "group_name_en", "target_id_plan",
-                           "doc_id_plan", "value_plan", "unit_plan", "comparator_plan", "target_year_plan", "basis_plan",
-                           "target_id_result", "doc_id_result", "value_result", "unit_result", "target_year_result",
-                           "basis_result", "comparability", "comparability_reason", "caveat_zh", "caveat_en", "drawn",
-                           "quote_plan", "char_start_plan", "char_end_plan", "quote_result", "char_start_result",
-                           "char_end_result"] if c in out]
-    return out[columns].sort_values(["drawn", "region_id", "indicator_group", "target_id_plan", "target_id_result"],
-                                    ascending=[False, True, True, True, True], kind="stable").reset_index(drop=True)
+    columns = [
+        c
+        for c in [
+            "region_id",
+            "indicator_group",
+            "group_name_zh",
+            "group_name_en",
+            "target_id_plan",
+            "doc_id_plan",
+            "value_plan",
+            "unit_plan",
+            "comparator_plan",
+            "target_year_plan",
+            "basis_plan",
+            "target_id_result",
+            "doc_id_result",
+            "value_result",
+            "unit_result",
+            "target_year_result",
+            "basis_result",
+            "comparability",
+            "comparability_reason",
+            "caveat_zh",
+            "caveat_en",
+            "drawn",
+            "quote_plan",
+            "char_start_plan",
+            "char_end_plan",
+            "quote_result",
+            "char_start_result",
+            "char_end_result",
+        ]
+        if c in out
+    ]
+    return (
+        out[columns]
+        .sort_values(
+            ["drawn", "region_id", "indicator_group", "target_id_plan", "target_id_result"],
+            ascending=[False, True, True, True, True],
+            kind="stable",
+        )
+        .reset_index(drop=True)
+    )
 
 
 def _pair_reason(row, labels: Labels) -> str:
@@ -788,8 +1044,11 @@ def _pair_reason(row, labels: Labels) -> str:
     for reason in reasons:
         plan, result = getattr(row, "basis_plan", ""), getattr(row, "basis_result", "")
         if reason == "basis" and plan in BASIS_TEXT and result in BASIS_TEXT:
-            parts.append(f"统计基础不同:目标是{BASIS_TEXT[plan][0]},成效是{BASIS_TEXT[result][0]}。" if labels.lang == "zh"
-                         else f"Different basis: the target is {BASIS_TEXT[plan][1]}, the result {BASIS_TEXT[result][1]}.")
+            parts.append(
+                f"统计基础不同:目标是{BASIS_TEXT[plan][0]},成效是{BASIS_TEXT[result][0]}。"
+                if labels.lang == "zh"
+                else f"Different basis: the target is {BASIS_TEXT[plan][1]}, the result {BASIS_TEXT[result][1]}."
+            )
         elif reason in REASONS[labels.lang]:
             parts.append(REASONS[labels.lang][reason])
     if not parts:
@@ -797,8 +1056,9 @@ def _pair_reason(row, labels: Labels) -> str:
     return "".join(parts) if labels.lang == "zh" else " ".join(parts)
 
 
-def plot_plan_against_result(data: pd.DataFrame, labels: Labels, colours: dict[str, str], families: list[str],
-                             width: float) -> Figure:
+def plot_plan_against_result(
+    data: pd.DataFrame, labels: Labels, colours: dict[str, str], families: list[str], width: float
+) -> Figure:
     """Comparable pairs as a target and a result on the indicator's own axis; the others listed with their reason."""
     drawn = data[data["drawn"]].reset_index(drop=True)
     others = data[~data["drawn"]].reset_index(drop=True)
@@ -812,17 +1072,22 @@ def plot_plan_against_result(data: pd.DataFrame, labels: Labels, colours: dict[s
         if labels.lang == "zh":
             lines.append(f"· {region}{name}:目标{plan}({_year(row.target_year_plan, labels)}),成效{result}。{caveat}")
         else:
-            lines.append(f"· {region}, {name}: target {plan} ({_year(row.target_year_plan, labels)}), result {result}. {caveat}")
-    proxies = [f"{labels.t('caveat_prefix')} {n}: {labels.caveat(getattr(r, f'caveat_{labels.lang}'))}"
-               for n, r in enumerate(drawn[drawn["comparability"] == "proxy"].itertuples(), start=1)]
+            lines.append(
+                f"· {region}, {name}: target {plan} ({_year(row.target_year_plan, labels)}), result {result}. {caveat}"
+            )
+    proxies = [
+        f"{labels.t('caveat_prefix')} {n}: {labels.caveat(getattr(r, f'caveat_{labels.lang}'))}"
+        for n, r in enumerate(drawn[drawn["comparability"] == "proxy"].itertuples(), start=1)
+    ]
     note = "\n".join(proxies + [labels.t("plan_result_note")] + lines)
     note_lines = wrap_text(note, width - 6, PT_NOTE).count("\n") + 1
     figure = new_figure(width, 24 + (24 * len(drawn) if len(drawn) else 14) + 3.6 * note_lines, families)
     axes = figure.subplots(max(len(drawn), 1), 1, squeeze=False)[:, 0]
     if drawn.empty:
         axes[0].set_axis_off()
-        axes[0].text(0.5, 0.5, labels.t("no_pairs"), ha="center", va="center", fontsize=PT_TITLE,
-                     transform=axes[0].transAxes)
+        axes[0].text(
+            0.5, 0.5, labels.t("no_pairs"), ha="center", va="center", fontsize=PT_TITLE, transform=axes[0].transAxes
+        )
     for axis, row in zip(axes, drawn.itertuples()):
         colour = colours.get(row.region_id, "#333333")
         total = getattr(row, "basis_result", "") in MULTI_YEAR_BASES
@@ -834,29 +1099,51 @@ def plot_plan_against_result(data: pd.DataFrame, labels: Labels, colours: dict[s
         plan = f"{labels.t('plan_label')}{gap}{value_text(row.value_plan, None, row.unit_plan, row.comparator_plan, labels)}"
         result = f"{labels.t('result_label')}{gap}{value_text(row.value_result, None, row.unit_result, '=', labels)}"
         plan += f"({plan_year})" if labels.lang == "zh" and plan_year else f" ({plan_year})" if plan_year else ""
-        result += f"({result_year})" if labels.lang == "zh" and result_year else f" ({result_year})" if result_year else ""
+        result += (
+            f"({result_year})" if labels.lang == "zh" and result_year else f" ({result_year})" if result_year else ""
+        )
         if total:
             result += labels.t("total_suffix") if labels.lang == "zh" else f", {labels.t('total_suffix')}"
         if row.comparability == "proxy":
-            proxy_number = int((drawn.loc[:row.Index, "comparability"] == "proxy").sum())
+            proxy_number = int((drawn.loc[: row.Index, "comparability"] == "proxy").sum())
             result += f" [{labels.t('caveat_prefix')} {proxy_number}]"
-        axis.annotate(plan, (row.value_plan, 0), xytext=(0, 6), textcoords="offset points", ha="center", fontsize=PT_TEXT)
-        axis.annotate(result, (row.value_result, 0), xytext=(0, -13), textcoords="offset points", ha="center",
-                      fontsize=PT_TEXT)
+        axis.annotate(
+            plan, (row.value_plan, 0), xytext=(0, 6), textcoords="offset points", ha="center", fontsize=PT_TEXT
+        )
+        axis.annotate(
+            result, (row.value_result, 0), xytext=(0, -13), textcoords="offset points", ha="center", fontsize=PT_TEXT
+        )
         axis.set_xlim(0, max(row.value_plan, row.value_result) * 1.3)
         axis.set_ylim(-1, 1)
         axis.set_yticks([])
         unit = labels.unit(row.unit_plan)
         name = getattr(row, f"group_name_{labels.lang}")
-        axis.set_title(f"{labels.regions.get(row.region_id)} · {name}" + (f"({unit})" if labels.lang == "zh" else f" ({unit})"),
-                       loc="left", fontsize=PT_TEXT)
+        axis.set_title(
+            f"{labels.regions.get(row.region_id)} · {name}" + (f"({unit})" if labels.lang == "zh" else f" ({unit})"),
+            loc="left",
+            fontsize=PT_TEXT,
+        )
         axis.spines[["top", "right", "left"]].set_visible(False)
     if not drawn.empty:
-        handles = [Line2D([], [], marker="o", color="#333333", linestyle="none", markersize=5, label=labels.t("plan_legend")),
-                   Line2D([], [], marker="s", color="#333333", linestyle="none", markersize=5, label=labels.t("result_legend"))]
+        handles = [
+            Line2D([], [], marker="o", color="#333333", linestyle="none", markersize=5, label=labels.t("plan_legend")),
+            Line2D(
+                [], [], marker="s", color="#333333", linestyle="none", markersize=5, label=labels.t("result_legend")
+            ),
+        ]
         if drawn.get("basis_result", pd.Series(dtype=str)).isin(MULTI_YEAR_BASES).any():
-            handles.append(Line2D([], [], marker="s", color="#333333", markerfacecolor="white", linestyle="none",
-                                  markersize=5, label=labels.t("local_total")))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="s",
+                    color="#333333",
+                    markerfacecolor="white",
+                    linestyle="none",
+                    markersize=5,
+                    label=labels.t("local_total"),
+                )
+            )
         _legend(axes[0], handles, above=True, ncols=3, offset_pt=15, from_figure_edge=False)
     _title(figure, labels.t("plan_result_title"), width)
     _note(figure, note, width)
@@ -878,8 +1165,11 @@ class FigureSpec:
     draw: Callable[[Labels, dict[str, str], list[str]], Figure]
 
 
-def figure_specs(tables: dict[str, pd.DataFrame], texts: dict[str, str] | None = None,
-                 registry: dict[str, pd.DataFrame] | None = None) -> list[FigureSpec]:
+def figure_specs(
+    tables: dict[str, pd.DataFrame],
+    texts: dict[str, str] | None = None,
+    registry: dict[str, pd.DataFrame] | None = None,
+) -> list[FigureSpec]:
     """Every report figure, computed from one loaded state of the tables (and its comparison tables)."""
     registry = compare.comparison_tables(tables) if registry is None else registry
     width = DOUBLE_COLUMN_MM
@@ -888,7 +1178,9 @@ def figure_specs(tables: dict[str, pd.DataFrame], texts: dict[str, str] | None =
     levels = heatmap_data(registry["commitment_levels"], "level", tables)
     counts = heatmap_data(registry["target_counts"], "quantities", tables)
     comparison = registry["indicator_comparison"]
-    kg_groups = set(tables["targets"].loc[tables["targets"]["theme_id"] == "kindergarten_coverage", "indicator_group"]) - {""}
+    kg_groups = set(
+        tables["targets"].loc[tables["targets"]["theme_id"] == "kindergarten_coverage", "indicator_group"]
+    ) - {""}
     kindergarten = indicator_data(comparison[comparison["indicator_group"].isin(kg_groups)], tables)
     everything = indicator_data(comparison, tables)
     rotation = component_data(registry["teacher_rotation_mechanisms"], tables)
@@ -899,30 +1191,70 @@ def figure_specs(tables: dict[str, pd.DataFrame], texts: dict[str, str] | None =
         return lambda L: L.t(key)
 
     return [
-        FigureSpec("01_corpus_timeline", width, "each document's period and publication date, national milestones, and "
-                   "quantities per 10,000 characters", timeline,
-                   lambda L, C, F: plot_corpus_timeline(timeline, L, C, F, width)),
-        FigureSpec("02_teacher_rotation_mechanisms", width, "which teacher-rotation mechanisms each document names", rotation,
-                   lambda L, C, F: plot_presence_matrix(rotation, L, F, width, L.t("rotation_title"))),
-        FigureSpec("03_kindergarten_targets_vs_national", width, "pre-school targets beside national benchmarks, "
-                   "comparable values only", kindergarten,
-                   lambda L, C, F: plot_indicators(kindergarten, L, C, F, width, L.t("kg_title"))),
-        FigureSpec("04_double_reduction_components", width, "which 'double reduction' components each document names, "
-                   "before and after the national opinion", double_reduction,
-                   lambda L, C, F: plot_presence_matrix(double_reduction, L, F, width, L.t("dr_title"), split_by_date=True)),
-        FigureSpec("05_theme_text_shares", width, "share of each document's clause text per theme (%)", shares,
-                   lambda L, C, F: plot_heatmap(shares, "share", L, F, width, title=L.t("theme_share_title"),
-                                                note=L.t("theme_share_note"), kind="share")),
-        FigureSpec("05_commitment_levels", width, "commitment level (0–3) per document and theme", levels,
-                   lambda L, C, F: plot_heatmap(levels, "level", L, F, width, title=L.t("commitment_title"),
-                                                note=L.t("commitment_note"), kind="level")),
-        FigureSpec("05_quantity_counts", width, "number of quantities per document and theme", counts,
-                   lambda L, C, F: plot_heatmap(counts, "quantities", L, F, width, title=L.t("counts_title"),
-                                                note=L.t("counts_note"), kind="count")),
+        FigureSpec(
+            "01_corpus_timeline",
+            width,
+            "each document's period and publication date, national milestones, and quantities per 10,000 characters",
+            timeline,
+            lambda L, C, F: plot_corpus_timeline(timeline, L, C, F, width),
+        ),
+        FigureSpec(
+            "02_teacher_rotation_mechanisms",
+            width,
+            "which teacher-rotation mechanisms each document names",
+            rotation,
+            lambda L, C, F: plot_presence_matrix(rotation, L, F, width, L.t("rotation_title")),
+        ),
+        FigureSpec(
+            "03_kindergarten_targets_vs_national",
+            width,
+            "pre-school targets beside national benchmarks, comparable values only",
+            kindergarten,
+            lambda L, C, F: plot_indicators(kindergarten, L, C, F, width, L.t("kg_title")),
+        ),
+        FigureSpec(
+            "04_double_reduction_components",
+            width,
+            "which 'double reduction' components each document names, before and after the national opinion",
+            double_reduction,
+            lambda L, C, F: plot_presence_matrix(double_reduction, L, F, width, L.t("dr_title"), split_by_date=True),
+        ),
+        FigureSpec(
+            "05_theme_text_shares",
+            width,
+            "share of each document's clause text per theme (%)",
+            shares,
+            lambda L, C, F: plot_heatmap(
+                shares, "share", L, F, width, title=L.t("theme_share_title"), note=L.t("theme_share_note"), kind="share"
+            ),
+        ),
+        FigureSpec(
+            "05_commitment_levels",
+            width,
+            "commitment level (0–3) per document and theme",
+            levels,
+            lambda L, C, F: plot_heatmap(
+                levels, "level", L, F, width, title=L.t("commitment_title"), note=L.t("commitment_note"), kind="level"
+            ),
+        ),
+        FigureSpec(
+            "05_quantity_counts",
+            width,
+            "number of quantities per document and theme",
+            counts,
+            lambda L, C, F: plot_heatmap(
+                counts, "quantities", L, F, width, title=L.t("counts_title"), note=L.t("counts_note"), kind="count"
+            ),
+        ),
         *_indicator_specs(everything, width),
-        FigureSpec("06_plan_against_result", width, "plan targets beside the results report's values where they are "
-                   "measured the same way; the other pairs listed with their reason", pairs,
-                   lambda L, C, F: plot_plan_against_result(pairs, L, C, F, width)),
+        FigureSpec(
+            "06_plan_against_result",
+            width,
+            "plan targets beside the results report's values where they are "
+            "measured the same way; the other pairs listed with their reason",
+            pairs,
+            lambda L, C, F: plot_plan_against_result(pairs, L, C, F, width),
+        ),
     ]
 
 
@@ -939,9 +1271,16 @@ def _indicator_specs(everything: pd.DataFrame, width: float) -> list[FigureSpec]
             title = L.t("comparable_title") + (part if len(pages) > 1 else "")
             return plot_indicators(everything, L, C, F, width, title, groups)
 
-        specs.append(FigureSpec(stem, width, "comparable indicators: local values and national benchmarks"
-                                + (f", part {number} of {len(pages)}" if len(pages) > 1 else ""),
-                                part.reset_index(drop=True), draw_page))
+        specs.append(
+            FigureSpec(
+                stem,
+                width,
+                "comparable indicators: local values and national benchmarks"
+                + (f", part {number} of {len(pages)}" if len(pages) > 1 else ""),
+                part.reset_index(drop=True),
+                draw_page,
+            )
+        )
     return specs
 
 
@@ -983,8 +1322,9 @@ def save_figure(figure: Figure, stem: Path) -> list[Path]:
     return written
 
 
-def save_figure_data(spec: FigureSpec, out_dir: Path, tables: dict[str, pd.DataFrame] | None = None,
-                     root: Path | None = None) -> Path:
+def save_figure_data(
+    spec: FigureSpec, out_dir: Path, tables: dict[str, pd.DataFrame] | None = None, root: Path | None = None
+) -> Path:
     """The plotted values of a figure as ``NAME.csv`` (UTF-8, one row per mark), written atomically.
 
     With ``tables``, every id column gets an ``evidence_<column>`` link to its quote in the evidence site.
@@ -1002,8 +1342,14 @@ def save_figure_data(spec: FigureSpec, out_dir: Path, tables: dict[str, pd.DataF
     return path
 
 
-def build_all_figures(tables: dict[str, pd.DataFrame], texts: dict[str, str], out_dir: Path, families: list[str],
-                      languages: tuple[str, ...] = ("zh", "en"), progress=None) -> list[Path]:
+def build_all_figures(
+    tables: dict[str, pd.DataFrame],
+    texts: dict[str, str],
+    out_dir: Path,
+    families: list[str],
+    languages: tuple[str, ...] = ("zh", "en"),
+    progress=None,
+) -> list[Path]:
     """Draw every figure in every language from one state of the tables, with its data CSV; returns the files."""
     colours = region_colours(tables)
     written: list[Path] = []
@@ -1078,8 +1424,13 @@ def figures_readme(specs: list[FigureSpec]) -> str:
     return README_HEAD + "\n".join(rows) + "\n"
 
 
-def draw(stem: str, tables: dict[str, pd.DataFrame], texts: dict[str, str] | None = None, lang: str = "zh",
-         root: Path | None = None) -> Figure:
+def draw(
+    stem: str,
+    tables: dict[str, pd.DataFrame],
+    texts: dict[str, str] | None = None,
+    lang: str = "zh",
+    root: Path | None = None,
+) -> Figure:
     """One report figure by its file stem (e.g. ``01_corpus_timeline``), for notebooks."""
     from analysis.fonts import register_fonts
     from analysis.paths import PROJECT_ROOT

@@ -7,6 +7,7 @@ plus the figure labels), and cache it under ``build/fonts/``; the full variable 
 too (family "Noto Sans CJK SC") for text a user adds by hand. Fonts are registered with
 ``matplotlib.font_manager.fontManager.addfont`` only; no matplotlib configuration file is touched.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -116,8 +117,16 @@ def _cff_to_truetype(font) -> None:
             del font[table]
     maxp = font["maxp"]
     maxp.tableVersion = 0x00010000
-    for field in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
-                  "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+    for field in (
+        "maxZones",
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+    ):
         setattr(maxp, field, 1 if field == "maxZones" else 0)
     maxp.maxComponentDepth = 0
     font["head"].indexToLocFormat = 0

@@ -4,6 +4,7 @@ Refuses what would let unlike numbers stand side by side: a group whose ``same``
 (% with 百分点), a ``same_as`` pair drawn twice, a proxy the group gives no reason for, and a
 benchmark value that is not a finite number or contradicts its ``value_text``.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -40,8 +41,12 @@ def _quantities(tables: dict[str, pd.DataFrame]) -> list[dict]:
             if not group:
                 continue
             record = dict(row)
-            record.update(file=f"{name}.csv", line=_line(index), id=row[id_column],
-                          unit_key=comparability.canonical_unit(row["unit"]))
+            record.update(
+                file=f"{name}.csv",
+                line=_line(index),
+                id=row[id_column],
+                unit_key=comparability.canonical_unit(row["unit"]),
+            )
             record["grade"] = comparability.against_group(record, groups.get(group, {}))["comparability"]
             out.append(record)
     return out
@@ -59,9 +64,15 @@ def mixed_unit_problems(tables: dict[str, pd.DataFrame]) -> list[Problem]:
         if len(units) > 1:
             listed = "; ".join(f"{unit or '(none)'}: {', '.join(ids)}" for unit, ids in sorted(units.items()))
             line = groups.get(group, {}).get("_line", 0)
-            problems.append(Problem(CURATED + "indicator_groups.csv", line, "unit",
-                                    f"indicator group {group}: rows graded same mix units ({listed}); give the odd rows "
-                                    "their own measure (e.g. change_unstated for a change written in %) or another group"))
+            problems.append(
+                Problem(
+                    CURATED + "indicator_groups.csv",
+                    line,
+                    "unit",
+                    f"indicator group {group}: rows graded same mix units ({listed}); give the odd rows "
+                    "their own measure (e.g. change_unstated for a change written in %) or another group",
+                )
+            )
     return problems
 
 
@@ -76,25 +87,44 @@ def relation_problems(tables: dict[str, pd.DataFrame]) -> list[Problem]:
         line = _line(index)
         if bool(relation) != bool(related):
             column = "related_target_id" if relation else "relation"
-            problems.append(Problem(label, line, column, "relation and related_target_id go together: fill both or neither"))
+            problems.append(
+                Problem(label, line, column, "relation and related_target_id go together: fill both or neither")
+            )
             continue
         if not relation:
             continue
         if related == row["target_id"]:
-            problems.append(Problem(label, line, "related_target_id", f"{row['target_id']} cannot be {relation} itself"))
+            problems.append(
+                Problem(label, line, "related_target_id", f"{row['target_id']} cannot be {relation} itself")
+            )
             continue
         if related not in rows:
             continue  # reported by the foreign-key check
         other = rows[related][1]
         if other.get("relation", "") == "same_as" and relation == "same_as":
-            problems.append(Problem(label, line, "relation",
-                                    f"{row['target_id']} is same_as {related}, which is itself same_as {other['related_target_id']}: "
-                                    f"the pair would be drawn twice or not at all; only one row of a same_as pair carries the relation"))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "relation",
+                    f"{row['target_id']} is same_as {related}, which is itself same_as {other['related_target_id']}: "
+                    f"the pair would be drawn twice or not at all; only one row of a same_as pair carries the relation",
+                )
+            )
         if relation == "same_as" and (other["value"], other["unit"], other["indicator_group"]) != (
-                row["value"], row["unit"], row["indicator_group"]):
-            problems.append(Problem(label, line, "related_target_id",
-                                    f"{row['target_id']} is same_as {related} but value, unit or indicator_group differ "
-                                    f"({row['value']} {row['unit']} {row['indicator_group']!r} vs {other['value']} {other['unit']} {other['indicator_group']!r})"))
+            row["value"],
+            row["unit"],
+            row["indicator_group"],
+        ):
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "related_target_id",
+                    f"{row['target_id']} is same_as {related} but value, unit or indicator_group differ "
+                    f"({row['value']} {row['unit']} {row['indicator_group']!r} vs {other['value']} {other['unit']} {other['indicator_group']!r})",
+                )
+            )
     problems += _undeclared_duplicates(tables)
     return problems
 
@@ -109,10 +139,16 @@ def _undeclared_duplicates(tables: dict[str, pd.DataFrame]) -> list[Problem]:
         key = (q["doc_id"], q["indicator_group"], q["value"], q["unit"])
         if key in seen:
             first = seen[key]
-            problems.append(Problem(CURATED + "targets.csv", q["line"], "relation",
-                                    f"{q['id']} and {first['id']} ({q['doc_id']}, {q['indicator_group']}) both give {q['value']} {q['unit']} "
-                                    f"and both would be drawn: the same figure twice. Mark one same_as the other (or subset_of), "
-                                    "or put them in different groups"))
+            problems.append(
+                Problem(
+                    CURATED + "targets.csv",
+                    q["line"],
+                    "relation",
+                    f"{q['id']} and {first['id']} ({q['doc_id']}, {q['indicator_group']}) both give {q['value']} {q['unit']} "
+                    f"and both would be drawn: the same figure twice. Mark one same_as the other (or subset_of), "
+                    "or put them in different groups",
+                )
+            )
         else:
             seen[key] = q
     return problems
@@ -130,15 +166,30 @@ def proxy_problems(tables: dict[str, pd.DataFrame]) -> list[Problem]:
             fit, group = fits[index], group_ids[index]
             line = _line(index)
             if fit and not group:
-                problems.append(Problem(label, line, "group_fit", f"group_fit {fit!r} but no indicator_group: leave it empty"))
+                problems.append(
+                    Problem(label, line, "group_fit", f"group_fit {fit!r} but no indicator_group: leave it empty")
+                )
             elif group and not fit:
-                problems.append(Problem(label, line, "group_fit", f"in group {group} but group_fit is empty: decide exact, proxy or different"))
+                problems.append(
+                    Problem(
+                        label,
+                        line,
+                        "group_fit",
+                        f"in group {group} but group_fit is empty: decide exact, proxy or different",
+                    )
+                )
             elif fit == "proxy" and group in groups:
                 missing = [c for c in ("proxy_reason_zh", "proxy_reason_en") if not groups[group].get(c, "")]
                 if missing:
-                    problems.append(Problem(label, line, "group_fit",
-                                            f"a proxy in group {group}, but the group gives no reason ({', '.join(missing)} empty in "
-                                            f"indicator_groups.csv line {groups[group]['_line']})"))
+                    problems.append(
+                        Problem(
+                            label,
+                            line,
+                            "group_fit",
+                            f"a proxy in group {group}, but the group gives no reason ({', '.join(missing)} empty in "
+                            f"indicator_groups.csv line {groups[group]['_line']})",
+                        )
+                    )
     return problems
 
 
@@ -149,14 +200,23 @@ def period_problems(targets: pd.DataFrame, file: str = "targets.csv") -> list[Pr
     for index in targets.index:
         start, end = starts[index], ends[index]
         if start and end and int(start) > int(end):
-            problems.append(Problem(CURATED + file, _line(index), "period_end_year", f"period ends in {end}, before it starts ({start})"))
+            problems.append(
+                Problem(
+                    CURATED + file, _line(index), "period_end_year", f"period ends in {end}, before it starts ({start})"
+                )
+            )
     return problems
 
 
 def indicator_model_problems(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     """Every check of the indicator model."""
-    return (proxy_problems(tables) + relation_problems(tables) + mixed_unit_problems(tables)
-            + period_problems(tables["targets"]) + period_problems(tables["national_benchmarks"], "national_benchmarks.csv"))
+    return (
+        proxy_problems(tables)
+        + relation_problems(tables)
+        + mixed_unit_problems(tables)
+        + period_problems(tables["targets"])
+        + period_problems(tables["national_benchmarks"], "national_benchmarks.csv")
+    )
 
 
 def benchmark_value_problems(benchmarks: pd.DataFrame) -> list[Problem]:
@@ -174,7 +234,14 @@ def benchmark_value_problems(benchmarks: pd.DataFrame) -> list[Problem]:
             problems.append(Problem(label, line, "value", f"{value!r} is not a number"))
             continue
         if not number.is_finite():
-            problems.append(Problem(label, line, "value", f"{value!r} is not a finite number (NaN or infinity); write the number, or leave it empty and state the benchmark in value_text"))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "value",
+                    f"{value!r} is not a finite number (NaN or infinity); write the number, or leave it empty and state the benchmark in value_text",
+                )
+            )
             continue
         try:
             stated = Decimal(text)

@@ -4,6 +4,7 @@ One dictionary serves the evidence site (:mod:`analysis.evidence`) and the noteb
 (:mod:`analysis.readable`). A column without a label falls back to its name with underscores turned
 into spaces, so a new column is readable (if plain) until someone labels it.
 """
+
 from __future__ import annotations
 
 COLUMN_LABELS: dict[str, tuple[str, str]] = {
@@ -107,49 +108,97 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
 }
 
 CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
-    "kind": {"target": ("目标", "target"), "baseline": ("基线", "baseline"), "achievement": ("成效", "achievement"),
-             "benchmark": ("全国基准", "national benchmark")},
+    "kind": {
+        "target": ("目标", "target"),
+        "baseline": ("基线", "baseline"),
+        "achievement": ("成效", "achievement"),
+        "benchmark": ("全国基准", "national benchmark"),
+    },
     "source": {"local": ("地方", "local"), "national": ("全国", "national")},
-    "comparability": {"same": ("同类可比", "same measure"), "proxy": ("近似可比", "proxy"),
-                      "not_comparable": ("不可比", "not comparable")},
+    "comparability": {
+        "same": ("同类可比", "same measure"),
+        "proxy": ("近似可比", "proxy"),
+        "not_comparable": ("不可比", "not comparable"),
+    },
     "script": {"simplified": ("简体", "simplified"), "traditional": ("繁体", "traditional")},
-    "genre": {"annual_work_points": ("年度工作要点", "annual work points"),
-              "half_year_plan": ("半年工作计划", "half-year plan"),
-              "three_year_action_plan": ("三年行动方案", "three-year action plan"),
-              "news_report_of_results": ("成效报道", "results report"),
-              },
-    "reason": {"year": ("年份", "year"), "item_number": ("条目序号", "item number"), "date": ("日期", "date"),
-               "programme_name": ("项目名称中的数字", "number in a programme name"),
-               "party_congress_or_plan": ("党代会或规划名称", "party congress or plan name"),
-               "indefinite": ("不定数", "indefinite number"), "list_count": ("列举项数", "count of a list"),
-               "structure_name": ("结构名称", "name of a structure"), "slogan": ("口号", "slogan"),
-               "ordinal": ("序数", "ordinal"), "anniversary": ("周年", "anniversary"),
-               "rank_name": ("等级名称", "name of a rank"), "time_window": ("时间段", "time window"),
-               "age_band": ("年龄段", "age band"), "birth_cohort": ("出生年份段", "birth cohort"),
-               "document_number": ("文号", "document number"), "document_title": ("文件标题", "document title"),
-               "duplicate_of_body": ("与正文重复", "repeats the body"), "grade_name": ("年级名称", "grade name"),
-               "school_name": ("学校名称", "school name"), "other": ("其他", "other"), "reason": ("其他", "other")},
-    "comparability_reason": {"unit": ("单位不同", "different units"), "basis": ("统计基础不同", "different basis"),
-                             "population": ("统计对象不同", "different population"),
-                             "subset": ("只是其中一部分", "a subset of the indicator"),
-                             "duplicate": ("重复计数", "the same number counted twice")},
-    "comparator": {"=": ("=", "="), ">=": ("≥", "≥"), "<=": ("≤", "≤"), ">": (">", ">"), "<": ("<", "<"),
-                   "~": ("约", "about"), "approx": ("约", "about")},
+    "genre": {
+        "annual_work_points": ("年度工作要点", "annual work points"),
+        "half_year_plan": ("半年工作计划", "half-year plan"),
+        "three_year_action_plan": ("三年行动方案", "three-year action plan"),
+        "news_report_of_results": ("成效报道", "results report"),
+    },
+    "reason": {
+        "year": ("年份", "year"),
+        "item_number": ("条目序号", "item number"),
+        "date": ("日期", "date"),
+        "programme_name": ("项目名称中的数字", "number in a programme name"),
+        "party_congress_or_plan": ("党代会或规划名称", "party congress or plan name"),
+        "indefinite": ("不定数", "indefinite number"),
+        "list_count": ("列举项数", "count of a list"),
+        "structure_name": ("结构名称", "name of a structure"),
+        "slogan": ("口号", "slogan"),
+        "ordinal": ("序数", "ordinal"),
+        "anniversary": ("周年", "anniversary"),
+        "rank_name": ("等级名称", "name of a rank"),
+        "time_window": ("时间段", "time window"),
+        "age_band": ("年龄段", "age band"),
+        "birth_cohort": ("出生年份段", "birth cohort"),
+        "document_number": ("文号", "document number"),
+        "document_title": ("文件标题", "document title"),
+        "duplicate_of_body": ("与正文重复", "repeats the body"),
+        "grade_name": ("年级名称", "grade name"),
+        "school_name": ("学校名称", "school name"),
+        "other": ("其他", "other"),
+        "reason": ("其他", "other"),
+    },
+    "comparability_reason": {
+        "unit": ("单位不同", "different units"),
+        "basis": ("统计基础不同", "different basis"),
+        "population": ("统计对象不同", "different population"),
+        "subset": ("只是其中一部分", "a subset of the indicator"),
+        "duplicate": ("重复计数", "the same number counted twice"),
+    },
+    "comparator": {
+        "=": ("=", "="),
+        ">=": ("≥", "≥"),
+        "<=": ("≤", "≤"),
+        ">": (">", ">"),
+        "<": ("<", "<"),
+        "~": ("约", "about"),
+        "approx": ("约", "about"),
+    },
 }
 
 
 INSTRUMENT_LABELS: dict[str, tuple[str, str]] = {
-    "supply": ("供给型", "supply"), "environment": ("环境型", "environment"), "demand": ("需求型", "demand"),
-    "teachers": ("师资", "teachers"), "funding": ("资金", "funding"), "facilities": ("设施", "facilities"),
-    "information": ("信息", "information"), "services": ("服务", "services"), "goals": ("目标规划", "goals"),
-    "regulation": ("法规管制", "regulation"), "evaluation": ("评价", "evaluation"), "organisation": ("组织", "organisation"),
-    "purchase": ("采购", "purchase"), "pilots": ("试点", "pilots"), "publicity": ("宣传", "publicity"),
+    "supply": ("供给型", "supply"),
+    "environment": ("环境型", "environment"),
+    "demand": ("需求型", "demand"),
+    "teachers": ("师资", "teachers"),
+    "funding": ("资金", "funding"),
+    "facilities": ("设施", "facilities"),
+    "information": ("信息", "information"),
+    "services": ("服务", "services"),
+    "goals": ("目标规划", "goals"),
+    "regulation": ("法规管制", "regulation"),
+    "evaluation": ("评价", "evaluation"),
+    "organisation": ("组织", "organisation"),
+    "purchase": ("采购", "purchase"),
+    "pilots": ("试点", "pilots"),
+    "publicity": ("宣传", "publicity"),
 }
 
 UNIT_ZH: dict[str, str] = {
-    "clock time": "时刻", "coefficient": "系数", "minutes": "分钟", "percentage points per year": "百分点/年",
-    "teachers per 100 students": "每百名学生教师数", "yuan per student per year": "元/生/年", "years": "年",
-    "none assigned": "不布置", "not permitted": "不允许", "salary level": "工资水平",
+    "clock time": "时刻",
+    "coefficient": "系数",
+    "minutes": "分钟",
+    "percentage points per year": "百分点/年",
+    "teachers per 100 students": "每百名学生教师数",
+    "yuan per student per year": "元/生/年",
+    "years": "年",
+    "none assigned": "不布置",
+    "not permitted": "不允许",
+    "salary level": "工资水平",
 }
 
 

@@ -11,6 +11,7 @@ successful run and its outputs exist:
 
 Every step draws from one state of the data, read once (:func:`analysis.snapshot.load_state`).
 """
+
 from __future__ import annotations
 
 import sys
@@ -46,8 +47,15 @@ def figure_steps(root: Path, tables: dict[str, pd.DataFrame], texts: dict[str, s
     """One step per figure: both languages as PNG and PDF, and its data CSV."""
     import warnings
 
-    from analysis.figures import (TEXT, figure_characters, figure_specs, make_labels, region_colours, save_figure,
-                                  save_figure_data)
+    from analysis.figures import (
+        TEXT,
+        figure_characters,
+        figure_specs,
+        make_labels,
+        region_colours,
+        save_figure,
+        save_figure_data,
+    )
     from analysis.fonts import register_fonts
 
     out_dir = root / "figures"
@@ -57,6 +65,7 @@ def figure_steps(root: Path, tables: dict[str, pd.DataFrame], texts: dict[str, s
     labels = {lang: make_labels(tables, lang) for lang in TEXT}
     steps = []
     for spec in figure_specs(tables, texts):
+
         def make(spec=spec) -> None:
             save_figure_data(spec, out_dir, tables, root)
             with warnings.catch_warnings():
@@ -64,12 +73,20 @@ def figure_steps(root: Path, tables: dict[str, pd.DataFrame], texts: dict[str, s
                 for lang, label in labels.items():
                     save_figure(spec.draw(label, colours, families), out_dir / f"{spec.stem}_{lang}")
 
-        outputs = [out_dir / f"{spec.stem}.csv"] + [out_dir / f"{spec.stem}_{lang}.{fmt}" for lang in labels
-                                                    for fmt in ("png", "pdf")]
+        outputs = [out_dir / f"{spec.stem}.csv"] + [
+            out_dir / f"{spec.stem}_{lang}.{fmt}" for lang in labels for fmt in ("png", "pdf")
+        ]
         from analysis.evidence_links import anchor_index
 
-        made_from = digest_of(code, font, value_digest(spec.data), value_digest(spec.draw), value_digest(labels),
-                              value_digest(colours), value_digest(anchor_index(tables)))
+        made_from = digest_of(
+            code,
+            font,
+            value_digest(spec.data),
+            value_digest(spec.draw),
+            value_digest(labels),
+            value_digest(colours),
+            value_digest(anchor_index(tables)),
+        )
         steps.append(Step(f"figure:{spec.stem}", tuple(outputs), made_from, make))
     readme = out_dir / "README.md"
 
@@ -81,8 +98,15 @@ def figure_steps(root: Path, tables: dict[str, pd.DataFrame], texts: dict[str, s
         remove_leftover_temporaries(out_dir)
         _remove_stale(out_dir, [p for step in steps for p in step.outputs] + [readme])
 
-    steps.append(Step("figure:README", (readme,), digest_of(code, *[s.name for s in steps]), write_readme,
-                      after=tuple(s.name for s in steps)))
+    steps.append(
+        Step(
+            "figure:README",
+            (readme,),
+            digest_of(code, *[s.name for s in steps]),
+            write_readme,
+            after=tuple(s.name for s in steps),
+        )
+    )
     return steps
 
 
@@ -93,13 +117,20 @@ def notebook_steps(root: Path, data: str, code: str) -> list[Step]:
     out_dir = root / "reports" / "notebooks"
     steps = []
     for path in notebook_paths(root / "notebooks"):
-        steps.append(Step(f"notebook:{path.stem}", (out_dir / path.name, out_dir / path.with_suffix(".html").name),
-                          digest_of(code, data, path), lambda path=path: run_one(path, out_dir, root)))
+        steps.append(
+            Step(
+                f"notebook:{path.stem}",
+                (out_dir / path.name, out_dir / path.with_suffix(".html").name),
+                digest_of(code, data, path),
+                lambda path=path: run_one(path, out_dir, root),
+            )
+        )
     return steps
 
 
-def main_job_steps(root: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str], *,
-                   notebooks: bool = True) -> list[Step]:
+def main_job_steps(
+    root: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str], *, notebooks: bool = True
+) -> list[Step]:
     """Every step of the main job after validation, in the order they are listed to the user."""
     from analysis.evidence import build_site, site_root
     from analysis.methods import write_methods
@@ -111,19 +142,47 @@ def main_job_steps(root: Path, tables: dict[str, pd.DataFrame], texts: dict[str,
     made_from = digest_of(code, data)
     reports = root / "reports"
     steps = [
-        Step("agreement", tuple(reports / n for n in ("coding_agreement.md", "coding_agreement.csv",
-                                                      "coding_disagreements.csv", "coding_disagreements.xlsx")),
-             made_from, lambda: write_agreement_reports(root)),
-        Step("tables", (reports / "tables",), made_from,
-             lambda: write_comparison_tables(tables, reports / "tables", root)),
+        Step(
+            "agreement",
+            tuple(
+                reports / n
+                for n in (
+                    "coding_agreement.md",
+                    "coding_agreement.csv",
+                    "coding_disagreements.csv",
+                    "coding_disagreements.xlsx",
+                )
+            ),
+            made_from,
+            lambda: write_agreement_reports(root),
+        ),
+        Step(
+            "tables",
+            (reports / "tables",),
+            made_from,
+            lambda: write_comparison_tables(tables, reports / "tables", root),
+        ),
         Step("workbook", (default_workbook_path(root),), made_from, lambda: export_workbook(root)),
     ]
-    steps.append(Step("methods", tuple(reports / f"methods_{lang}.{ext}" for lang in ("zh", "en")
-                                       for ext in ("md", "html", "pdf")), made_from, lambda: write_methods(reports, root)))
+    steps.append(
+        Step(
+            "methods",
+            tuple(reports / f"methods_{lang}.{ext}" for lang in ("zh", "en") for ext in ("md", "html", "pdf")),
+            made_from,
+            lambda: write_methods(reports, root),
+        )
+    )
     figures = figure_steps(root, tables, texts, code)
     steps += figures
-    steps.append(Step("evidence", (site_root(root) / "index.html",), digest_of(made_from, *[s.digest for s in figures]),
-                      lambda: build_site(root, tables=tables), after=tuple(s.name for s in figures)))
+    steps.append(
+        Step(
+            "evidence",
+            (site_root(root) / "index.html",),
+            digest_of(made_from, *[s.digest for s in figures]),
+            lambda: build_site(root, tables=tables),
+            after=tuple(s.name for s in figures),
+        )
+    )
     if notebooks:
         steps += notebook_steps(root, data, code)
     return steps
@@ -146,8 +205,9 @@ def run_main_job(root: Path, *, force: bool = False, jobs: int | None = None, no
                 print(problem, file=sys.stderr)
             raise ValueError(f"{len(problems)} validation problem(s); see reports/validation_report.md")
 
-    check = Step("validate", (root / "reports" / "validation_report.md",), digest_of(code_digest(), data_digest(root)),
-                 validate)
+    check = Step(
+        "validate", (root / "reports" / "validation_report.md",), digest_of(code_digest(), data_digest(root)), validate
+    )
     if run_steps([check], root, force=force, jobs=1) != 0:
         print("build stopped: the curated data does not validate", file=sys.stderr)
         return 1
@@ -157,12 +217,18 @@ def run_main_job(root: Path, *, force: bool = False, jobs: int | None = None, no
         print(f"build stopped: {error}", file=sys.stderr)
         return 1
     steps = main_job_steps(root, tables, texts, notebooks=notebooks)
-    print(f"[2/2] {len(steps)} outputs: comparison tables, workbook, methods appendix, figures (zh, en), evidence site"
-          + (", notebooks" if notebooks else "") + " …", flush=True)
+    print(
+        f"[2/2] {len(steps)} outputs: comparison tables, workbook, methods appendix, figures (zh, en), evidence site"
+        + (", notebooks" if notebooks else "")
+        + " …",
+        flush=True,
+    )
     status = run_steps(steps, root, force=force, jobs=jobs)
     seconds = time.perf_counter() - started
     if status != 0:
         print(f"build failed after {seconds:.1f} s: see the failed step(s) above", file=sys.stderr)
         return 1
-    print(f"build done in {seconds:.1f} s: reports/, figures/, data/curated/*.xlsx, reports/evidence/, reports/notebooks/")
+    print(
+        f"build done in {seconds:.1f} s: reports/, figures/, data/curated/*.xlsx, reports/evidence/, reports/notebooks/"
+    )
     return 0

@@ -11,6 +11,7 @@ The command is idempotent: run on a layout that is already per region it only ad
 regions, or does nothing. It first migrates a temporary copy and checks that every logical table reads back
 identical (same columns, rows and order); only then does it rewrite ``data/curated``, all or nothing.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -28,13 +29,26 @@ def _plan(root: Path, keep_top: tuple[str, ...]) -> tuple[dict[str, str], list[s
     descriptor = store.read_descriptor(root)
     folder = store.curated_dir(root)
     frames, delete, said = {}, [], []
-    both = [f"{item['name']}: data/curated/{Path(item['path'][0]).name}" for item in descriptor["resources"]
-            if store.is_per_region(item) and (folder / Path(item["path"][0]).name).is_file()]
+    both = [
+        f"{item['name']}: data/curated/{Path(item['path'][0]).name}"
+        for item in descriptor["resources"]
+        if store.is_per_region(item) and (folder / Path(item["path"][0]).name).is_file()
+    ]
     if both:
-        raise CuratedDataError([Problem(store.CURATED + store.DATAPACKAGE, 0, "", f"{b} is a flat file, but datapackage.json "
-                                        "already lists region files for the table; nothing written. To migrate the flat "
-                                        "file, restore its resource's flat path (\"path\": \"<table>.csv\") in "
-                                        "datapackage.json; otherwise delete the flat file") for b in both])
+        raise CuratedDataError(
+            [
+                Problem(
+                    store.CURATED + store.DATAPACKAGE,
+                    0,
+                    "",
+                    f"{b} is a flat file, but datapackage.json "
+                    "already lists region files for the table; nothing written. To migrate the flat "
+                    'file, restore its resource\'s flat path ("path": "<table>.csv") in '
+                    "datapackage.json; otherwise delete the flat file",
+                )
+                for b in both
+            ]
+        )
     for item in descriptor["resources"]:
         if store.is_per_region(item) or item["name"] in keep_top or store.region_column(item) is None:
             continue
@@ -52,7 +66,7 @@ def _plan(root: Path, keep_top: tuple[str, ...]) -> tuple[dict[str, str], list[s
 
 
 def plan_parts(frames: dict, plan: store.FilePlan) -> set[str]:
-    return {label[len(store.CURATED):] for name in frames for label, _ in plan.placement[name]}
+    return {label[len(store.CURATED) :] for name in frames for label, _ in plan.placement[name]}
 
 
 def _same_tables(before: dict[str, pd.DataFrame], after: dict[str, pd.DataFrame]) -> list[str]:
@@ -75,14 +89,21 @@ def migrate_layout(root: Path, *, keep_top: tuple[str, ...] = ()) -> list[str]:
         before = store.load(root).tables
         with tempfile.TemporaryDirectory(prefix="migrate-layout-") as temporary:
             copy = Path(temporary)
-            shutil.copytree(store.curated_dir(root), store.curated_dir(copy),
-                            ignore=shutil.ignore_patterns(store.TRANSACTIONS_DIR, store.LOCK_FILE, "*.xlsx", "_staging"))
+            shutil.copytree(
+                store.curated_dir(root),
+                store.curated_dir(copy),
+                ignore=shutil.ignore_patterns(store.TRANSACTIONS_DIR, store.LOCK_FILE, "*.xlsx", "_staging"),
+            )
             texts, delete, said = _plan(copy, keep_top)
             store.commit_files(texts, copy, delete=tuple(delete))
             differences = _same_tables(before, store.load(copy).tables)
         if differences:
-            raise CuratedDataError([Problem(store.CURATED + store.DATAPACKAGE, 0, "", f"migration refused, nothing written: {d}")
-                                    for d in differences])
+            raise CuratedDataError(
+                [
+                    Problem(store.CURATED + store.DATAPACKAGE, 0, "", f"migration refused, nothing written: {d}")
+                    for d in differences
+                ]
+            )
         texts, delete, said = _plan(root, keep_top)
         store.commit_files(texts, root, delete=tuple(delete))
         return said

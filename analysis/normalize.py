@@ -5,6 +5,7 @@ whose ``raw_index`` says, for each normalised character, which raw character it 
 so a hit in normalised text can be located in the untouched raw file.
 Offsets are Python code points (``str`` indices), never bytes or UTF-16 units.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -34,7 +35,10 @@ _CRUMB = r"[^\s>»/,,。;;:：]{1,12}"
 FURNITURE_PHRASES: tuple[str, ...] = (
     rf"(?:您(?:现在)?的位置|当前位置)\s*[:：]?\s*(?:{_CRUMB}\s*[>»/]\s*)*[^\s>»/,,。;;:：\d]{{0,4}}",
     r"分享到\s*[:：]?(?:\s*(?:微信|朋友圈|微博|新浪微博|腾讯微博|QQ空间|QQ|qq|人人网|豆瓣))*",
-    r"【?打印正文】?", r"【?关闭窗口】?", r"用户登录", r"扫一扫在手机打开当前页",
+    r"【?打印正文】?",
+    r"【?关闭窗口】?",
+    r"用户登录",
+    r"扫一扫在手机打开当前页",
     r"(?:来源|信息来源)[:：][^。;;\n]{0,40}?(?:发布时间|作者)[:：]?\s*[0-9\-:年月日 ]*",
     r"发布时间[:：]\s*[0-9\-:年月日 ]*(?:\s*(?:信息来源|来源)[:：]\s*[^\s。,,;;]{0,16})?",
     r"由 \S+ 发表于\s*[0-9\-: ]*",
@@ -98,7 +102,7 @@ def fullwidth_to_halfwidth(char: str) -> str:
 _HALFWIDTH_TABLE = {code: fullwidth_to_halfwidth(chr(code)) for code in (*range(0xFF01, 0xFF5F), 0x3000)}
 
 
-_FULLWIDTH_RE = re.compile("[\uFF01-\uFF5E\u3000]")
+_FULLWIDTH_RE = re.compile("[\uff01-\uff5e\u3000]")
 
 
 def _halfwidth_text(text: str) -> str:
@@ -185,7 +189,7 @@ def to_simplified(nt: NormalizedText) -> NormalizedText:
     index: list[int] = []
     cursor = 0
     for old, new in zip(old_lines, new_lines):
-        line_index = nt.raw_index[cursor:cursor + len(old) + 1]  # the line and its newline (or the end)
+        line_index = nt.raw_index[cursor : cursor + len(old) + 1]  # the line and its newline (or the end)
         if len(old) == len(new):
             index.extend(line_index[:-1])
         else:
@@ -223,7 +227,9 @@ def furniture_line_spans(text: str) -> list[tuple[int, int]]:
         phrases = [(m.start(), m.end()) for m in _FURNITURE_PHRASE_RE.finditer(line) if m.end() > m.start()]
         whole = _FURNITURE_RE.search(line) is not None
         if whole and len(line) <= _LONG_LINE:
-            rest = "".join(line[a:b] for a, b in zip([0] + [e for _, e in phrases], [s for s, _ in phrases] + [len(line)]))
+            rest = "".join(
+                line[a:b] for a, b in zip([0] + [e for _, e in phrases], [s for s, _ in phrases] + [len(line)])
+            )
             if not _SENTENCE_END_RE.search(rest):
                 spans.append((line_start, line_end))
                 continue
@@ -255,14 +261,18 @@ def _kangxi_table() -> dict[int, str]:
     for start, end in ((0x2E80, 0x2EF4), (0x2F00, 0x2FD6), (0xF900, 0xFB00), (0x2F800, 0x2FA20)):
         for code in range(start, end):
             mapped = unicodedata.normalize("NFKC", chr(code))
-            if len(mapped) == 1 and mapped != chr(code) and 0x4E00 <= ord(mapped) <= 0x9FFF or (
-                    len(mapped) == 1 and mapped != chr(code) and 0x3400 <= ord(mapped) <= 0x4DBF):
+            if (
+                len(mapped) == 1
+                and mapped != chr(code)
+                and 0x4E00 <= ord(mapped) <= 0x9FFF
+                or (len(mapped) == 1 and mapped != chr(code) and 0x3400 <= ord(mapped) <= 0x4DBF)
+            ):
                 table[code] = mapped
     return table
 
 
 _KANGXI_TABLE = _kangxi_table()
-_KANGXI_RE = re.compile("[\u2E80-\u2EF3\u2F00-\u2FD5\uF900-\uFAFF\U0002F800-\U0002FA1F]")
+_KANGXI_RE = re.compile("[\u2e80-\u2ef3\u2f00-\u2fd5\uf900-\ufaff\U0002f800-\U0002fa1f]")
 
 
 def compatibility_ideographs(nt: NormalizedText) -> NormalizedText:

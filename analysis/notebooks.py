@@ -3,6 +3,7 @@
 The notebooks in ``notebooks/`` are kept without outputs (see :func:`outputs_present`); executed
 copies and HTML renderings go to ``reports/notebooks/`` for colleagues without Jupyter.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,8 +18,9 @@ def notebook_paths(folder: Path) -> list[Path]:
 
 def outputs_present(notebook: nbformat.NotebookNode) -> bool:
     """True when any code cell carries outputs or an execution count (notebooks in git must not)."""
-    return any(cell.get("outputs") or cell.get("execution_count")
-               for cell in notebook.cells if cell.cell_type == "code")
+    return any(
+        cell.get("outputs") or cell.get("execution_count") for cell in notebook.cells if cell.cell_type == "code"
+    )
 
 
 def strip_outputs(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -35,8 +37,9 @@ def execute_notebook(path: Path, working_dir: Path, timeout: int = 600) -> nbfor
     from nbclient import NotebookClient
 
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(working_dir)}})
+    client = NotebookClient(
+        notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(working_dir)}}
+    )
     client.execute()
     return notebook
 

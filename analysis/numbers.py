@@ -17,6 +17,7 @@ space between number and unit (1 所). Digits other than 0-9 (٣, ३) are refus
 Every form, handled or not, is listed in ``docs/number_forms.md``. Input is expected normalised
 (:func:`analysis.normalize.normalize`); :func:`parse_quantity` normalises its argument itself.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,11 +39,79 @@ MULTIPLIERS: dict[str, Decimal] = {
 }
 # Units written after a number, longest first. Money is normalised to 元.
 UNITS: tuple[str, ...] = (
-    "个百分点", "百分点", "周年", "平方米", "平方公里", "人次", "课时", "学时", "小时", "分钟",
-    "个月", "班次", "公里", "千米", "周岁", "个", "%", "‰", "所", "名", "人", "位", "套", "元", "项", "次",
-    "节", "天", "周", "年", "家", "门", "支", "篇", "本", "间", "座", "台", "场", "期", "批", "班",
-    "类", "处", "米", "张", "册", "件", "种", "条", "份", "校", "园", "户", "栋", "级", "轮", "组",
-    "对", "块", "部", "首", "幅", "堂", "辆", "吨", "亩", "岁", "倍", "届", "成", "分", "点",
+    "个百分点",
+    "百分点",
+    "周年",
+    "平方米",
+    "平方公里",
+    "人次",
+    "课时",
+    "学时",
+    "小时",
+    "分钟",
+    "个月",
+    "班次",
+    "公里",
+    "千米",
+    "周岁",
+    "个",
+    "%",
+    "‰",
+    "所",
+    "名",
+    "人",
+    "位",
+    "套",
+    "元",
+    "项",
+    "次",
+    "节",
+    "天",
+    "周",
+    "年",
+    "家",
+    "门",
+    "支",
+    "篇",
+    "本",
+    "间",
+    "座",
+    "台",
+    "场",
+    "期",
+    "批",
+    "班",
+    "类",
+    "处",
+    "米",
+    "张",
+    "册",
+    "件",
+    "种",
+    "条",
+    "份",
+    "校",
+    "园",
+    "户",
+    "栋",
+    "级",
+    "轮",
+    "组",
+    "对",
+    "块",
+    "部",
+    "首",
+    "幅",
+    "堂",
+    "辆",
+    "吨",
+    "亩",
+    "岁",
+    "倍",
+    "届",
+    "成",
+    "分",
+    "点",
 )
 _UNIT_CANONICAL = {"个百分点": "百分点"}
 _RANGE_SEPARATORS = "-—–~～至到―－"
@@ -295,8 +364,6 @@ class NumberToken:
     reason: str  # "quantity" or why it is not one
 
 
-
-
 _DATE_TIME_RE = re.compile(r"(?:19|20)\d\d-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d\d(?::\d\d)?)?")
 
 # Context patterns, compiled once (scan_numbers calls _context_reason for every number).
@@ -342,8 +409,8 @@ def _context_reason(text: str, start: int, end: int) -> str | None:
     every number in the text (rules on the characters before the number only run when one of
     the characters they need is there).
     """
-    before = text[max(0, start - 12):start]
-    after = text[end:end + 8]
+    before = text[max(0, start - 12) : start]
+    after = text[end : end + 8]
     first_after = after[:1]
     length = end - start
     triggered = _BEFORE_TRIGGER_RE.search(before) is not None
@@ -367,13 +434,22 @@ def _context_reason(text: str, start: int, end: int) -> str | None:
             return "date"
         if first_after in (":", "：") and _CLOCK_AFTER_RE.match(after):
             return "time_of_day"
-    if triggered and "-" in before[-2:] and _DATE_DASH_BEFORE_RE.search(before) or (
-            first_after == "-" and _DATE_DASH_AFTER_RE.match(after) and _DATE_PARTIAL_RE.search(before + token)):
+    if (
+        triggered
+        and "-" in before[-2:]
+        and _DATE_DASH_BEFORE_RE.search(before)
+        or (first_after == "-" and _DATE_DASH_AFTER_RE.match(after) and _DATE_PARTIAL_RE.search(before + token))
+    ):
         return "date"
-    if triggered and ("〔" in before or "[" in before or "【" in before) and (
-            _DOC_NUMBER_BEFORE_RE.search(before) or _DOC_YEAR_BEFORE_RE.search(before)):
+    if (
+        triggered
+        and ("〔" in before or "[" in before or "【" in before)
+        and (_DOC_NUMBER_BEFORE_RE.search(before) or _DOC_YEAR_BEFORE_RE.search(before))
+    ):
         return "document_number"
-    if token[:1] in ("十", "二") and (_FIVE_YEAR_TOKEN_RE.match(token) or _CONGRESS_TOKEN_RE.match(token) and _CONGRESS_AFTER_RE.match(after)):
+    if token[:1] in ("十", "二") and (
+        _FIVE_YEAR_TOKEN_RE.match(token) or _CONGRESS_TOKEN_RE.match(token) and _CONGRESS_AFTER_RE.match(after)
+    ):
         return "party_congress_or_plan"
     if "中全会" in after and _PLENUM_AFTER_RE.match(after):
         return "party_congress_or_plan"
@@ -381,14 +457,20 @@ def _context_reason(text: str, start: int, end: int) -> str | None:
         return "birth_cohort"
     if first_after == "中" and _DIGITS_RE.match(token) and _SCHOOL_AFTER_RE.match(after):
         return "school_name"
-    if triggered and after.startswith("年级") and length == 1 and _GRADE_BEFORE_RE.search(before) and _GRADE_TOKEN_RE.match(token):
+    if (
+        triggered
+        and after.startswith("年级")
+        and length == 1
+        and _GRADE_BEFORE_RE.search(before)
+        and _GRADE_TOKEN_RE.match(token)
+    ):
         return "grade_name"
     if first_after and first_after in ".版行工计战" and _PROGRAMME_AFTER_RE.match(after):
         return "programme_name"
     if first_after == "+" or (triggered and before.endswith("+")):
         return "programme_name"
     if triggered:
-        open_quote = max(before.rfind("“"), before.rfind("\""))
+        open_quote = max(before.rfind("“"), before.rfind('"'))
         if open_quote > before.rfind("”") and "”" in after:
             return "programme_name"
     if first_after and first_after in "年个项大" and _NAMED_SCHEME_AFTER_RE.match(after):
@@ -511,10 +593,9 @@ def scan_numbers(text: str) -> list[NumberToken]:
         if not arabic:
             bare_multiplier = core.strip("百千") == ""  # no digit and no 十: 百, 千 alone
             digitless = core.strip("十百千") == "" and core != "十"
-            following = text[end:end + 1]
+            following = text[end : end + 1]
             # string containment on purpose: at either end of the text the slices are "" (in any string)
-            in_item = following in (")", "）", "、") or (
-                text[start - 1:start] in "(（" and following in ")）")
+            in_item = following in (")", "）", "、") or (text[start - 1 : start] in "(（" and following in ")）")
             named = bool(_CN_NAMED_FIVE_YEAR_RE.match(text, start) or _CN_NAMED_CONGRESS_RE.match(text, start))
             if bare_multiplier or digitless or not (match["unit"] or in_item or named or match["hi"]):
                 continue
@@ -546,13 +627,13 @@ def scan_numbers(text: str) -> list[NumberToken]:
 def _special_match(text: str, position: int, arabic: bool):
     """百分之…, 千分之…, N分之M, N/M or 翻N番 starting at (or, for 翻, just before) ``position``."""
     if arabic:
-        return AR_FRACTION_RE.match(text, position) if text[position + 1:position + 2] == "/" else None
+        return AR_FRACTION_RE.match(text, position) if text[position + 1 : position + 2] == "/" else None
     char = text[position]
     if char in "百千" and text.startswith("分之", position + 1):
         return CN_PERCENT_RE.match(text, position)
     if position and text[position - 1] == "翻":
         return DOUBLING_RE.match(text, position - 1)
-    if "分之" in text[position + 1:position + 6]:
+    if "分之" in text[position + 1 : position + 6]:
         return CN_FRACTION_RE.match(text, position)
     return None
 

@@ -1,5 +1,6 @@
 """Where commands may write their outputs: never into ``data/`` (only the import commands write there), never
 over a file that is not the command's own earlier output, unless the user says ``--force``."""
+
 from __future__ import annotations
 
 import zipfile
@@ -60,8 +61,12 @@ def check_output(path: Path, root: Path, kind: str, *, force: bool = False, allo
         return
     data = (Path(root) / "data").resolve()
     if resolved == data or data in resolved.parents:
-        raise OutputRefused(f"{path}: lies inside data/, which holds the raw texts and the curated tables; only the import "
-                            f"commands write there. Write the {what} elsewhere (or pass --force if you really mean it)")
+        raise OutputRefused(
+            f"{path}: lies inside data/, which holds the raw texts and the curated tables; only the import "
+            f"commands write there. Write the {what} elsewhere (or pass --force if you really mean it)"
+        )
     if path.exists() and not is_own_output(path, kind):
-        raise OutputRefused(f"{path}: exists and is not a {what} written by this command; refusing to overwrite it. "
-                            "Choose another path (or pass --force)")
+        raise OutputRefused(
+            f"{path}: exists and is not a {what} written by this command; refusing to overwrite it. "
+            "Choose another path (or pass --force)"
+        )

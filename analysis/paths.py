@@ -2,6 +2,7 @@
 
 NOTE: this module imports nothing else from the package.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -6,6 +6,7 @@ successful run in ``build/doit-state.json``; a step whose digest and outputs are
 skipped and reported as such. Steps run on every core in worker processes forked after the data
 was loaded once, so one build never mixes two states of the data.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,11 +26,11 @@ STATE_FILE = Path("build") / "doit-state.json"
 class Step:
     """One unit of the main job: what it writes, what it is made from, how to make it."""
 
-    name: str                      # unique, e.g. "figure:03_kindergarten_targets_vs_national_zh"
+    name: str  # unique, e.g. "figure:03_kindergarten_targets_vs_national_zh"
     outputs: tuple[Path, ...]
-    digest: str                    # of everything the outputs are made from
+    digest: str  # of everything the outputs are made from
     action: Callable[[], object] = field(compare=False)
-    after: tuple[str, ...] = ()    # names of steps that must finish first
+    after: tuple[str, ...] = ()  # names of steps that must finish first
 
 
 def digest_of(*parts: object) -> str:
@@ -56,8 +57,11 @@ def code_digest(root: Path = PROJECT_ROOT) -> str:
 
 def data_digest(root: Path) -> str:
     """Digest of every file under ``data/`` that the curated tables and raw texts consist of."""
-    files = sorted(p for p in (root / "data").rglob("*")
-                   if p.is_file() and p.suffix in {".csv", ".json", ".txt", ".md"} and "_staging" not in p.parts)
+    files = sorted(
+        p
+        for p in (root / "data").rglob("*")
+        if p.is_file() and p.suffix in {".csv", ".json", ".txt", ".md"} and "_staging" not in p.parts
+    )
     return digest_of(*[str(p.relative_to(root)) for p in files], *files)
 
 
@@ -115,7 +119,9 @@ class _Progress:
         workers = max(1, int(os.environ.get("ANALYSIS_JOBS", os.cpu_count() or 1)))
         eta = f", about {left * mean / workers:.0f} s left" if left else ""
         if self.tty:
-            self._line(f"  [{self.done + len(self.skipped)}/{self.total}] made {_TASK_NAMES[task.name]} ({seconds:.1f} s{eta})")
+            self._line(
+                f"  [{self.done + len(self.skipped)}/{self.total}] made {_TASK_NAMES[task.name]} ({seconds:.1f} s{eta})"
+            )
 
     def skip_uptodate(self, task):
         if task.name in _TASK_NAMES:
@@ -140,8 +146,10 @@ class _Progress:
     def complete_run(self):
         if self.skipped:
             self._line(f"  skipped {len(self.skipped)} up-to-date step(s): {_summarise(self.skipped)}")
-        self._line(f"  {self.done} step(s) made, {len(self.skipped)} up to date, {len(self.failures)} failed "
-                   f"in {time.perf_counter() - self.started:.1f} s")
+        self._line(
+            f"  {self.done} step(s) made, {len(self.skipped)} up to date, {len(self.failures)} failed "
+            f"in {time.perf_counter() - self.started:.1f} s"
+        )
 
 
 def _summarise(names: Iterable[str]) -> str:
@@ -153,8 +161,7 @@ def _summarise(names: Iterable[str]) -> str:
     return ", ".join(f"{kind} ×{n}" if n > 1 else kind for kind, n in counts.items())
 
 
-def run_steps(steps: list[Step], root: Path, *, force: bool = False, jobs: int | None = None,
-              stream=None) -> int:
+def run_steps(steps: list[Step], root: Path, *, force: bool = False, jobs: int | None = None, stream=None) -> int:
     """Run the steps that are out of date (all with ``force``) on ``jobs`` processes; 0 when all succeed."""
     from doit.cmd_base import ModuleTaskLoader
     from doit.doit_cmd import DoitMain
@@ -185,8 +192,14 @@ def run_steps(steps: list[Step], root: Path, *, force: bool = False, jobs: int |
     task_build.__doc__ = "the main job"
     namespace = {
         "task_build": task_build,
-        "DOIT_CONFIG": {"reporter": _Progress, "dep_file": str(state), "backend": "json",
-                        "num_process": jobs if jobs > 1 else 0, "par_type": "process", "verbosity": 2},
+        "DOIT_CONFIG": {
+            "reporter": _Progress,
+            "dep_file": str(state),
+            "backend": "json",
+            "num_process": jobs if jobs > 1 else 0,
+            "par_type": "process",
+            "verbosity": 2,
+        },
     }
     argv = ["run", "--db-file", str(state), "--backend", "json"]
     if force:

@@ -3,6 +3,7 @@
 Glosses (``quote_en``) are interpretations for readers without Chinese; the verbatim ``quote`` stays
 the evidence. Each gloss names who or what made it (``quote_en_by``) and whether a human reviewed it.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -26,11 +27,22 @@ def gloss_problems(frame: pd.DataFrame, file: str) -> list[Problem]:
         if quote and not gloss.strip():
             problems.append(Problem(CURATED + file, line, "quote_en", "the quote has no English gloss"))
         elif gloss and not quote:
-            problems.append(Problem(CURATED + file, line, "quote_en", "a gloss without a quote: glosses translate quotes, they never replace them"))
+            problems.append(
+                Problem(
+                    CURATED + file,
+                    line,
+                    "quote_en",
+                    "a gloss without a quote: glosses translate quotes, they never replace them",
+                )
+            )
         if gloss and not row.get("quote_en_by", "").strip():
             problems.append(Problem(CURATED + file, line, "quote_en_by", "say who or what made the English gloss"))
         if gloss and row.get("quote_en_reviewed", "") not in ("true", "false"):
-            problems.append(Problem(CURATED + file, line, "quote_en_reviewed", "say whether a human reviewed the gloss (true or false)"))
+            problems.append(
+                Problem(
+                    CURATED + file, line, "quote_en_reviewed", "say whether a human reviewed the gloss (true or false)"
+                )
+            )
     return problems
 
 
@@ -42,14 +54,30 @@ def source_problems(documents: pd.DataFrame, texts: dict[str, str]) -> list[Prob
         line = int(index) + 2
         for column in SOURCE_COLUMNS:
             if column in row and not str(row[column]).strip():
-                problems.append(Problem(label, line, column, f"empty: write what the text or its page records, or '{NOT_RECORDED}'"))
+                problems.append(
+                    Problem(label, line, column, f"empty: write what the text or its page records, or '{NOT_RECORDED}'")
+                )
         evidence = row.get("publication_evidence", "")
         status = row.get("publication_status", NOT_RECORDED)
         if status != NOT_RECORDED and not evidence:
-            problems.append(Problem(label, line, "publication_evidence", f"publication_status {status!r} needs the raw line that shows it"))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "publication_evidence",
+                    f"publication_status {status!r} needs the raw line that shows it",
+                )
+            )
         text = texts.get(row["doc_id"])
         if evidence and text is not None and evidence not in text:
-            problems.append(Problem(label, line, "publication_evidence", f"{evidence!r} does not occur in the raw text of {row['doc_id']}"))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "publication_evidence",
+                    f"{evidence!r} does not occur in the raw text of {row['doc_id']}",
+                )
+            )
     return problems
 
 

@@ -14,6 +14,7 @@ same in every export. Codes: one per theme (the clause's primary theme), a sub-c
 (coded on the curated quote that shows it). Documents carry their region, genre and period, and the
 reading's commitment level per theme, as variables.
 """
+
 from __future__ import annotations
 
 import io
@@ -71,8 +72,10 @@ def _child(parent, tag: str, text: str | None = None, **attributes):
 
 
 def _theme_description(theme) -> str:
-    return (f"{theme.name_zh} / {theme.name_en}\nDefinition: {theme.definition}\nIncludes: {theme.includes}\n"
-            f"Excludes: {theme.excludes}")
+    return (
+        f"{theme.name_zh} / {theme.name_en}\nDefinition: {theme.definition}\nIncludes: {theme.includes}\n"
+        f"Excludes: {theme.excludes}"
+    )
 
 
 def _codes(parent, tables: dict[str, pd.DataFrame]) -> None:
@@ -81,14 +84,25 @@ def _codes(parent, tables: dict[str, pd.DataFrame]) -> None:
     for theme in tables["themes"].itertuples():
         code = _child(parent, "Code", guid=guid("theme", theme.theme_id), name=theme.theme_id, isCodable="true")
         _child(code, "Description", _theme_description(theme))
-        secondary = _child(code, "Code", guid=guid("theme-secondary", theme.theme_id),
-                           name=theme.theme_id + SECONDARY_SUFFIX, isCodable="true")
-        _child(secondary, "Description", f"Secondary theme (the clause spends at least a sentence on it): {theme.name_en}")
+        secondary = _child(
+            code,
+            "Code",
+            guid=guid("theme-secondary", theme.theme_id),
+            name=theme.theme_id + SECONDARY_SUFFIX,
+            isCodable="true",
+        )
+        _child(
+            secondary, "Description", f"Secondary theme (the clause spends at least a sentence on it): {theme.name_en}"
+        )
         for component in components[components["theme_id"] == theme.theme_id].itertuples():
-            sub = _child(code, "Code", guid=guid("component", component.component), name=component.component,
-                         isCodable="true")
-            _child(sub, "Description", f"{component.name_zh} / {component.name_en}\nComponent of {theme.theme_id}: "
-                                       f"{component.definition}")
+            sub = _child(
+                code, "Code", guid=guid("component", component.component), name=component.component, isCodable="true"
+            )
+            _child(
+                sub,
+                "Description",
+                f"{component.name_zh} / {component.name_en}\nComponent of {theme.theme_id}: {component.definition}",
+            )
 
 
 def code_lookup(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[str, str]]:
@@ -125,8 +139,12 @@ def project_document(tables: dict[str, pd.DataFrame], texts: dict[str, str], rea
     readings = tables["readings"].set_index("reading_id")
     coder = readings.loc[reading_id, "coder"]
     user = guid("reading", reading_id)
-    root = _element("Project", name="Chinese local education plans", origin=f"edu-plans-analysis {__version__}",
-                    creatingUserGUID=user)
+    root = _element(
+        "Project",
+        name="Chinese local education plans",
+        origin=f"edu-plans-analysis {__version__}",
+        creatingUserGUID=user,
+    )
     _child(_child(root, "Users"), "User", guid=user, name=coder, id=reading_id)
     _codes(_child(_child(root, "CodeBook"), "Codes"), tables)
     variables = _child(root, "Variables")
@@ -135,46 +153,80 @@ def project_document(tables: dict[str, pd.DataFrame], texts: dict[str, str], rea
     levels = codes[codes["variable"] == "commitment_level"]
     level_themes = [t for t in tables["themes"]["theme_id"] if t in set(levels["unit_id"])]
     for theme in level_themes:
-        variable = _child(variables, "Variable", guid=guid("variable", LEVEL_PREFIX + theme), name=LEVEL_PREFIX + theme,
-                          typeOfVariable="Integer")
+        variable = _child(
+            variables,
+            "Variable",
+            guid=guid("variable", LEVEL_PREFIX + theme),
+            name=LEVEL_PREFIX + theme,
+            typeOfVariable="Integer",
+        )
         _child(variable, "Description", f"Commitment level 0-3 of the document for {theme} (reading {reading_id})")
     if not len(variables):
         root.remove(variables)
     sources = _child(root, "Sources")
     files = {}
     clauses = tables["clauses"]
-    by_unit = {(d, u, v): value for d, u, v, value in zip(codes["doc_id"], codes["unit_id"], codes["variable"], codes["value"])}
+    by_unit = {
+        (d, u, v): value for d, u, v, value in zip(codes["doc_id"], codes["unit_id"], codes["variable"], codes["value"])
+    }
     components = tables["document_components"]
     with_components = reading_id == curated_reading_id(tables["readings"])
     for document in tables["documents"].itertuples():
         text = texts[document.doc_id]
         source_guid = guid("document", document.doc_id)
         files[f"{source_guid}.txt"] = text.encode("utf-8")
-        source = _child(sources, "TextSource", guid=source_guid, name=document.doc_id,
-                        plainTextPath=f"internal://{source_guid}.txt")
-        _child(source, "Description", f"{document.title_zh}\nPlain text = data/raw/{document.raw_file} byte for byte "
-                                      "(UTF-8, no BOM, LF). Positions: Unicode code points, 0-based, end exclusive.")
+        source = _child(
+            sources, "TextSource", guid=source_guid, name=document.doc_id, plainTextPath=f"internal://{source_guid}.txt"
+        )
+        _child(
+            source,
+            "Description",
+            f"{document.title_zh}\nPlain text = data/raw/{document.raw_file} byte for byte "
+            "(UTF-8, no BOM, LF). Positions: Unicode code points, 0-based, end exclusive.",
+        )
         for clause in clauses[clauses["doc_id"] == document.doc_id].itertuples():
             primary = by_unit.get((document.doc_id, clause.clause_id, "primary_theme"))
             if primary is None:
                 continue
-            secondary = [t for t in by_unit.get((document.doc_id, clause.clause_id, "secondary_themes"), "").split(";") if t]
-            selection = _child(source, "PlainTextSelection", guid=guid("clause", reading_id, document.doc_id, clause.clause_id),
-                               name=f"clause {clause.clause_id}", startPosition=clause.char_start,
-                               endPosition=clause.char_end, creatingUser=user)
+            secondary = [
+                t for t in by_unit.get((document.doc_id, clause.clause_id, "secondary_themes"), "").split(";") if t
+            ]
+            selection = _child(
+                source,
+                "PlainTextSelection",
+                guid=guid("clause", reading_id, document.doc_id, clause.clause_id),
+                name=f"clause {clause.clause_id}",
+                startPosition=clause.char_start,
+                endPosition=clause.char_end,
+                creatingUser=user,
+            )
             _child(selection, "Description", f"{clause.clause_type}: {clause.heading_path}".rstrip(": "))
             for n, (kind, theme) in enumerate([("theme", primary)] + [("theme-secondary", t) for t in secondary]):
-                coding = _child(selection, "Coding", guid=guid("coding", reading_id, document.doc_id, clause.clause_id, str(n)),
-                                creatingUser=user)
+                coding = _child(
+                    selection,
+                    "Coding",
+                    guid=guid("coding", reading_id, document.doc_id, clause.clause_id, str(n)),
+                    creatingUser=user,
+                )
                 _child(coding, "CodeRef", targetGUID=guid(kind, theme))
         if with_components:
             present = components[(components["doc_id"] == document.doc_id) & (components["present"] == "true")]
             for row in present.itertuples():
-                selection = _child(source, "PlainTextSelection", guid=guid("component", reading_id, document.doc_id, row.component),
-                                   name=f"component {row.component}", startPosition=row.char_start,
-                                   endPosition=row.char_end, creatingUser=user)
-                coding = _child(selection, "Coding", guid=guid("coding", reading_id, document.doc_id, row.component),
-                                creatingUser=user)
+                selection = _child(
+                    source,
+                    "PlainTextSelection",
+                    guid=guid("component", reading_id, document.doc_id, row.component),
+                    name=f"component {row.component}",
+                    startPosition=row.char_start,
+                    endPosition=row.char_end,
+                    creatingUser=user,
+                )
+                coding = _child(
+                    selection,
+                    "Coding",
+                    guid=guid("coding", reading_id, document.doc_id, row.component),
+                    creatingUser=user,
+                )
                 _child(coding, "CodeRef", targetGUID=guid("component", row.component))
         for name, column in DOCUMENT_VARIABLES.items():
             value = _child(source, "VariableValue")
@@ -187,8 +239,12 @@ def project_document(tables: dict[str, pd.DataFrame], texts: dict[str, str], rea
             value = _child(source, "VariableValue")
             _child(value, "VariableRef", targetGUID=guid("variable", LEVEL_PREFIX + theme))
             _child(value, "IntegerValue", level)
-    _child(root, "Description", f"Reading {reading_id}: {readings.loc[reading_id, 'label_en']}. Coder: {coder} "
-                                f"({readings.loc[reading_id, 'coder_kind']}).")
+    _child(
+        root,
+        "Description",
+        f"Reading {reading_id}: {readings.loc[reading_id, 'label_en']}. Coder: {coder} "
+        f"({readings.loc[reading_id, 'coder_kind']}).",
+    )
     return root, files
 
 
@@ -224,13 +280,20 @@ def _umask() -> int:
     return mask
 
 
-def qdpx_bytes(tables: dict[str, pd.DataFrame], texts: dict[str, str], raw: dict[str, bytes], reading_id: str,
-               codes: pd.DataFrame) -> bytes:
+def qdpx_bytes(
+    tables: dict[str, pd.DataFrame], texts: dict[str, str], raw: dict[str, bytes], reading_id: str, codes: pd.DataFrame
+) -> bytes:
     """A REFI-QDA project (zip: project.qde, sources/*.txt), validated against Project.xsd; same input, same bytes."""
     for doc_id, text in texts.items():
         if raw[doc_id] != text.encode("utf-8") or "\r" in text:
-            raise QdaError([(f"document {doc_id}: the raw file is not plain UTF-8 without BOM with LF line ends, "
-                             "so positions in the exported text would not match the curated offsets")])
+            raise QdaError(
+                [
+                    (
+                        f"document {doc_id}: the raw file is not plain UTF-8 without BOM with LF line ends, "
+                        "so positions in the exported text would not match the curated offsets"
+                    )
+                ]
+            )
     root, files = project_document(tables, texts, reading_id, codes)
     _check_schema(root, "Project.xsd", "project.qde")
     buffer = io.BytesIO()
@@ -253,8 +316,12 @@ def codebook_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
     return _xml_bytes(root)
 
 
-def export_qda(root: Path = PROJECT_ROOT, project_path: Path | None = None, codebook_path: Path | None = None,
-               reading_id: str | None = None) -> list[Path]:
+def export_qda(
+    root: Path = PROJECT_ROOT,
+    project_path: Path | None = None,
+    codebook_path: Path | None = None,
+    reading_id: str | None = None,
+) -> list[Path]:
     """Write a ``.qdpx`` of one reading (default: the curated one) and/or the ``.qdc`` codebook."""
     from analysis.corpus import load_texts, raw_path
     from analysis.curated import load_tables
@@ -287,8 +354,10 @@ class QdaImport:
 
     def summary_lines(self) -> list[str]:
         counts = self.codes["variable"].value_counts()
-        return [f"reading {self.reading['reading_id']} (coder {self.reading['coder']}): "
-                + ", ".join(f"{counts[v]} {v}" for v in counts.index)]
+        return [
+            f"reading {self.reading['reading_id']} (coder {self.reading['coder']}): "
+            + ", ".join(f"{counts[v]} {v}" for v in counts.index)
+        ]
 
 
 def _read_project(path: Path) -> tuple[object, zipfile.ZipFile]:
@@ -302,7 +371,9 @@ def _read_project(path: Path) -> tuple[object, zipfile.ZipFile]:
         raise QdaError([f"{path}: unpacks to more than {MAX_PROJECT_BYTES // 1_000_000} MB; refused"])
     projects = [n for n in archive.namelist() if n.lower().endswith(".qde") and "/" not in n.strip("/")]
     if len(projects) != 1:
-        raise QdaError([f"{path}: expected one .qde project file at the top of the zip, found {len(projects) or 'none'}"])
+        raise QdaError(
+            [f"{path}: expected one .qde project file at the top of the zip, found {len(projects) or 'none'}"]
+        )
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
         document = etree.parse(io.BytesIO(archive.read(projects[0])), parser)
@@ -323,10 +394,12 @@ def _source_text(source, archive: zipfile.ZipFile, label: str, problems: list[st
         return inline.text or ""
     location = source.get("plainTextPath", "")
     if not location.startswith("internal://"):
-        problems.append(f"{label}: the plain text is not inside the project ({location or 'no plainTextPath'}), "
-                        "so its positions cannot be checked against the stored text")
+        problems.append(
+            f"{label}: the plain text is not inside the project ({location or 'no plainTextPath'}), "
+            "so its positions cannot be checked against the stored text"
+        )
         return None
-    name = "sources/" + location[len("internal://"):]
+    name = "sources/" + location[len("internal://") :]
     if name not in archive.namelist():
         problems.append(f"{label}: {name} is missing from the project")
         return None
@@ -344,18 +417,32 @@ def _text_problem(text: str, stored: str, label: str) -> str | None:
     if text == stored:
         return None
     if text.startswith("\ufeff"):
-        return (f"{label}: the text starts with a byte-order mark (BOM), which shifts every position by one; "
-                "positions do not fall on the stored text (export without BOM, or code the project's own export)")
+        return (
+            f"{label}: the text starts with a byte-order mark (BOM), which shifts every position by one; "
+            "positions do not fall on the stored text (export without BOM, or code the project's own export)"
+        )
     if "\r\n" in text and "\r\n" not in stored:
-        return (f"{label}: the text has CRLF line ends (the stored text has LF), which shifts positions by one per "
-                "line; positions do not fall on the stored text (export with LF line ends)")
+        return (
+            f"{label}: the text has CRLF line ends (the stored text has LF), which shifts positions by one per "
+            "line; positions do not fall on the stored text (export with LF line ends)"
+        )
     first = next((i for i, (a, b) in enumerate(zip(text, stored)) if a != b), min(len(text), len(stored)))
-    return (f"{label}: the text differs from the stored text from code point {first} on "
-            f"({len(text)} vs {len(stored)} code points); positions would not fall on the stored text")
+    return (
+        f"{label}: the text differs from the stored text from code point {first} on "
+        f"({len(text)} vs {len(stored)} code points); positions would not fall on the stored text"
+    )
 
 
-def plan_qda_import(path: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str], coder: str,
-                    *, blind: bool = False, coder_kind: str = "person", today: str | None = None) -> QdaImport:
+def plan_qda_import(
+    path: Path,
+    tables: dict[str, pd.DataFrame],
+    texts: dict[str, str],
+    coder: str,
+    *,
+    blind: bool = False,
+    coder_kind: str = "person",
+    today: str | None = None,
+) -> QdaImport:
     """Read a ``.qdpx`` and turn its codings into a reading; raise :class:`QdaError` on any problem."""
     import datetime as dt
 
@@ -370,10 +457,14 @@ def plan_qda_import(path: Path, tables: dict[str, pd.DataFrame], texts: dict[str
     problems: list[str] = []
     code_of: dict[str, tuple[str, str]] = {}
     for code in document.iterfind(".//q:CodeBook//q:Code", ns):
-        mapped = lookup.get(code.get("guid", "").strip("{}").lower()) or lookup.get(code.get("name", "").strip().lower())
+        mapped = lookup.get(code.get("guid", "").strip("{}").lower()) or lookup.get(
+            code.get("name", "").strip().lower()
+        )
         if mapped:
             code_of[code.get("guid").strip("{}").lower()] = mapped
-    variables = {v.get("guid").strip("{}").lower(): v.get("name", "") for v in document.iterfind(".//q:Variables/q:Variable", ns)}
+    variables = {
+        v.get("guid").strip("{}").lower(): v.get("name", "") for v in document.iterfind(".//q:Variables/q:Variable", ns)
+    }
     docs = tables["documents"].set_index("doc_id")
     doc_by_key = {guid("document", d).lower(): d for d in docs.index} | {d.lower(): d for d in docs.index}
     doc_by_key |= {str(f).lower(): d for d, f in docs["raw_file"].items()}
@@ -388,7 +479,9 @@ def plan_qda_import(path: Path, tables: dict[str, pd.DataFrame], texts: dict[str
     coded_docs = []
     for source in document.iterfind(".//q:Sources/q:TextSource", ns):
         label = f"{path}: source '{source.get('name', '')}' ({source.get('guid')})"
-        doc_id = doc_by_key.get(source.get("guid", "").strip("{}").lower()) or doc_by_key.get(source.get("name", "").lower())
+        doc_id = doc_by_key.get(source.get("guid", "").strip("{}").lower()) or doc_by_key.get(
+            source.get("name", "").lower()
+        )
         if doc_id is None:
             problems.append(f"{label}: matches no document of the corpus by GUID, doc_id or raw file name")
             continue
@@ -406,8 +499,10 @@ def plan_qda_import(path: Path, tables: dict[str, pd.DataFrame], texts: dict[str
             where = f"{label}, selection '{selection.get('name', '')}' ({selection.get('guid')})"
             start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
             if not 0 <= start < end <= len(text):
-                problems.append(f"{where}: positions {start}-{end} do not fall on the stored text "
-                                f"(0 to {len(text)} code points, end exclusive)")
+                problems.append(
+                    f"{where}: positions {start}-{end} do not fall on the stored text "
+                    f"(0 to {len(text)} code points, end exclusive)"
+                )
                 continue
             for coding in selection.iterfind("q:Coding", ns):
                 target = coding.find("q:CodeRef", ns).get("targetGUID").strip("{}").lower()
@@ -420,15 +515,21 @@ def plan_qda_import(path: Path, tables: dict[str, pd.DataFrame], texts: dict[str
                     continue
                 inside = [i for i in range(len(starts)) if starts[i] <= start and end <= ends[i]]
                 if not inside:
-                    overlapped = [spans["clause_id"].iloc[i] for i in range(len(starts)) if starts[i] < end and start < ends[i]]
-                    problems.append(f"{where}: positions {start}-{end} ({text[start:end][:30]!r}) span several clauses "
-                                    f"({', '.join(overlapped)}); a theme is coded on one clause")
+                    overlapped = [
+                        spans["clause_id"].iloc[i] for i in range(len(starts)) if starts[i] < end and start < ends[i]
+                    ]
+                    problems.append(
+                        f"{where}: positions {start}-{end} ({text[start:end][:30]!r}) span several clauses "
+                        f"({', '.join(overlapped)}); a theme is coded on one clause"
+                    )
                     continue
                 unit = (doc_id, spans["clause_id"].iloc[inside[0]])
                 if variable == "primary_theme":
                     if unit in primary and primary[unit] != value:
-                        problems.append(f"{where}: clause {unit[1]} has two primary themes ({primary[unit]}, {value}); "
-                                        "code the others as '<theme_id> (secondary)'")
+                        problems.append(
+                            f"{where}: clause {unit[1]} has two primary themes ({primary[unit]}, {value}); "
+                            "code the others as '<theme_id> (secondary)'"
+                        )
                     primary[unit] = value
                 elif value not in secondary.setdefault(unit, []):
                     secondary[unit].append(value)
@@ -440,17 +541,24 @@ def plan_qda_import(path: Path, tables: dict[str, pd.DataFrame], texts: dict[str
                 problems.append(f"{label}: a theme is coded on the whole document; code it on a clause")
         for value in source.iterfind("q:VariableValue", ns):
             name = variables.get(value.find("q:VariableRef", ns).get("targetGUID").strip("{}").lower(), "")
-            if name.startswith(LEVEL_PREFIX) and name[len(LEVEL_PREFIX):] in themes:
+            if name.startswith(LEVEL_PREFIX) and name[len(LEVEL_PREFIX) :] in themes:
                 number = value.find("q:IntegerValue", ns)
                 if number is None or number.text is None or number.text.strip() not in {"0", "1", "2", "3"}:
                     problems.append(f"{label}, variable {name}: a commitment level is an integer 0-3")
                     continue
-                levels[(doc_id, name[len(LEVEL_PREFIX):])] = number.text.strip()
+                levels[(doc_id, name[len(LEVEL_PREFIX) :])] = number.text.strip()
     if unknown_codes:
-        names = sorted({c.get("name", "") for c in document.iterfind(".//q:CodeBook//q:Code", ns)
-                        if c.get("guid", "").strip("{}").lower() in unknown_codes})
-        problems.append(f"{path}: code(s) {', '.join(names) or ', '.join(sorted(unknown_codes))} match no theme or "
-                        "component of the codebook by GUID or name")
+        names = sorted(
+            {
+                c.get("name", "")
+                for c in document.iterfind(".//q:CodeBook//q:Code", ns)
+                if c.get("guid", "").strip("{}").lower() in unknown_codes
+            }
+        )
+        problems.append(
+            f"{path}: code(s) {', '.join(names) or ', '.join(sorted(unknown_codes))} match no theme or "
+            "component of the codebook by GUID or name"
+        )
     for unit, values in secondary.items():
         if unit not in primary:
             problems.append(f"{path}: clause {unit[0]}/{unit[1]} has a secondary theme but no primary theme")
@@ -472,32 +580,69 @@ def plan_qda_import(path: Path, tables: dict[str, pd.DataFrame], texts: dict[str
     if components:
         for doc_id in coded_docs:
             for component in tables["components"]["component"]:
-                rows.append((reading_id, doc_id, component, "component_present",
-                             "true" if (doc_id, component) in components else "false", ""))
+                rows.append(
+                    (
+                        reading_id,
+                        doc_id,
+                        component,
+                        "component_present",
+                        "true" if (doc_id, component) in components else "false",
+                        "",
+                    )
+                )
     codes = pd.DataFrame(rows, columns=["reading_id", "doc_id", "unit_id", "variable", "value", "notes"], dtype=object)
-    variables_coded = [v for v in ("primary_theme", "secondary_themes", "commitment_level", "component_present")
-                       if v in set(codes["variable"])]
-    reading = {"reading_id": reading_id, "label_zh": f"{coder}的定性分析软件编码", "label_en": f"QDA-tool reading by {coder}",
-               "coder": coder.strip(), "coder_kind": coder_kind,
-               "method": f"Coded in a QDA tool and imported from a REFI-QDA project ({path.name}); codes mapped by GUID or name.",
-               "coded_on": today or dt.date.today().isoformat(), "blind": "true" if blind else "false",
-               "codebook_version": f"{_codebook_version(tables)} (the codebook at import)", "is_curated": "false", "variables": ";".join(variables_coded) or "primary_theme",
-               "scope": "; ".join(coded_docs), "stored_in": "reading_codes", "adjudicates": "",
-               "notes": "blind as declared by the importer" if blind else
-                        "not declared blind: the project the coder started from may have shown other codes"}
+    variables_coded = [
+        v
+        for v in ("primary_theme", "secondary_themes", "commitment_level", "component_present")
+        if v in set(codes["variable"])
+    ]
+    reading = {
+        "reading_id": reading_id,
+        "label_zh": f"{coder}的定性分析软件编码",
+        "label_en": f"QDA-tool reading by {coder}",
+        "coder": coder.strip(),
+        "coder_kind": coder_kind,
+        "method": f"Coded in a QDA tool and imported from a REFI-QDA project ({path.name}); codes mapped by GUID or name.",
+        "coded_on": today or dt.date.today().isoformat(),
+        "blind": "true" if blind else "false",
+        "codebook_version": f"{_codebook_version(tables)} (the codebook at import)",
+        "is_curated": "false",
+        "variables": ";".join(variables_coded) or "primary_theme",
+        "scope": "; ".join(coded_docs),
+        "stored_in": "reading_codes",
+        "adjudicates": "",
+        "notes": "blind as declared by the importer"
+        if blind
+        else "not declared blind: the project the coder started from may have shown other codes",
+    }
     return QdaImport(reading, codes)
 
 
-def import_qda(path: Path, coder: str, root: Path = PROJECT_ROOT, *, blind: bool = False, dry_run: bool = False,
-               coder_kind: str = "person", today: str | None = None) -> QdaImport:
+def import_qda(
+    path: Path,
+    coder: str,
+    root: Path = PROJECT_ROOT,
+    *,
+    blind: bool = False,
+    dry_run: bool = False,
+    coder_kind: str = "person",
+    today: str | None = None,
+) -> QdaImport:
     """Check a ``.qdpx`` and, unless ``dry_run``, store its codings as a reading; nothing is written on error."""
     from analysis.coding_workbook import store_reading
     from analysis.corpus import load_texts
     from analysis.curated import load_tables
 
     tables = load_tables(root)
-    plan = plan_qda_import(Path(path), tables, load_texts(tables["documents"], root), coder, blind=blind,
-                           coder_kind=coder_kind, today=today)
+    plan = plan_qda_import(
+        Path(path),
+        tables,
+        load_texts(tables["documents"], root),
+        coder,
+        blind=blind,
+        coder_kind=coder_kind,
+        today=today,
+    )
     if not dry_run:
         store_reading(plan.reading, plan.codes, root)
     return plan

@@ -8,6 +8,7 @@ word inside a name or slogan, restating a number the sentence gives, naming a me
 in ``excluded_numbers.csv`` with its reason. The scanner of numerals (:mod:`analysis.numbers`) does
 not see these words; :func:`find_quantity_words` does, and validation checks both.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,10 +27,12 @@ class WordQuantity:
 
 # Word → (value, unit); traditional forms beside simplified ones (the corpus has a traditional text).
 QUANTITY_WORDS: dict[str, tuple[Decimal, str]] = {
-    "全覆盖": (Decimal(100), "%"), "全覆蓋": (Decimal(100), "%"),
+    "全覆盖": (Decimal(100), "%"),
+    "全覆蓋": (Decimal(100), "%"),
     "全部": (Decimal(100), "%"),
     "所有": (Decimal(100), "%"),
-    "全员": (Decimal(100), "%"), "全員": (Decimal(100), "%"),
+    "全员": (Decimal(100), "%"),
+    "全員": (Decimal(100), "%"),
     "清零": (Decimal(0), ""),
     "一半": (Decimal(50), "%"),
     "翻一番": (Decimal(2), "倍"),

@@ -6,6 +6,7 @@ missing values blank, every id and quote a link to its highlighted sentence in t
 the comparison's caveats beside its values. Links are relative to ``reports/notebooks/``, where the
 executed notebooks and their HTML copies live.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,9 +26,15 @@ TABLE_STYLES = [
 ]
 
 
-def readable_frame(frame: pd.DataFrame, tables: dict[str, pd.DataFrame], lang: str = "zh",
-                   columns: list[str] | None = None, *, root: Path = PROJECT_ROOT,
-                   link_from: Path | None = None) -> pd.DataFrame:
+def readable_frame(
+    frame: pd.DataFrame,
+    tables: dict[str, pd.DataFrame],
+    lang: str = "zh",
+    columns: list[str] | None = None,
+    *,
+    root: Path = PROJECT_ROOT,
+    link_from: Path | None = None,
+) -> pd.DataFrame:
     """The table as HTML cells under labelled columns (what :func:`readable` styles)."""
     start = link_from if link_from is not None else Path(root) / NOTEBOOK_OUTPUT_DIR
     site = Site(tables, links=EvidenceLinks(tables, start, site_root(root)))
@@ -52,9 +59,16 @@ def caveat_caption(frame: pd.DataFrame, lang: str = "zh") -> str:
     return lead + (";" if lang == "zh" else "; ").join(caveats)
 
 
-def readable(frame: pd.DataFrame, tables: dict[str, pd.DataFrame], lang: str = "zh",
-             columns: list[str] | None = None, *, caption: str | None = None, root: Path = PROJECT_ROOT,
-             link_from: Path | None = None):
+def readable(
+    frame: pd.DataFrame,
+    tables: dict[str, pd.DataFrame],
+    lang: str = "zh",
+    columns: list[str] | None = None,
+    *,
+    caption: str | None = None,
+    root: Path = PROJECT_ROOT,
+    link_from: Path | None = None,
+):
     """A styled, linked, labelled table for a notebook (``pandas.io.formats.style.Styler``)."""
     cells = readable_frame(frame, tables, lang, columns, root=root, link_from=link_from)
     digest = hashlib.sha256(cells.to_csv(index=False).encode("utf-8")).hexdigest()[:10]

@@ -1,4 +1,5 @@
 """Text reports built from the curated data: the validation report (deterministic Markdown)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,10 +15,14 @@ def validation_report_text(problems: list[Problem], root: Path = PROJECT_ROOT) -
     """Markdown: the verdict, what was checked, table sizes and raw-file fingerprints, every problem."""
     lines = [f"# Validation report (analysis {__version__})", ""]
     lines.append(f"**{'PASSED' if not problems else 'FAILED'}**: {len(problems)} problem(s).")
-    lines += ["", "Checked: Table Schemas of data/curated/datapackage.json (types, required, enums, keys),",
-              "raw files against their sha256, each quote at its offsets in its raw file, each value against the",
-              "number its quote states, clause tiling of every body, commitment coverage, and the closed world",
-              "(every number in every raw text is a curated quantity or an explained exclusion).", ""]
+    lines += [
+        "",
+        "Checked: Table Schemas of data/curated/datapackage.json (types, required, enums, keys),",
+        "raw files against their sha256, each quote at its offsets in its raw file, each value against the",
+        "number its quote states, clause tiling of every body, commitment coverage, and the closed world",
+        "(every number in every raw text is a curated quantity or an explained exclusion).",
+        "",
+    ]
     try:
         tables = load_tables(root)
     except Exception:  # the problems below say why the tables could not be read
@@ -50,45 +55,69 @@ def agreement_markdown(agreement: pd.DataFrame, readings: pd.DataFrame, disagree
     from analysis.coding import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED
 
     described = readings.set_index("reading_id")
-    lines = ["# Coding agreement", "",
-             "Krippendorff's alpha (nominal for themes and component presence, ordinal for commitment levels) and",
-             "Cohen's kappa, each with a 95% percentile bootstrap interval over units "
-             f"({BOOTSTRAP_RESAMPLES} resamples, seed {BOOTSTRAP_SEED}).",
-             f"Thresholds (Krippendorff): alpha >= {RELIABLE:.3f} reliable, >= {TENTATIVE:.3f} tentative, below that not",
-             "reliable. Per theme: that theme against all others, with the share of units each reading gives it",
-             "(prevalence; kappa and alpha are unstable when a theme is rare). Units: clauses for themes, document x",
-             "theme for commitment levels, document x component for components.", "",
-             "## Readings", "", "| reading | coder | kind | blind | codebook | scope |", "|---|---|---|---|---|---|"]
+    lines = [
+        "# Coding agreement",
+        "",
+        "Krippendorff's alpha (nominal for themes and component presence, ordinal for commitment levels) and",
+        "Cohen's kappa, each with a 95% percentile bootstrap interval over units "
+        f"({BOOTSTRAP_RESAMPLES} resamples, seed {BOOTSTRAP_SEED}).",
+        f"Thresholds (Krippendorff): alpha >= {RELIABLE:.3f} reliable, >= {TENTATIVE:.3f} tentative, below that not",
+        "reliable. Per theme: that theme against all others, with the share of units each reading gives it",
+        "(prevalence; kappa and alpha are unstable when a theme is rare). Units: clauses for themes, document x",
+        "theme for commitment levels, document x component for components.",
+        "",
+        "## Readings",
+        "",
+        "| reading | coder | kind | blind | codebook | scope |",
+        "|---|---|---|---|---|---|",
+    ]
     for row in readings.itertuples():
         curated = " (curated)" if row.is_curated == "true" else ""
-        lines.append(f"| {row.reading_id}{curated} | {row.coder} | {row.coder_kind} | {row.blind} | {row.codebook_version} | {row.scope} |")
-    lines += ["", "The curated reading and the blind second reading were made by sessions of the same language model,",
-              "not by human coders; their agreement is an upper bound on what two human coders would reach.", ""]
+        lines.append(
+            f"| {row.reading_id}{curated} | {row.coder} | {row.coder_kind} | {row.blind} | {row.codebook_version} | {row.scope} |"
+        )
+    lines += [
+        "",
+        "The curated reading and the blind second reading were made by sessions of the same language model,",
+        "not by human coders; their agreement is an upper bound on what two human coders would reach.",
+        "",
+    ]
     for (first, second), pair in agreement.groupby(["reading_a", "reading_b"], sort=False):
-        lines += [f"## {first} vs {second}", "",
-                  f"{described.loc[first, 'label_en']} against {described.loc[second, 'label_en']}.", ""]
-        lines += ["| scope | n | prevalence a | prevalence b | alpha [95% CI] | alpha verdict | kappa [95% CI] | agreement |",
-                  "|---|---:|---:|---:|---|---|---|---:|"]
+        lines += [
+            f"## {first} vs {second}",
+            "",
+            f"{described.loc[first, 'label_en']} against {described.loc[second, 'label_en']}.",
+            "",
+        ]
+        lines += [
+            "| scope | n | prevalence a | prevalence b | alpha [95% CI] | alpha verdict | kappa [95% CI] | agreement |",
+            "|---|---:|---:|---:|---|---|---|---:|",
+        ]
         for scope, rows in pair.groupby("scope", sort=False):
             by = rows.set_index("measure")
             alpha, kappa = by.loc["alpha"], by.loc["kappa"]
             prevalence = [(_fmt(by.loc[m, "value"]) if m in by.index else "") for m in ("prevalence_a", "prevalence_b")]
-            lines.append(f"| {scope} | {int(alpha['n_units'])} | {prevalence[0]} | {prevalence[1]} | "
-                         f"{_fmt(alpha['value'])} [{_fmt(alpha['ci_low'])}, {_fmt(alpha['ci_high'])}] | "
-                         f"{verdict(alpha['value'])} | {_fmt(kappa['value'])} [{_fmt(kappa['ci_low'])}, "
-                         f"{_fmt(kappa['ci_high'])}] | {_fmt(by.loc['agreement', 'value'])} |")
-        lines += ["", f"Units coded differently: {disagreement_count.get((first, second), 0)} "
-                  "(listed in reports/coding_disagreements.csv for adjudication).", ""]
+            lines.append(
+                f"| {scope} | {int(alpha['n_units'])} | {prevalence[0]} | {prevalence[1]} | "
+                f"{_fmt(alpha['value'])} [{_fmt(alpha['ci_low'])}, {_fmt(alpha['ci_high'])}] | "
+                f"{verdict(alpha['value'])} | {_fmt(kappa['value'])} [{_fmt(kappa['ci_low'])}, "
+                f"{_fmt(kappa['ci_high'])}] | {_fmt(by.loc['agreement', 'value'])} |"
+            )
+        lines += [
+            "",
+            f"Units coded differently: {disagreement_count.get((first, second), 0)} "
+            "(listed in reports/coding_disagreements.csv for adjudication).",
+            "",
+        ]
     return "\n".join(lines)
 
 
 def agreement_outputs(root: Path = PROJECT_ROOT) -> tuple[str, str, str, bytes]:
     """(Markdown report, agreement CSV, disagreements CSV, disagreements .xlsx) computed from the curated data."""
     from analysis.adjudication import disagreement_workbook_bytes
-    from analysis.readings import agreement_table, disagreements
     from analysis.corpus import load_texts
     from analysis.curated import frame_to_csv_text
-    from analysis.readings import all_readings
+    from analysis.readings import agreement_table, all_readings, disagreements
 
     tables = load_tables(root)
     texts = load_texts(tables["documents"], root)
@@ -102,9 +131,15 @@ def agreement_outputs(root: Path = PROJECT_ROOT) -> tuple[str, str, str, bytes]:
     from analysis.readings import curated_reading_id, reading_description
 
     curated = curated_reading_id(tables["readings"])
-    shown = ["", "## What the figures and comparisons show", "",
-             reading_description(curated, "en", root, tables, agreement), "",
-             reading_description(curated, "zh", root, tables, agreement), ""]
+    shown = [
+        "",
+        "## What the figures and comparisons show",
+        "",
+        reading_description(curated, "en", root, tables, agreement),
+        "",
+        reading_description(curated, "zh", root, tables, agreement),
+        "",
+    ]
     markdown = agreement_markdown(agreement, tables["readings"], counts) + "\n".join(shown) + "\n"
     return (markdown, frame_to_csv_text(csv_frame), frame_to_csv_text(differ), disagreement_workbook_bytes(differ))
 

@@ -4,6 +4,7 @@ An import may finish while a build runs. :func:`load_state` reads every curated 
 once and checks that no file changed while it read them (sha256 of each file before and after);
 if one did, it reads again. Every figure of a build is then drawn from that one state.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -46,5 +47,7 @@ def load_state(root: Path = PROJECT_ROOT, attempts: int = 5) -> tuple[dict[str, 
         texts = load_texts(tables["documents"], root)
         if digest(data_files(root)) == before:
             return tables, texts
-    raise DataChangedError(f"{root / 'data'} changed {attempts} times while it was read (an import running?); "
-                           "run the command again when the import has finished")
+    raise DataChangedError(
+        f"{root / 'data'} changed {attempts} times while it was read (an import running?); "
+        "run the command again when the import has finished"
+    )

@@ -19,6 +19,7 @@ before anything else, so a crash at any point leaves either every file old or ev
 Only :mod:`analysis.curated` (``load_tables``, ``load_table``, ``table_path``, ``write_tables``) should be used
 by other modules; this module is its engine.
 """
+
 from __future__ import annotations
 
 import csv
@@ -86,8 +87,13 @@ def read_descriptor(root: Path) -> dict:
     try:
         descriptor = json.loads(text)
     except json.JSONDecodeError as error:
-        raise CuratedDataError([Problem(label, error.lineno, "", f"not valid JSON: {error.msg} (line {error.lineno}, "
-                                        f"column {error.colno})")]) from None
+        raise CuratedDataError(
+            [
+                Problem(
+                    label, error.lineno, "", f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+                )
+            ]
+        ) from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise CuratedDataError([Problem(label, 0, "resources", "the descriptor needs a list of resources")])
     return descriptor
@@ -202,9 +208,20 @@ def writable(path: Path) -> bool:
 
 def _read_only(folder: Path) -> CuratedWriteError:
     where = CURATED.rstrip("/")
-    pending = " An interrupted write is waiting in data/curated/.transactions/ to be finished." if _pending(folder) else ""
-    return CuratedWriteError([Problem(where, 0, "", f"the folder is not writable (read-only?): nothing written.{pending} "
-                                      "Make it writable (chmod u+w) and run the command again.")])
+    pending = (
+        " An interrupted write is waiting in data/curated/.transactions/ to be finished." if _pending(folder) else ""
+    )
+    return CuratedWriteError(
+        [
+            Problem(
+                where,
+                0,
+                "",
+                f"the folder is not writable (read-only?): nothing written.{pending} "
+                "Make it writable (chmod u+w) and run the command again.",
+            )
+        ]
+    )
 
 
 def _pending(folder: Path) -> bool:
@@ -274,7 +291,9 @@ def _document_order(documents: pd.DataFrame | None) -> tuple[dict[str, int], dic
     return order, regions
 
 
-def _sort_key(frame: pd.DataFrame, column: str | None, doc_order: dict[str, int], region_order: dict[str, int]) -> list[int]:
+def _sort_key(
+    frame: pd.DataFrame, column: str | None, doc_order: dict[str, int], region_order: dict[str, int]
+) -> list[int]:
     if column == "doc_id" and "doc_id" in frame.columns:
         return [doc_order.get(v, len(doc_order)) for v in frame["doc_id"]]
     if column == "region_id" and "region_id" in frame.columns:
@@ -282,8 +301,9 @@ def _sort_key(frame: pd.DataFrame, column: str | None, doc_order: dict[str, int]
     return [0] * len(frame)
 
 
-def _read_resource(item: dict, root: Path, doc_order: dict[str, int], region_order: dict[str, int]
-                   ) -> tuple[pd.DataFrame, list[tuple[str, int]], list[tuple[str, int]]]:
+def _read_resource(
+    item: dict, root: Path, doc_order: dict[str, int], region_order: dict[str, int]
+) -> tuple[pd.DataFrame, list[tuple[str, int]], list[tuple[str, int]]]:
     from analysis.csv_files import read_csv_records
 
     folder = curated_dir(root)
@@ -304,8 +324,15 @@ def _read_resource(item: dict, root: Path, doc_order: dict[str, int], region_ord
         if first_header is None:
             first_header, first_label = header, label
         elif header != first_header:
-            problems.append(Problem(label, 1, "", f"the header differs from {first_label}: every region's file of a table "
-                                    f"has the same columns in the same order ({', '.join(first_header)})"))
+            problems.append(
+                Problem(
+                    label,
+                    1,
+                    "",
+                    f"the header differs from {first_label}: every region's file of a table "
+                    f"has the same columns in the same order ({', '.join(first_header)})",
+                )
+            )
             continue
         frames.append(pd.DataFrame(rows, columns=header, dtype=object).astype(object))
         stream += [(label, line) for line in lines]
@@ -332,7 +359,11 @@ def load(root: Path) -> Loaded:
         for name in first + [n for n in items if n not in first]:
             doc_order, _ = _document_order(loaded.tables.get("documents"))
             regions = loaded.tables.get("regions")
-            region_order = {r: i for i, r in enumerate(regions["region_id"])} if regions is not None and "region_id" in regions else {}
+            region_order = (
+                {r: i for i, r in enumerate(regions["region_id"])}
+                if regions is not None and "region_id" in regions
+                else {}
+            )
             try:
                 frame, sources, stream = _read_resource(items[name], root, doc_order, region_order)
             except CuratedDataError as error:
@@ -396,6 +427,7 @@ class FilePlan:
 
 def _records(frame: pd.DataFrame) -> tuple[str, list[int]]:
     """CSV text of a frame (exactly :func:`analysis.curated.frame_to_csv_text`) and the line each row starts on."""
+
     def record(cells) -> str:
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerow(["" if cell is None else str(cell) for cell in cells])
@@ -460,7 +492,15 @@ def plan_files(frames: dict[str, pd.DataFrame], root: Path, descriptor: dict | N
         wanted = list(dict.fromkeys(wanted))
         bad = [r for r in wanted if not SAFE_NAME.match(str(r))]
         if bad:
-            problems += [Problem(CURATED + "documents.csv", 0, "region_id", f"{r!r} cannot name a folder (letters, digits, _ . - only)") for r in bad]
+            problems += [
+                Problem(
+                    CURATED + "documents.csv",
+                    0,
+                    "region_id",
+                    f"{r!r} cannot name a folder (letters, digits, _ . - only)",
+                )
+                for r in bad
+            ]
             continue
         file_name = Path(resource_parts(item)[0]).name
         if name in frames:
@@ -475,9 +515,16 @@ def plan_files(frames: dict[str, pd.DataFrame], root: Path, descriptor: dict | N
             for index, region in enumerate(row_regions):
                 if not region:
                     value = frame[column].iloc[index] if column in frame.columns else ""
-                    problems.append(Problem(logical_label(item), index + 2, column or "",
-                                            f"{value!r} is not in documents.csv, so the row has no region folder"
-                                            if column == "doc_id" else f"{value!r} names no region"))
+                    problems.append(
+                        Problem(
+                            logical_label(item),
+                            index + 2,
+                            column or "",
+                            f"{value!r} is not in documents.csv, so the row has no region folder"
+                            if column == "doc_id"
+                            else f"{value!r} names no region",
+                        )
+                    )
                 elif region not in wanted:
                     wanted.append(region)
             spots: list[tuple[str, int] | None] = [None] * len(frame)
@@ -490,7 +537,7 @@ def plan_files(frames: dict[str, pd.DataFrame], root: Path, descriptor: dict | N
                     spots[i] = (CURATED + relative, line)
             placement[name] = spots
         else:
-            for region in wanted[len(known):]:
+            for region in wanted[len(known) :]:
                 texts[part_path(region, file_name)] = _header_text(root, item, None)
         item["path"] = [part_path(r, file_name) for r in wanted]
     for name, frame in frames.items():
@@ -524,8 +571,9 @@ def changed_files(texts: dict[str, str], root: Path) -> dict[str, str]:
     return {f: t for f, t in texts.items() if _on_disk(root, f) != t}
 
 
-def commit_files(texts: dict[str, str], root: Path, *, expect: dict[str, str | None] | None = None,
-                 delete: tuple[str, ...] = ()) -> list[Path]:
+def commit_files(
+    texts: dict[str, str], root: Path, *, expect: dict[str, str | None] | None = None, delete: tuple[str, ...] = ()
+) -> list[Path]:
     """Write several files of ``data/curated`` all or nothing (see the module docstring); ``delete`` lists files
     removed in the same transaction.
 
@@ -540,8 +588,19 @@ def commit_files(texts: dict[str, str], root: Path, *, expect: dict[str, str | N
         if expect:
             moved = [f for f, text in expect.items() if _on_disk(root, f) != text]
             if moved:
-                raise StaleDataError([Problem(CURATED + f, 0, "", "changed on disk since the data was read; nothing written. "
-                                              "Run the command again on the current data") for f in moved], moved)
+                raise StaleDataError(
+                    [
+                        Problem(
+                            CURATED + f,
+                            0,
+                            "",
+                            "changed on disk since the data was read; nothing written. "
+                            "Run the command again on the current data",
+                        )
+                        for f in moved
+                    ],
+                    moved,
+                )
         if not writable(folder):
             raise _read_only(folder)
         refused = []
@@ -549,12 +608,26 @@ def commit_files(texts: dict[str, str], root: Path, *, expect: dict[str, str | N
             target = folder / relative
             parent = next((p for p in target.parents if p.exists()), folder)
             if not writable(parent):
-                refused.append(Problem(CURATED + relative, 0, "", f"its folder {parent.relative_to(root).as_posix()} is not "
-                                       "writable; nothing written. Make it writable (chmod u+w) if the file may change"))
+                refused.append(
+                    Problem(
+                        CURATED + relative,
+                        0,
+                        "",
+                        f"its folder {parent.relative_to(root).as_posix()} is not "
+                        "writable; nothing written. Make it writable (chmod u+w) if the file may change",
+                    )
+                )
             elif not writable(target):
                 mode = target.stat().st_mode & 0o777
-                refused.append(Problem(CURATED + relative, 0, "", f"the file is read-only (mode {mode:04o}); nothing written. "
-                                       "Make it writable (chmod u+w) if it may change"))
+                refused.append(
+                    Problem(
+                        CURATED + relative,
+                        0,
+                        "",
+                        f"the file is read-only (mode {mode:04o}); nothing written. "
+                        "Make it writable (chmod u+w) if it may change",
+                    )
+                )
         if refused:
             raise CuratedWriteError(refused)
         transaction = folder / TRANSACTIONS_DIR / f"{time.time_ns()}-{os.getpid()}"
@@ -568,7 +641,9 @@ def commit_files(texts: dict[str, str], root: Path, *, expect: dict[str, str | N
                     stream.flush()
                     os.fsync(stream.fileno())
                 os.chmod(staged, plain_write_mode(folder / relative))
-            write_bytes_atomic(transaction / "commit.json", json.dumps({"files": list(texts), "delete": list(delete)}).encode("utf-8"))
+            write_bytes_atomic(
+                transaction / "commit.json", json.dumps({"files": list(texts), "delete": list(delete)}).encode("utf-8")
+            )
             fsync_directory(transaction)
         except BaseException as error:
             shutil.rmtree(transaction, ignore_errors=True)
@@ -655,34 +730,72 @@ def layout_problems(root: Path, loaded: Loaded) -> list[Problem]:
         for index, (label, line) in enumerate(loaded.sources.get(item["name"], [])):
             value = frame[column].iloc[index] if column in frame.columns else ""
             region = doc_region.get(value) if column == "doc_id" else value
-            here = part_region(label[len(CURATED):])
+            here = part_region(label[len(CURATED) :])
             if region and region != here:
-                problems.append(Problem(label, line, column, f"{value!r} belongs to region {region}: move the row to "
-                                        f"{CURATED}{part_path(region, Path(parts[0]).name)}"))
+                problems.append(
+                    Problem(
+                        label,
+                        line,
+                        column,
+                        f"{value!r} belongs to region {region}: move the row to "
+                        f"{CURATED}{part_path(region, Path(parts[0]).name)}",
+                    )
+                )
         for part in parts:
             text = _on_disk(root, part)
             if text and not text.endswith(("\n", "\r")):
-                problems.append(Problem(CURATED + part, text.count("\n") + 1, "", "the last line has no line break (was "
-                                        "the file cut short?); Frictionless would join it to the next region's first row"))
+                problems.append(
+                    Problem(
+                        CURATED + part,
+                        text.count("\n") + 1,
+                        "",
+                        "the last line has no line break (was "
+                        "the file cut short?); Frictionless would join it to the next region's first row",
+                    )
+                )
     for path in sorted(folder.glob("*.csv")):
         if path.name not in listed:
-            problems.append(Problem(CURATED + path.name, 0, "", "this file is not listed in datapackage.json, so no "
-                                    "command reads it (a flat copy of a per-region table? `python -m analysis migrate` "
-                                    "says what to do)"))
+            problems.append(
+                Problem(
+                    CURATED + path.name,
+                    0,
+                    "",
+                    "this file is not listed in datapackage.json, so no "
+                    "command reads it (a flat copy of a per-region table? `python -m analysis migrate` "
+                    "says what to do)",
+                )
+            )
     regions = folder / REGIONS_DIR
     if regions.is_dir():
         for path in sorted(regions.rglob("*.csv")):
             relative = path.relative_to(folder).as_posix()
             if relative not in listed:
-                problems.append(Problem(CURATED + relative, 0, "", "this file is not listed in datapackage.json, so no "
-                                        "command reads it: run `python -m analysis migrate` to list it"))
+                problems.append(
+                    Problem(
+                        CURATED + relative,
+                        0,
+                        "",
+                        "this file is not listed in datapackage.json, so no "
+                        "command reads it: run `python -m analysis migrate` to list it",
+                    )
+                )
     data = root / "data"
     for path in sorted(data.rglob("*")):
         name = path.name
-        if path.is_file() and (name.endswith(".tmp") or name.startswith((".~lock", "~$"))) \
-                and TRANSACTIONS_DIR not in path.parts:
-            problems.append(Problem(path.relative_to(root).as_posix(), 0, "", "stray temporary file (left by an "
-                                    "interrupted write or an open editor); delete it once you are sure nothing in it is needed"))
+        if (
+            path.is_file()
+            and (name.endswith(".tmp") or name.startswith((".~lock", "~$")))
+            and TRANSACTIONS_DIR not in path.parts
+        ):
+            problems.append(
+                Problem(
+                    path.relative_to(root).as_posix(),
+                    0,
+                    "",
+                    "stray temporary file (left by an "
+                    "interrupted write or an open editor); delete it once you are sure nothing in it is needed",
+                )
+            )
     return problems
 
 

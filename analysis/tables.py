@@ -3,6 +3,7 @@
 For researchers who work in R, Stata or Excel without the notebooks: one UTF-8 CSV per table,
 named after the table (``plan_against_result.csv``), written atomically, byte-identical for the same data.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -7,6 +7,7 @@ number in every body is a curated quantity or an explained exclusion (the closed
 Validation only reads; it never writes under ``data/`` (except that, like every command, it first finishes or
 rolls back a write of curated tables that a crash interrupted, see :mod:`analysis.store`).
 """
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -16,12 +17,12 @@ import pandas as pd
 
 from analysis.corpus import TextEncodingError, read_raw_text, sha256_file
 from analysis.curated import CuratedDataError, Problem, load_tables, read_datapackage, resource
-from analysis.numbers import NotAQuantityError, parse_quantity, scan_numbers
-from analysis.normalize import normalize
-from analysis.quantity_words import find_quantity_words, read_word
 from analysis.indicator_checks import benchmark_value_problems, indicator_model_problems
-from analysis.provenance import provenance_problems
+from analysis.normalize import normalize
+from analysis.numbers import NotAQuantityError, parse_quantity, scan_numbers
 from analysis.paths import PROJECT_ROOT, raw_path
+from analysis.provenance import provenance_problems
+from analysis.quantity_words import find_quantity_words, read_word
 
 CURATED = "data/curated/"
 
@@ -73,7 +74,9 @@ def _frictionless_message(error) -> str:
     if kind == "extra-label":
         return f"extra column {label!r} (column {getattr(error, 'field_number', '?')}) is not in the Table Schema of datapackage.json: remove it, or declare it there with a description"
     if kind in ("missing-label", "blank-label", "incorrect-label", "duplicate-label"):
-        return f"{error.title} {label!r} (column {getattr(error, 'field_number', '?')}): {error.note or error.description}"
+        return (
+            f"{error.title} {label!r} (column {getattr(error, 'field_number', '?')}): {error.note or error.description}"
+        )
     if not error.note:
         return f"{error.title}: {error.description}"
     return f"{error.title}: {error.note}"
@@ -100,16 +103,32 @@ def document_problems(documents: pd.DataFrame, texts: dict[str, str], root: Path
             continue
         digest = sha256_file(path)
         if digest != row["sha256"]:
-            problems.append(Problem(label, line, "sha256", f"data/raw/{row['raw_file']} has changed: its sha256 is {digest}, the manifest says {row['sha256']}. Raw files are never edited."))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "sha256",
+                    f"data/raw/{row['raw_file']} has changed: its sha256 is {digest}, the manifest says {row['sha256']}. Raw files are never edited.",
+                )
+            )
         problems += original_file_problems(row, label, line, root)
         text = texts.get(row["doc_id"])
         if text is None:
             continue
         if str(len(text)) != str(row["char_count"]):
-            problems.append(Problem(label, line, "char_count", f"the text has {len(text)} characters, the manifest says {row['char_count']}"))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "char_count",
+                    f"the text has {len(text)} characters, the manifest says {row['char_count']}",
+                )
+            )
         start, end = _decimal(row["body_char_start"]), _decimal(row["body_char_end"])
         if start is not None and end is not None and not 0 <= start < end <= len(text):
-            problems.append(Problem(label, line, "body_char_end", f"body {start}:{end} is not inside the text (length {len(text)})"))
+            problems.append(
+                Problem(label, line, "body_char_end", f"body {start}:{end} is not inside the text (length {len(text)})")
+            )
     return problems
 
 
@@ -122,10 +141,24 @@ def original_file_problems(row, label: str, line: int, root: Path) -> list[Probl
         return []
     path = raw_path(original, root)
     if not path.is_file():
-        return [Problem(label, line, "original_file", f"data/raw/{original} does not exist (the original the raw text was extracted from)")]
+        return [
+            Problem(
+                label,
+                line,
+                "original_file",
+                f"data/raw/{original} does not exist (the original the raw text was extracted from)",
+            )
+        ]
     digest = sha256_file(path)
     if digest != row.get("original_sha256", ""):
-        return [Problem(label, line, "original_sha256", f"data/raw/{original} has sha256 {digest}, the manifest says {row.get('original_sha256', '')!r}")]
+        return [
+            Problem(
+                label,
+                line,
+                "original_sha256",
+                f"data/raw/{original} has sha256 {digest}, the manifest says {row.get('original_sha256', '')!r}",
+            )
+        ]
     return []
 
 
@@ -149,15 +182,29 @@ def quote_problems(frame: pd.DataFrame, file: str, texts: dict[str, str], *, opt
         start, end = int(start), int(end)
         if text[start:end] == quote:
             continue
-        if text[start:start + len(quote)] == quote:
-            problems.append(Problem(label, line, "char_end", f"char_end is {end}, but the quote starting at {start} ends at {start + len(quote)} in {row['doc_id']}"))
+        if text[start : start + len(quote)] == quote:
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "char_end",
+                    f"char_end is {end}, but the quote starting at {start} ends at {start + len(quote)} in {row['doc_id']}",
+                )
+            )
             continue
         found = text.find(quote)
         if found < 0:
             hint = " The quote does not occur anywhere in the raw file (a typo, or simplified characters for a traditional text?)."
             problems.append(Problem(label, line, "quote", f"quote not found in the raw text of {row['doc_id']}.{hint}"))
         else:
-            problems.append(Problem(label, line, "char_start", f"quote is not at {start}:{end} in {row['doc_id']}; it occurs at {found}:{found + len(quote)}"))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "char_start",
+                    f"quote is not at {start}:{end} in {row['doc_id']}; it occurs at {found}:{found + len(quote)}",
+                )
+            )
     return problems
 
 
@@ -182,17 +229,47 @@ def value_problems(targets: pd.DataFrame, file: str = "targets.csv") -> list[Pro
             continue
         value, value_max = _decimal(row["value"]), _decimal(row["value_max"])
         if value is None or value != quantity.value:
-            problems.append(Problem(label, line, "value", f"value {row['value']!r} disagrees with the quote: {number_text!r} reads as {quantity.value.normalize():f}"))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "value",
+                    f"value {row['value']!r} disagrees with the quote: {number_text!r} reads as {quantity.value.normalize():f}",
+                )
+            )
         expected_max = quantity.value_max
         if (value_max is None) != (expected_max is None) or (value_max is not None and value_max != expected_max):
             reads = "no range" if expected_max is None else f"a range up to {expected_max.normalize():f}"
-            problems.append(Problem(label, line, "value_max", f"value_max {row['value_max']!r} disagrees with the quote: {number_text!r} has {reads}"))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "value_max",
+                    f"value_max {row['value_max']!r} disagrees with the quote: {number_text!r} has {reads}",
+                )
+            )
         if quantity.unit and row["unit"] != quantity.unit:
-            problems.append(Problem(label, line, "unit", f"unit {row['unit']!r} disagrees with the quote: {number_text!r} has unit {quantity.unit!r}"))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "unit",
+                    f"unit {row['unit']!r} disagrees with the quote: {number_text!r} has unit {quantity.unit!r}",
+                )
+            )
         if quantity.unit_original != quantity.unit and row["unit_original"] != quantity.unit_original:
-            problems.append(Problem(label, line, "unit_original", f"unit_original {row['unit_original']!r} disagrees with the quote: {number_text!r} is written in {quantity.unit_original!r}"))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    "unit_original",
+                    f"unit_original {row['unit_original']!r} disagrees with the quote: {number_text!r} is written in {quantity.unit_original!r}",
+                )
+            )
         if quantity.is_rank and row["comparator"] != "rank_top":
-            problems.append(Problem(label, line, "comparator", f"{number_text!r} is a ranking (前N名): comparator must be rank_top"))
+            problems.append(
+                Problem(label, line, "comparator", f"{number_text!r} is a ranking (前N名): comparator must be rank_top")
+            )
     return problems
 
 
@@ -200,11 +277,27 @@ def _word_value_problems(row, word, label: str, line: int) -> list[Problem]:
     """A numeral-free quantity word (全覆盖 → 100 %) agrees with the row's value and unit."""
     problems = []
     if _decimal(row["value"]) != word.value:
-        problems.append(Problem(label, line, "value", f"value {row['value']!r} disagrees with the quote: {word.word!r} reads as {word.value}"))
+        problems.append(
+            Problem(
+                label,
+                line,
+                "value",
+                f"value {row['value']!r} disagrees with the quote: {word.word!r} reads as {word.value}",
+            )
+        )
     if row["value_max"]:
-        problems.append(Problem(label, line, "value_max", f"{word.word!r} states one value, not a range: leave value_max empty"))
+        problems.append(
+            Problem(label, line, "value_max", f"{word.word!r} states one value, not a range: leave value_max empty")
+        )
     if word.unit and row["unit"] != word.unit:
-        problems.append(Problem(label, line, "unit", f"unit {row['unit']!r} disagrees with the quote: {word.word!r} reads as {word.value} {word.unit}"))
+        problems.append(
+            Problem(
+                label,
+                line,
+                "unit",
+                f"unit {row['unit']!r} disagrees with the quote: {word.word!r} reads as {word.value} {word.unit}",
+            )
+        )
     return problems
 
 
@@ -223,12 +316,33 @@ def clause_problems(clauses: pd.DataFrame, documents: pd.DataFrame) -> list[Prob
             if end <= start:
                 problems.append(Problem(label, line, "char_end", f"clause ends at {end}, not after its start {start}"))
             if start > cursor:
-                problems.append(Problem(label, line, "char_start", f"gap in {doc.doc_id}: characters {cursor}:{start} belong to no clause"))
+                problems.append(
+                    Problem(
+                        label,
+                        line,
+                        "char_start",
+                        f"gap in {doc.doc_id}: characters {cursor}:{start} belong to no clause",
+                    )
+                )
             elif start < cursor:
-                problems.append(Problem(label, line, "char_start", f"overlap in {doc.doc_id}: clause starts at {start}, the previous one ends at {cursor}"))
+                problems.append(
+                    Problem(
+                        label,
+                        line,
+                        "char_start",
+                        f"overlap in {doc.doc_id}: clause starts at {start}, the previous one ends at {cursor}",
+                    )
+                )
             cursor = max(cursor, end)
         if cursor != int(doc.body_char_end):
-            problems.append(Problem(label, spans[-1][2], "char_end", f"clauses of {doc.doc_id} end at {cursor}, the body ends at {doc.body_char_end}"))
+            problems.append(
+                Problem(
+                    label,
+                    spans[-1][2],
+                    "char_end",
+                    f"clauses of {doc.doc_id} end at {cursor}, the body ends at {doc.body_char_end}",
+                )
+            )
     return problems
 
 
@@ -241,11 +355,20 @@ def within_clause_problems(frame: pd.DataFrame, clauses: pd.DataFrame, file: str
         if span is None:
             continue  # reported by the foreign-key check
         if not (span[0] <= int(row["char_start"]) and int(row["char_end"]) <= span[1]):
-            problems.append(Problem(CURATED + file, _line(index), "clause_id", f"quote {row['char_start']}:{row['char_end']} is not inside clause {row['clause_id']} ({span[0]}:{span[1]})"))
+            problems.append(
+                Problem(
+                    CURATED + file,
+                    _line(index),
+                    "clause_id",
+                    f"quote {row['char_start']}:{row['char_end']} is not inside clause {row['clause_id']} ({span[0]}:{span[1]})",
+                )
+            )
     return problems
 
 
-def commitment_coverage_problems(commitments: pd.DataFrame, documents: pd.DataFrame, themes: pd.DataFrame) -> list[Problem]:
+def commitment_coverage_problems(
+    commitments: pd.DataFrame, documents: pd.DataFrame, themes: pd.DataFrame
+) -> list[Problem]:
     """Every document × theme has a commitment level, and levels above 0 carry a quote."""
     label = CURATED + "commitments.csv"
     coded = set(zip(commitments["doc_id"], commitments["theme_id"]))
@@ -258,17 +381,24 @@ def commitment_coverage_problems(commitments: pd.DataFrame, documents: pd.DataFr
                 problems.append(Problem(label, 0, "theme_id", f"no commitment level for {doc_id} × {theme_id}"))
     for index, row in commitments.iterrows():
         if row["level"] not in ("", "0") and not row["quote"]:
-            problems.append(Problem(label, _line(index), "quote", f"level {row['level']} needs a quote that justifies it"))
+            problems.append(
+                Problem(label, _line(index), "quote", f"level {row['level']} needs a quote that justifies it")
+            )
     return problems
 
 
-def component_coverage_problems(coded: pd.DataFrame, documents: pd.DataFrame, components: pd.DataFrame) -> list[Problem]:
+def component_coverage_problems(
+    coded: pd.DataFrame, documents: pd.DataFrame, components: pd.DataFrame
+) -> list[Problem]:
     """Every document × component is coded, and a present component carries its quote."""
     label = CURATED + "document_components.csv"
     done = set(zip(coded["doc_id"], coded["component"]))
-    problems = [Problem(label, 0, "component", f"no code for {doc_id} × {component}")
-                for doc_id in documents["doc_id"] for component in components["component"]
-                if (doc_id, component) not in done]
+    problems = [
+        Problem(label, 0, "component", f"no code for {doc_id} × {component}")
+        for doc_id in documents["doc_id"]
+        for component in components["component"]
+        if (doc_id, component) not in done
+    ]
     for index, row in coded.iterrows():
         if row["present"] == "true" and not row["quote"]:
             problems.append(Problem(label, _line(index), "quote", "a present component needs the quote that shows it"))
@@ -285,11 +415,20 @@ def exclusion_problems(excluded: pd.DataFrame, texts: dict[str, str]) -> list[Pr
             continue
         start, end = int(row["char_start"]), int(row["char_end"])
         if text[start:end] != row["text"]:
-            problems.append(Problem(label, _line(index), "text", f"{row['text']!r} is not at {start}:{end} in {row['doc_id']} (found {text[start:end]!r})"))
+            problems.append(
+                Problem(
+                    label,
+                    _line(index),
+                    "text",
+                    f"{row['text']!r} is not at {start}:{end} in {row['doc_id']} (found {text[start:end]!r})",
+                )
+            )
     return problems
 
 
-def uncovered_numbers(documents: pd.DataFrame, texts: dict[str, str], targets: pd.DataFrame, excluded: pd.DataFrame) -> pd.DataFrame:
+def uncovered_numbers(
+    documents: pd.DataFrame, texts: dict[str, str], targets: pd.DataFrame, excluded: pd.DataFrame
+) -> pd.DataFrame:
     """Numbers in the raw texts covered neither by a target's number nor by an exclusion (closed world).
 
     Every number the scanner finds anywhere in the raw file (furniture included), and every
@@ -307,12 +446,22 @@ def uncovered_numbers(documents: pd.DataFrame, texts: dict[str, str], targets: p
             covered.append((start, start + len(row.number_text)))
         for row in excluded[excluded["doc_id"] == doc.doc_id].itertuples():
             covered.append((int(row.char_start), int(row.char_end)))
-        spans = [(*normalised.to_raw_span(token.start, token.end), token.reason) for token in scan_numbers(normalised.text)]
+        spans = [
+            (*normalised.to_raw_span(token.start, token.end), token.reason) for token in scan_numbers(normalised.text)
+        ]
         spans += [(start, end, "quantity_word") for start, end, _ in find_quantity_words(text)]
         for start, end, reason in sorted(spans):
             if not any(s < end and start < e for s, e in covered):
-                rows.append({"doc_id": doc.doc_id, "char_start": start, "char_end": end, "text": text[start:end],
-                             "suggested_reason": reason, "context": text[max(0, start - 15):end + 10].replace("\n", " ")})
+                rows.append(
+                    {
+                        "doc_id": doc.doc_id,
+                        "char_start": start,
+                        "char_end": end,
+                        "text": text[start:end],
+                        "suggested_reason": reason,
+                        "context": text[max(0, start - 15) : end + 10].replace("\n", " "),
+                    }
+                )
     return pd.DataFrame(rows, columns=["doc_id", "char_start", "char_end", "text", "suggested_reason", "context"])
 
 
@@ -320,8 +469,12 @@ def closed_world_problems(documents, texts, targets, excluded) -> list[Problem]:
     """One problem per number in a raw text that no curated row accounts for."""
     missing = uncovered_numbers(documents, texts, targets, excluded)
     return [
-        Problem(f"data/raw/{documents.set_index('doc_id').at[r.doc_id, 'raw_file']}", 0, "",
-                f"{'quantity word' if r.suggested_reason == 'quantity_word' else 'number'} {r.text!r} at {r.char_start}:{r.char_end} ({r.context!r}) is neither in targets.csv nor in excluded_numbers.csv")
+        Problem(
+            f"data/raw/{documents.set_index('doc_id').at[r.doc_id, 'raw_file']}",
+            0,
+            "",
+            f"{'quantity word' if r.suggested_reason == 'quantity_word' else 'number'} {r.text!r} at {r.char_start}:{r.char_end} ({r.context!r}) is neither in targets.csv nor in excluded_numbers.csv",
+        )
         for r in missing.itertuples()
     ]
 
@@ -381,7 +534,8 @@ def summary_counts(root: Path = PROJECT_ROOT) -> dict[str, int]:
     descriptor = read_datapackage(root)
     tables = load_tables(root)
     return {item["name"]: len(tables[item["name"]]) for item in descriptor["resources"]} | {
-        "resources": len(descriptor["resources"])}
+        "resources": len(descriptor["resources"])
+    }
 
 
 __all__ = ["validate_project", "uncovered_numbers", "schema_problems", "summary_counts", "resource"]

@@ -12,6 +12,7 @@ both sides is a named conflict), validates the result exactly like ``python -m a
 temporary copy of ``data/``, and only then writes the changed tables with
 ``analysis.curated.write_tables``. Problems name sheet, row and column.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -158,7 +159,11 @@ def cell_text(value, kind: str, number_format: str = "General") -> tuple[str, st
         return ("true" if value else "false"), None
     if isinstance(value, (int, float)):
         text = _number_text(value, kind, number_format)
-        note = None if kind in ("integer", "number") else f"Excel stored a number here; read as {text!r}: check it (type text as '{text} to keep it text)"
+        note = (
+            None
+            if kind in ("integer", "number")
+            else f"Excel stored a number here; read as {text!r}: check it (type text as '{text} to keep it text)"
+        )
         return text, note
     if isinstance(value, dt.datetime):
         text = value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
@@ -255,8 +260,15 @@ def _lists_sheet(book, formats: _Formats, lists: dict[tuple[str, str], CodeList]
     sheet.hide()
 
 
-def _data_sheet(book, formats: _Formats, name: str, frame: pd.DataFrame, kinds: dict[str, str],
-                lists: dict[tuple[str, str], CodeList], sources: dict[str, str]) -> None:
+def _data_sheet(
+    book,
+    formats: _Formats,
+    name: str,
+    frame: pd.DataFrame,
+    kinds: dict[str, str],
+    lists: dict[tuple[str, str], CodeList],
+    sources: dict[str, str],
+) -> None:
     sheet = book.add_worksheet(name)
     widths = column_widths(frame)
     for col, column in enumerate(frame.columns):
@@ -267,19 +279,34 @@ def _data_sheet(book, formats: _Formats, name: str, frame: pd.DataFrame, kinds: 
         kind = kinds.get(column, "string")
         for row, text in enumerate(frame[column], start=1):
             if len(text) > MAX_CELL_CHARS:
-                raise WorkbookError(f"{name}.csv line {row + 1}, column '{column}': {len(text)} characters, more than an "
-                                    f"Excel cell holds ({MAX_CELL_CHARS})")
+                raise WorkbookError(
+                    f"{name}.csv line {row + 1}, column '{column}': {len(text)} characters, more than an "
+                    f"Excel cell holds ({MAX_CELL_CHARS})"
+                )
             if ILLEGAL_CHARACTERS.search(text):
-                raise WorkbookError(f"{name}.csv line {row + 1}, column '{column}': a control character that Excel "
-                                    "cannot hold")
+                raise WorkbookError(
+                    f"{name}.csv line {row + 1}, column '{column}': a control character that Excel cannot hold"
+                )
             value, number_format = excel_value(text, kind)
             _write(sheet, formats, row, col, value, number_format, **look)
         code = lists.get((name, column))
         if code:
-            sheet.data_validation(1, col, ROW_LIMIT - 1, col, {
-                "validate": "list", "source": sources[code.name], "ignore_blank": True,
-                "error_type": code.error_style, "error_title": f"{column}: not in the list"[:32],
-                "error_message": f"{column} takes a code from {code.name} ({code.source}); see the README sheet."[:255]})
+            sheet.data_validation(
+                1,
+                col,
+                ROW_LIMIT - 1,
+                col,
+                {
+                    "validate": "list",
+                    "source": sources[code.name],
+                    "ignore_blank": True,
+                    "error_type": code.error_style,
+                    "error_title": f"{column}: not in the list"[:32],
+                    "error_message": f"{column} takes a code from {code.name} ({code.source}); see the README sheet."[
+                        :255
+                    ],
+                },
+            )
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, len(frame), max(0, len(frame.columns) - 1))
 
@@ -298,10 +325,21 @@ def _spec_sheet(book, formats: _Formats, spec: SheetSpec) -> None:
     if spec.header_rows == 1 and len(spec.rows) > 1:
         sheet.autofilter(0, 0, len(spec.rows) - 1, max(len(row) for row in spec.rows) - 1)
     if spec.colour_scale:
-        sheet.conditional_format(spec.colour_scale, {
-            "type": "3_color_scale", "min_type": "num", "min_value": 0, "min_color": "#FFFFFF",
-            "mid_type": "num", "mid_value": 1.5, "mid_color": "#C6DBEF", "max_type": "num", "max_value": 3,
-            "max_color": "#6BAED6"})  # light enough for black text
+        sheet.conditional_format(
+            spec.colour_scale,
+            {
+                "type": "3_color_scale",
+                "min_type": "num",
+                "min_value": 0,
+                "min_color": "#FFFFFF",
+                "mid_type": "num",
+                "mid_value": 1.5,
+                "mid_color": "#C6DBEF",
+                "max_type": "num",
+                "max_value": 3,
+                "max_color": "#6BAED6",
+            },
+        )  # light enough for black text
 
 
 def _readme_sheet(book, formats: _Formats, rows: list[tuple[str, list[str]]]) -> None:
@@ -345,10 +383,19 @@ def workbook_bytes(tables: dict[str, pd.DataFrame], descriptor: dict) -> bytes:
     if clash:
         raise WorkbookError(f"resource names {clash} cannot be sheet names (reserved or longer than 31 characters)")
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-                                        "strings_to_urls": False, "nan_inf_to_errors": False})
-    book.set_properties({"title": descriptor.get("title", ""), "author": "python -m analysis workbook export",
-                         "created": FIXED_TIME})
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "nan_inf_to_errors": False,
+        },
+    )
+    book.set_properties(
+        {"title": descriptor.get("title", ""), "author": "python -m analysis workbook export", "created": FIXED_TIME}
+    )
     book.set_calc_mode("auto")
     formats = _Formats(book)
     _readme_sheet(book, formats, readme_rows(tables, descriptor, specs, lists))
@@ -375,8 +422,11 @@ def reproducible_bytes(data: bytes | openpyxl.Workbook) -> bytes:
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
-                                 lambda m: m.group(1) + stamp + m.group(3), content)
+                content = re.sub(
+                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
+                    lambda m: m.group(1) + stamp + m.group(3),
+                    content,
+                )
             entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
@@ -414,14 +464,18 @@ def size_limits(infos: list[zipfile.ZipInfo], label: str) -> None:
     """Refuse, from the ZIP directory alone, a workbook that unpacks to more than the limits."""
     total = sum(i.file_size for i in infos)
     if total > MAX_UNZIPPED_BYTES:
-        raise WorkbookError(f"{label} unpacks to {total / 2**20:,.0f} MB, more than the {MAX_UNZIPPED_BYTES // 2**20} MB "
-                            "a curated workbook may hold (today's export unpacks to a few MB); refused before reading it. "
-                            "Import the exported workbook with your edits, not a copy holding other data.")
+        raise WorkbookError(
+            f"{label} unpacks to {total / 2**20:,.0f} MB, more than the {MAX_UNZIPPED_BYTES // 2**20} MB "
+            "a curated workbook may hold (today's export unpacks to a few MB); refused before reading it. "
+            "Import the exported workbook with your edits, not a copy holding other data."
+        )
     for info in infos:
         if info.filename.startswith("xl/worksheets/") and info.file_size > MAX_SHEET_XML_BYTES:
-            raise WorkbookError(f"{label}: the sheet part {info.filename} unpacks to {info.file_size / 2**20:,.0f} MB, "
-                                f"more than the {MAX_SHEET_XML_BYTES // 2**20} MB allowed per sheet; refused before "
-                                "reading it (a sheet with far more rows or cells than a curated table?)")
+            raise WorkbookError(
+                f"{label}: the sheet part {info.filename} unpacks to {info.file_size / 2**20:,.0f} MB, "
+                f"more than the {MAX_SHEET_XML_BYTES // 2**20} MB allowed per sheet; refused before "
+                "reading it (a sheet with far more rows or cells than a curated table?)"
+            )
 
 
 def scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, cells_left: int) -> int:
@@ -438,17 +492,23 @@ def scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, cells
                 raise WorkbookError(f"{label}: part {info.filename} unpacks to more than {limit // 2**20} MB; refused")
             window = tail + chunk
             if re.search(rb"<!\s*(DOCTYPE|ENTITY)", window, re.IGNORECASE):
-                raise WorkbookError(f"{label}: part {info.filename} declares a DOCTYPE/XML entities, which Excel "
-                                    "and LibreOffice never write (possible entity-expansion attack); refused")
+                raise WorkbookError(
+                    f"{label}: part {info.filename} declares a DOCTYPE/XML entities, which Excel "
+                    "and LibreOffice never write (possible entity-expansion attack); refused"
+                )
             if sheet:
                 cells += len(CELL_TAG.findall(window)) - len(CELL_TAG.findall(tail))
                 rows += len(ROW_TAG.findall(window)) - len(ROW_TAG.findall(tail))
                 if rows > MAX_ROWS:
-                    raise WorkbookError(f"{label}: {info.filename} has more than {MAX_ROWS:,} rows, more than a curated "
-                                        "table may hold; refused before reading it")
+                    raise WorkbookError(
+                        f"{label}: {info.filename} has more than {MAX_ROWS:,} rows, more than a curated "
+                        "table may hold; refused before reading it"
+                    )
                 if cells > cells_left:
-                    raise WorkbookError(f"{label} has more than {MAX_CELLS:,} cells in all, more than the curated tables "
-                                        "may hold; refused before reading it")
+                    raise WorkbookError(
+                        f"{label} has more than {MAX_CELLS:,} cells in all, more than the curated tables "
+                        "may hold; refused before reading it"
+                    )
             tail = window[-16:]
     return cells
 
@@ -456,14 +516,18 @@ def scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, cells
 def _refuse_unsafe_archive(data: bytes, label: str) -> None:
     """Clear errors for what is not an .xlsx, is damaged, encrypted or carries XML entity declarations."""
     if data.startswith(OLE_SIGNATURE):
-        raise WorkbookError(f"{label} is an OLE2 compound file (signature D0 CF 11 E0), not an .xlsx: it is either "
-                            "password-protected (Excel encrypts protected workbooks into this container) or an old .xls "
-                            "workbook. Remove the password (File > Info > Protect Workbook) or save it as Excel Workbook "
-                            "(.xlsx), then import again.")
+        raise WorkbookError(
+            f"{label} is an OLE2 compound file (signature D0 CF 11 E0), not an .xlsx: it is either "
+            "password-protected (Excel encrypts protected workbooks into this container) or an old .xls "
+            "workbook. Remove the password (File > Info > Protect Workbook) or save it as Excel Workbook "
+            "(.xlsx), then import again."
+        )
     if not data.startswith(b"PK\x03\x04"):
         start = data[:8].hex(" ").upper() or "nothing (the file is empty)"
-        raise WorkbookError(f"{label} is not an Excel workbook (.xlsx): an .xlsx file is a ZIP archive starting with "
-                            f"50 4B 03 04, this one starts with {start}. Save it from Excel as Excel Workbook (.xlsx).")
+        raise WorkbookError(
+            f"{label} is not an Excel workbook (.xlsx): an .xlsx file is a ZIP archive starting with "
+            f"50 4B 03 04, this one starts with {start}. Save it from Excel as Excel Workbook (.xlsx)."
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -476,8 +540,10 @@ def _refuse_unsafe_archive(data: bytes, label: str) -> None:
                 if info.filename.endswith((".xml", ".rels")):
                     cells += scan_part(archive, info, label, MAX_CELLS - cells)
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError, OSError) as error:
-        raise WorkbookError(f"{label} is damaged or truncated (not a complete ZIP archive: {error}). "
-                            "Save it again from Excel or copy it again.") from None
+        raise WorkbookError(
+            f"{label} is damaged or truncated (not a complete ZIP archive: {error}). "
+            "Save it again from Excel or copy it again."
+        ) from None
 
 
 def open_workbook(path: Path, *, data_only: bool = False) -> openpyxl.Workbook:
@@ -492,8 +558,9 @@ def open_workbook(path: Path, *, data_only: bool = False) -> openpyxl.Workbook:
     data = path.read_bytes()
     _refuse_unsafe_archive(data, str(path))
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only, keep_vba=False, keep_links=False,
-                                      rich_text=False)
+        return openpyxl.load_workbook(
+            io.BytesIO(data), data_only=data_only, keep_vba=False, keep_links=False, rich_text=False
+        )
     except Exception as error:  # openpyxl raises many kinds on a malformed package; all mean the same here
         name = type(error).__name__
         cause = type(error.__cause__).__name__ if error.__cause__ else ""
@@ -522,8 +589,9 @@ def _where(sheet: str, row: int | None = None, column: str | None = None, letter
     return text
 
 
-def read_sheet(sheet, values_sheet, name: str, columns: list[str], kinds: dict[str, str]
-               ) -> tuple[SheetRows | None, list[str], list[str]]:
+def read_sheet(
+    sheet, values_sheet, name: str, columns: list[str], kinds: dict[str, str]
+) -> tuple[SheetRows | None, list[str], list[str]]:
     """A data sheet as CSV text by header name: (rows, warnings, problems). ``values_sheet`` holds cached
     formula results (a ``data_only`` load) or is None when the sheet has no formulas."""
     warnings, problems = [], []
@@ -538,8 +606,10 @@ def read_sheet(sheet, values_sheet, name: str, columns: list[str], kinds: dict[s
             position[title] = index
     for column in columns:
         if column not in position:
-            problems.append(f"{_where(name, 1, column)}: the column is missing from the header (renamed or deleted?); "
-                            f"the header must keep the names {', '.join(columns)}")
+            problems.append(
+                f"{_where(name, 1, column)}: the column is missing from the header (renamed or deleted?); "
+                f"the header must keep the names {', '.join(columns)}"
+            )
     for title, index in position.items():
         if title not in columns:
             warnings.append(f"{_where(name, 1, title, get_column_letter(index + 1))}: extra column, ignored")
@@ -563,15 +633,18 @@ def read_sheet(sheet, values_sheet, name: str, columns: list[str], kinds: dict[s
                 formula = getattr(value, "text", value)
                 cached = values_sheet[cell.coordinate].value if values_sheet is not None else None
                 if cached is None:
-                    problems.append(f"{place}: the cell holds the formula {formula} and no saved result; type the "
-                                    "value instead (or open and save the file in Excel so that the result is stored)")
+                    problems.append(
+                        f"{place}: the cell holds the formula {formula} and no saved result; type the "
+                        "value instead (or open and save the file in Excel so that the result is stored)"
+                    )
                     continue
                 if str(formula).upper() not in ("=TRUE()", "=FALSE()"):  # LibreOffice saves booleans so
                     warnings.append(f"{place}: took the saved result {cached!r} of the formula {formula}")
                 value = cached
             try:
-                text, note = cell_text(value, kinds.get(column, "string"),
-                                       cell.number_format if cell is not None else "General")
+                text, note = cell_text(
+                    value, kinds.get(column, "string"), cell.number_format if cell is not None else "General"
+                )
             except ValueError as error:
                 problems.append(f"{place}: the cell {error}")
                 continue
@@ -586,8 +659,9 @@ def read_sheet(sheet, values_sheet, name: str, columns: list[str], kinds: dict[s
     return SheetRows(frame, sheet_rows, letters), warnings, problems
 
 
-def keep_row_order(new: pd.DataFrame, sheet_rows: list[int], old: pd.DataFrame, key: list[str]
-                   ) -> tuple[pd.DataFrame, list[int], bool]:
+def keep_row_order(
+    new: pd.DataFrame, sheet_rows: list[int], old: pd.DataFrame, key: list[str]
+) -> tuple[pd.DataFrame, list[int], bool]:
     """Rows in CSV order when the sheet was sorted: existing rows keep their old order, each new row
     follows the row above it in the sheet. Returns (frame, sheet rows, whether the order was restored)."""
     keys = [tuple(r) for r in new[key].itertuples(index=False)] if key else []
@@ -614,6 +688,7 @@ CHANGE_COLUMNS = ["table", "change", "key", "columns"]
 
 def table_changes(name: str, old: pd.DataFrame, new: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     """Rows added, changed (with the columns that changed) and removed, by primary key."""
+
     def keyed(frame):
         return {"/".join(r[c] for c in key): r for r in frame.to_dict("records")}
 
@@ -637,9 +712,8 @@ def _primary_key(descriptor: dict, name: str) -> list[str]:
 
 def validate_tables(root: Path, tables: dict[str, pd.DataFrame]) -> list[Problem]:
     """``validate_project`` on a temporary copy of ``data/`` holding ``tables`` in place of the curated CSVs."""
-    from analysis.validate import validate_project
-
     from analysis import store
+    from analysis.validate import validate_project
 
     with store.scratch_copy(root) as copy:
         try:
@@ -658,7 +732,11 @@ def locate(problem: Problem, descriptor: dict, sheets: dict[str, SheetRows]) -> 
     name = by_file.get(problem.file)
     if name is None or name not in sheets:
         tables = " and ".join(f"'{n}'" for n in ("targets", "excluded_numbers") if n in sheets)
-        return f"sheets {tables} ({problem.file}): {problem.message}" if problem.file.startswith("data/raw/") else str(problem)
+        return (
+            f"sheets {tables} ({problem.file}): {problem.message}"
+            if problem.file.startswith("data/raw/")
+            else str(problem)
+        )
     read = sheets[name]
     column = problem.column.split(",")[0] if problem.column else ""
     row = None
@@ -687,20 +765,27 @@ class ImportPlan:
         lines = []
         for table, rows in self.changes.groupby("table", sort=False):
             counts = rows["change"].value_counts()
-            lines.append(f"{table}: {counts.get('added', 0)} added, {counts.get('changed', 0)} changed, "
-                         f"{counts.get('removed', 0)} removed")
+            lines.append(
+                f"{table}: {counts.get('added', 0)} added, {counts.get('changed', 0)} changed, "
+                f"{counts.get('removed', 0)} removed"
+            )
             for row in rows.itertuples():
                 lines.append(f"  {row.change:8s} {row.key}" + (f"  [{row.columns}]" if row.columns else ""))
         if self.merged:
-            lines.append(f"kept {len(self.merged)} row(s) changed in data/curated since this workbook was exported: "
-                         + ", ".join(self.merged[:20]) + (" …" if len(self.merged) > 20 else ""))
+            lines.append(
+                f"kept {len(self.merged)} row(s) changed in data/curated since this workbook was exported: "
+                + ", ".join(self.merged[:20])
+                + (" …" if len(self.merged) > 20 else "")
+            )
         if self.texts:
             lines.append("tables to rewrite: " + ", ".join(self.texts))
         return lines or ["no changes: every table is as in data/curated/"]
 
 
-STALE_HINT = ("nothing written. Export a fresh workbook (python -m analysis workbook export), make your edits of "
-              "these rows there and import that one")
+STALE_HINT = (
+    "nothing written. Export a fresh workbook (python -m analysis workbook export), make your edits of "
+    "these rows there and import that one"
+)
 
 
 def plan_import(path: Path, root: Path = PROJECT_ROOT) -> ImportPlan:
@@ -716,27 +801,43 @@ def plan_import(path: Path, root: Path = PROJECT_ROOT) -> ImportPlan:
     descriptor = read_datapackage(root)
     names = [item["name"] for item in descriptor["resources"]]
     current = load_tables(root)
-    state = parse_state(list(workbook[STATE_SHEET].iter_rows(values_only=True))) if STATE_SHEET in workbook.sheetnames else None
+    state = (
+        parse_state(list(workbook[STATE_SHEET].iter_rows(values_only=True)))
+        if STATE_SHEET in workbook.sheetnames
+        else None
+    )
     if state is None:
-        raise WorkbookError(f"{path}: the workbook carries no record of the data it was exported from (its hidden sheet "
-                            f"'{STATE_SHEET}' is missing or damaged: exported by an older version, or copied into another "
-                            "file), so importing it could silently revert newer edits. Export a fresh workbook "
-                            "(python -m analysis workbook export), make your edits there and import that one.")
+        raise WorkbookError(
+            f"{path}: the workbook carries no record of the data it was exported from (its hidden sheet "
+            f"'{STATE_SHEET}' is missing or damaged: exported by an older version, or copied into another "
+            "file), so importing it could silently revert newer edits. Export a fresh workbook "
+            "(python -m analysis workbook export), make your edits there and import that one."
+        )
     generated = set(state.generated) | {STATE_SHEET}
     missing = [n for n in names if n not in workbook.sheetnames]
     if missing:
         unknown = [s for s in workbook.sheetnames if s not in names and s not in generated]
         hint = f"; sheets not from the export: {', '.join(repr(s) for s in unknown)} (renamed?)" if unknown else ""
-        raise WorkbookError(f"{path}: sheet(s) {', '.join(repr(n) for n in missing)} missing. Each curated table must "
-                            f"keep its sheet, named as exported (a table added since the export needs a fresh export){hint}")
-    warnings = [f"sheet '{s}' is not part of the export; ignored" for s in workbook.sheetnames
-                if s not in names and s not in generated]
+        raise WorkbookError(
+            f"{path}: sheet(s) {', '.join(repr(n) for n in missing)} missing. Each curated table must "
+            f"keep its sheet, named as exported (a table added since the export needs a fresh export){hint}"
+        )
+    warnings = [
+        f"sheet '{s}' is not part of the export; ignored"
+        for s in workbook.sheetnames
+        if s not in names and s not in generated
+    ]
     has_formulas = any(c.data_type == "f" for n in names for row in workbook[n].iter_rows() for c in row)
     values = open_workbook(path, data_only=True) if has_formulas else None
     sheets, problems, new, merged = {}, [], {}, []
     for name in names:
-        read, sheet_warnings, sheet_problems = read_sheet(workbook[name], values[name] if values else None, name,
-                                                          list(current[name].columns), field_types(descriptor, name))
+        read, sheet_warnings, sheet_problems = read_sheet(
+            workbook[name],
+            values[name] if values else None,
+            name,
+            list(current[name].columns),
+            field_types(descriptor, name),
+        )
         warnings += sheet_warnings
         problems += sheet_problems
         if read is None:
@@ -744,11 +845,15 @@ def plan_import(path: Path, root: Path = PROJECT_ROOT) -> ImportPlan:
         key = _primary_key(descriptor, name)
         frame, rows, restored = keep_row_order(read.frame, read.sheet_rows, current[name], key)
         if restored:
-            warnings.append(f"sheet '{name}': rows were sorted; the CSV keeps its row order (new rows follow the row above them)")
+            warnings.append(
+                f"sheet '{name}': rows were sorted; the CSV keeps its row order (new rows follow the row above them)"
+            )
         if state.tables.get(name) != table_digest(current[name]):  # data/curated changed since the export
             if name not in state.tables or not key:
-                problems.append(f"table '{name}' changed since this workbook was exported and cannot be "
-                                f"merged row by row (no record of the table or no primary key); {STALE_HINT}")
+                problems.append(
+                    f"table '{name}' changed since this workbook was exported and cannot be "
+                    f"merged row by row (no record of the table or no primary key); {STALE_HINT}"
+                )
                 continue
             merge = merge_table(name, state.rows.get(name, {}), current[name], frame, key)
             if merge.conflicts:
@@ -757,12 +862,17 @@ def plan_import(path: Path, root: Path = PROJECT_ROOT) -> ImportPlan:
             merged += [f"{name} {k}" for k in merge.kept_from_disk]
             position = {row_key(r, key): i for i, r in enumerate(frame[key].to_dict("records"))}
             frame = merge.frame
-            rows = [read.sheet_rows[position[k]] if k in position else 0
-                    for k in (row_key(r, key) for r in frame[key].to_dict("records"))]
+            rows = [
+                read.sheet_rows[position[k]] if k in position else 0
+                for k in (row_key(r, key) for r in frame[key].to_dict("records"))
+            ]
         sheets[name] = SheetRows(frame, rows, read.letters)
         new[name] = frame
-    changes = pd.concat([table_changes(n, current[n], new[n], _primary_key(descriptor, n)) for n in new],
-                        ignore_index=True) if new else pd.DataFrame(columns=CHANGE_COLUMNS)
+    changes = (
+        pd.concat([table_changes(n, current[n], new[n], _primary_key(descriptor, n)) for n in new], ignore_index=True)
+        if new
+        else pd.DataFrame(columns=CHANGE_COLUMNS)
+    )
     plan = ImportPlan(Path(path), changes, warnings, problems, merged=merged)
     if problems:
         return plan
@@ -784,10 +894,12 @@ def apply_import(plan: ImportPlan, root: Path = PROJECT_ROOT) -> list[Path]:
     descriptor = read_datapackage(root)
     moved = [n for n, digest in plan.before.items() if table_digest(load_table(n, Path(root), descriptor)) != digest]
     if moved:
-        raise WorkbookError(f"table(s) {', '.join(repr(n) for n in moved)} in data/curated changed while "
-                            "this import was being checked (another import or edit finished meanwhile); nothing written. "
-                            "Run the same import again: it keeps the newer rows, takes your edits row by row, and names "
-                            "any row edited on both sides.")
+        raise WorkbookError(
+            f"table(s) {', '.join(repr(n) for n in moved)} in data/curated changed while "
+            "this import was being checked (another import or edit finished meanwhile); nothing written. "
+            "Run the same import again: it keeps the newer rows, takes your edits row by row, and names "
+            "any row edited on both sides."
+        )
     if not plan.frames:
         return []
     return list(write_tables(plan.frames, Path(root), descriptor))

@@ -10,6 +10,7 @@ sees the package's numbers and Excel or LibreOffice recalculate on edit. Formula
 duplicate keys. Criteria (kinds, the excluded theme) come from the lists sheet, never from header
 text. No I/O here.
 """
+
 from __future__ import annotations
 
 import math
@@ -30,7 +31,14 @@ ROW_LIMIT = 10_000
 DUPLICATE = "duplicate key"  # what a derived cell shows when the key it looks up is coded twice
 EXCLUDED_THEMES = ("web_furniture",)  # as analysis.compare leaves them out of plan text
 MATRIX_HEADER_ROWS = 4  # doc_id, document (zh), document (en), genre
-USED_TABLES = {"targets", "clauses", "commitments", "documents", "national_benchmarks", "document_components"}  # what formulas read
+USED_TABLES = {
+    "targets",
+    "clauses",
+    "commitments",
+    "documents",
+    "national_benchmarks",
+    "document_components",
+}  # what formulas read
 
 
 def letter(index: int) -> str:
@@ -89,15 +97,19 @@ def data_layout(tables: dict[str, pd.DataFrame]) -> dict[str, DataSheet]:
 
 def comparison_registry(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Every comparison table by name: ``analysis.compare.comparison_tables`` plus counts per 10,000 characters."""
-    registry = dict(compare.comparison_tables(tables)) if hasattr(compare, "comparison_tables") else {
-        "indicator_comparison": compare.indicator_comparison(tables),
-        "plan_against_result": compare.plan_against_result(tables),
-        "theme_text_shares": compare.theme_text_shares(tables),
-        "commitment_levels": compare.commitment_levels(tables),
-        "target_counts": compare.target_counts(tables),
-        "double_reduction_matrix": compare.double_reduction_matrix(tables),
-        "teacher_rotation_mechanisms": compare.teacher_rotation_mechanisms(tables),
-    }
+    registry = (
+        dict(compare.comparison_tables(tables))
+        if hasattr(compare, "comparison_tables")
+        else {
+            "indicator_comparison": compare.indicator_comparison(tables),
+            "plan_against_result": compare.plan_against_result(tables),
+            "theme_text_shares": compare.theme_text_shares(tables),
+            "commitment_levels": compare.commitment_levels(tables),
+            "target_counts": compare.target_counts(tables),
+            "double_reduction_matrix": compare.double_reduction_matrix(tables),
+            "teacher_rotation_mechanisms": compare.teacher_rotation_mechanisms(tables),
+        }
+    )
     if not any("quantities_per_10k_chars" in frame.columns for frame in registry.values()):
         registry["corpus_overview"] = compare.corpus_overview(tables)
     return {sheet_name(name, tables): frame for name, frame in registry.items()}
@@ -117,10 +129,15 @@ def document_labels(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[str, str
     out = {}
     for d in docs.itertuples(index=False):
         genre_en = str(d.genre).replace("_", " ")
-        years = str(d.period_start_year) if d.period_start_year == d.period_end_year else \
-            f"{d.period_start_year}–{d.period_end_year}"  # from the years: period_label may hold English ("2021 H2")
-        out[d.doc_id] = (f"{d.region_zh or d.region_id}·{years}年 {d.genre_zh}".strip(),
-                         f"{d.region_en or d.region_id}, {genre_en} {years}".strip())
+        years = (
+            str(d.period_start_year)
+            if d.period_start_year == d.period_end_year
+            else f"{d.period_start_year}–{d.period_end_year}"
+        )  # from the years: period_label may hold English ("2021 H2")
+        out[d.doc_id] = (
+            f"{d.region_zh or d.region_id}·{years}年 {d.genre_zh}".strip(),
+            f"{d.region_en or d.region_id}, {genre_en} {years}".strip(),
+        )
     return out
 
 
@@ -134,7 +151,7 @@ def with_labels(frame: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Data
     docs, themes = document_labels(tables), theme_labels(tables)
     for column in list(out.columns):
         if column.startswith("doc_id"):
-            suffix = column[len("doc_id"):]
+            suffix = column[len("doc_id") :]
             position = list(out.columns).index(column) + 1
             for lang, index in (("en", 1), ("zh", 0)):
                 name = f"document_{lang}{suffix}"
@@ -171,8 +188,10 @@ def _counts(frame, layout, criteria, row, values):
     out = {}
     for kind in ("target", "baseline", "achievement"):
         if kind in frame.columns:
-            out[kind] = (f"=COUNTIFS({t.range('doc_id')},{doc},{t.range('theme_id')},{theme},"
-                         f"{t.range('kind')},{criteria['targets.kind=' + kind]})")
+            out[kind] = (
+                f"=COUNTIFS({t.range('doc_id')},{doc},{t.range('theme_id')},{theme},"
+                f"{t.range('kind')},{criteria['targets.kind=' + kind]})"
+            )
     if "quantities" in frame.columns and out:
         first, last = (_cell(frame, k, row).replace("$", "") for k in ("target", "achievement"))
         out["quantities"] = f"=SUM({first}:{last})"
@@ -220,8 +239,10 @@ def _present(frame, layout, criteria, row, values):
     dc = layout["document_components"]
     doc, component = _cell(frame, "doc_id", row), _cell(frame, "component", row)
     pair = f"{dc.range('doc_id')},{doc},{dc.range('component')},{component}"
-    return {"present": f'=IF(COUNTIFS({pair})=0,"",IF(COUNTIFS({pair})>1,"{DUPLICATE}",'
-                       f'COUNTIFS({pair},{dc.range("present")},TRUE)>0))'}
+    return {
+        "present": f'=IF(COUNTIFS({pair})=0,"",IF(COUNTIFS({pair})>1,"{DUPLICATE}",'
+        f"COUNTIFS({pair},{dc.range('present')},TRUE)>0))"
+    }
 
 
 # value column → (id column, source table, column there)
@@ -234,8 +255,9 @@ LOOKUPS = {
 def lookup_formula(sheet: DataSheet, column: str, key: str, cell: str) -> str:
     """The value of ``column`` in the row of ``sheet`` whose ``key`` is ``cell``; "duplicate" if two rows have it."""
     keys = sheet.range(key)
-    return (f'=IF(COUNTIF({keys},{cell})>1,"{DUPLICATE}",'
-            f'IFERROR(INDEX({sheet.range(column)},MATCH({cell},{keys},0)),""))')
+    return (
+        f'=IF(COUNTIF({keys},{cell})>1,"{DUPLICATE}",IFERROR(INDEX({sheet.range(column)},MATCH({cell},{keys},0)),""))'
+    )
 
 
 def _lookups(frame, layout, criteria, row, values):
@@ -275,8 +297,9 @@ def _plain(value):
     return value
 
 
-def comparison_sheet(name: str, frame: pd.DataFrame, tables: dict[str, pd.DataFrame],
-                     layout: dict[str, DataSheet], criteria: Criteria) -> SheetSpec:
+def comparison_sheet(
+    name: str, frame: pd.DataFrame, tables: dict[str, pd.DataFrame], layout: dict[str, DataSheet], criteria: Criteria
+) -> SheetSpec:
     """One comparison table as a sheet: labels added, numbers as formulas cached with the package's values."""
     shown = with_labels(frame, tables)
     recipes = [recipe for needed, recipe in RECIPES if needed <= set(shown.columns)]
@@ -288,7 +311,9 @@ def comparison_sheet(name: str, frame: pd.DataFrame, tables: dict[str, pd.DataFr
             for column, text in recipe(shown, layout, criteria, number, record).items():
                 formulas.setdefault(column, text)
         formula_columns |= set(formulas)
-        rows.append([Formula(formulas[c], _plain(record[c])) if c in formulas else _plain(record[c]) for c in shown.columns])
+        rows.append(
+            [Formula(formulas[c], _plain(record[c])) if c in formulas else _plain(record[c]) for c in shown.columns]
+        )
     widths = {}
     for index, column in enumerate(shown.columns, start=1):
         if column.startswith(("quote", "caveat", "notes")):
@@ -298,12 +323,16 @@ def comparison_sheet(name: str, frame: pd.DataFrame, tables: dict[str, pd.DataFr
         elif column.endswith("_id") or "_id_" in column:
             widths[letter(index)] = 22
     described = ", ".join(sorted(formula_columns)) or "none"
-    return SheetSpec(name, rows,
-                     f"analysis.compare.comparison_tables()['{name}']，附中英文文件与主题标签。公式列（随数据表重算）：{described}。",
-                     f"analysis.compare.comparison_tables()['{name}'] with zh/en document and theme labels. Formula "
-                     f"columns (recalculate from the data sheets): {described}.",
-                     widths=widths, freeze=(1, 0),
-                     wrap_columns=tuple(c for c in shown.columns if c.startswith(("quote", "caveat", "notes"))))
+    return SheetSpec(
+        name,
+        rows,
+        f"analysis.compare.comparison_tables()['{name}']，附中英文文件与主题标签。公式列（随数据表重算）：{described}。",
+        f"analysis.compare.comparison_tables()['{name}'] with zh/en document and theme labels. Formula "
+        f"columns (recalculate from the data sheets): {described}.",
+        widths=widths,
+        freeze=(1, 0),
+        wrap_columns=tuple(c for c in shown.columns if c.startswith(("quote", "caveat", "notes"))),
+    )
 
 
 def commitment_matrix(tables: dict[str, pd.DataFrame], layout: dict[str, DataSheet]) -> SheetSpec:
@@ -317,10 +346,12 @@ def commitment_matrix(tables: dict[str, pd.DataFrame], layout: dict[str, DataShe
     genres = tables["documents"].set_index("doc_id")["genre"].to_dict()
     want = {(r.doc_id, r.theme_id): int(r.level) for r in levels.itertuples()}
     counts = levels.groupby(["doc_id", "theme_id"]).size().to_dict()
-    rows = [["theme_id", "theme_zh", "theme_en", *docs],
-            ["", "文件", "document", *(doc_labels[d][0] for d in docs)],
-            ["", "", "", *(doc_labels[d][1] for d in docs)],
-            ["", "体裁", "genre", *(genres.get(d, "") for d in docs)]]
+    rows = [
+        ["theme_id", "theme_zh", "theme_en", *docs],
+        ["", "文件", "document", *(doc_labels[d][0] for d in docs)],
+        ["", "", "", *(doc_labels[d][1] for d in docs)],
+        ["", "体裁", "genre", *(genres.get(d, "") for d in docs)],
+    ]
     for number, theme_id in enumerate(themes, start=MATRIX_HEADER_ROWS + 1):
         row = [theme_id, *names.get(theme_id, ("", ""))]
         for index, doc in enumerate(docs):
@@ -331,12 +362,18 @@ def commitment_matrix(tables: dict[str, pd.DataFrame], layout: dict[str, DataShe
     last = MATRIX_HEADER_ROWS + len(themes)
     widths = {"A": 24, "B": 20, "C": 30} | {letter(4 + i): 24 for i in range(len(docs))}
     scale = f"D{MATRIX_HEADER_ROWS + 1}:{letter(3 + len(docs))}{last}" if docs and themes else None
-    return SheetSpec(MATRIX_SHEET, rows,
-                     f"承诺程度（0 未提及，1 一般提及，2 具体措施，3 量化），主题 × 文件；同一对编码两次显示 {DUPLICATE}。",
-                     "Commitment level per theme × document (0 absent, 1 general mention, 2 concrete measure, "
-                     f"3 quantified); a pair coded twice shows '{DUPLICATE}'; equals "
-                     "analysis.compare.commitment_levels.",
-                     header_rows=MATRIX_HEADER_ROWS, widths=widths, freeze=(MATRIX_HEADER_ROWS, 3), colour_scale=scale)
+    return SheetSpec(
+        MATRIX_SHEET,
+        rows,
+        f"承诺程度（0 未提及，1 一般提及，2 具体措施，3 量化），主题 × 文件；同一对编码两次显示 {DUPLICATE}。",
+        "Commitment level per theme × document (0 absent, 1 general mention, 2 concrete measure, "
+        f"3 quantified); a pair coded twice shows '{DUPLICATE}'; equals "
+        "analysis.compare.commitment_levels.",
+        header_rows=MATRIX_HEADER_ROWS,
+        widths=widths,
+        freeze=(MATRIX_HEADER_ROWS, 3),
+        colour_scale=scale,
+    )
 
 
 def checks_sheet(specs: list[SheetSpec], layout: dict[str, DataSheet]) -> SheetSpec:
@@ -346,31 +383,50 @@ def checks_sheet(specs: list[SheetSpec], layout: dict[str, DataSheet]) -> SheetS
 
     def add(zh, en, formula, cached):
         number = len(rows) + 1
-        rows.append([zh, en, Formula(formula, cached),
-                     Formula(f'=IF(C{number}=0,"OK","CHECK")', "OK" if cached == 0 else "CHECK")])
+        rows.append(
+            [
+                zh,
+                en,
+                Formula(formula, cached),
+                Formula(f'=IF(C{number}=0,"OK","CHECK")', "OK" if cached == 0 else "CHECK"),
+            ]
+        )
 
     for spec in specs:
         if not any(isinstance(v, Formula) for row in spec.rows for v in row):
             continue
         cached = sum(1 for row in spec.rows for v in row if isinstance(v, Formula) and v.value == DUPLICATE)
         cells = f"'{spec.name}'!$A$1:${letter(max(len(r) for r in spec.rows))}${len(spec.rows)}"
-        add(f"{spec.name} 中因键重复而显示 {DUPLICATE} 的单元格", f"cells of {spec.name} showing '{DUPLICATE}' (a key coded twice)",
-            f'=COUNTIF({cells},"{DUPLICATE}")', cached)
+        add(
+            f"{spec.name} 中因键重复而显示 {DUPLICATE} 的单元格",
+            f"cells of {spec.name} showing '{DUPLICATE}' (a key coded twice)",
+            f'=COUNTIF({cells},"{DUPLICATE}")',
+            cached,
+        )
     for name in sorted(USED_TABLES & set(layout)):
         sheet = layout[name]
         col = sheet.letter(sheet.columns[0])
-        add(f"{name} 超出公式范围（第 {ROW_LIMIT} 行以下）的行", f"rows of {name} below row {ROW_LIMIT}, which formulas do not reach",
-            f"=COUNTA('{name}'!${col}${ROW_LIMIT + 1}:${col}$1048576)", 0)
-    return SheetSpec(CHECKS_SHEET, rows, "检查：重复的键、超出公式范围的行；全部为 OK 时比较表可信。",
-                     "Checks: keys coded twice, rows beyond the formulas' reach; the comparisons hold when every status is OK.",
-                     widths={"A": 44, "B": 60, "C": 10, "D": 10})
+        add(
+            f"{name} 超出公式范围（第 {ROW_LIMIT} 行以下）的行",
+            f"rows of {name} below row {ROW_LIMIT}, which formulas do not reach",
+            f"=COUNTA('{name}'!${col}${ROW_LIMIT + 1}:${col}$1048576)",
+            0,
+        )
+    return SheetSpec(
+        CHECKS_SHEET,
+        rows,
+        "检查：重复的键、超出公式范围的行；全部为 OK 时比较表可信。",
+        "Checks: keys coded twice, rows beyond the formulas' reach; the comparisons hold when every status is OK.",
+        widths={"A": 44, "B": 60, "C": 10, "D": 10},
+    )
 
 
 def comparison_sheets(tables: dict[str, pd.DataFrame], criteria: Criteria) -> list[SheetSpec]:
     """Every derived sheet, in workbook order: one per comparison table, the commitment matrix, checks."""
     layout = data_layout(tables)
-    specs = [comparison_sheet(name, frame, tables, layout, criteria)
-             for name, frame in comparison_registry(tables).items()]
+    specs = [
+        comparison_sheet(name, frame, tables, layout, criteria) for name, frame in comparison_registry(tables).items()
+    ]
     specs.append(commitment_matrix(tables, layout))
     return specs + [checks_sheet(specs, layout)]
 
@@ -409,13 +465,20 @@ def code_lists(tables: dict[str, pd.DataFrame], descriptor: dict) -> dict[tuple[
                 ref_table = ref["resource"] or name
                 ref_column = ref["fields"] if isinstance(ref["fields"], str) else ref["fields"][0]
                 values = tuple(v for v in dict.fromkeys(tables[ref_table][ref_column]) if v)
-                out[(name, column)] = CodeList(f"{ref_table}.{ref_column}", values,
-                                               f"foreign key to {ref_table}.{ref_column}", "warning",
-                                               ref_table, ref_column)
+                out[(name, column)] = CodeList(
+                    f"{ref_table}.{ref_column}",
+                    values,
+                    f"foreign key to {ref_table}.{ref_column}",
+                    "warning",
+                    ref_table,
+                    ref_column,
+                )
         for column in OPEN_CODED_COLUMNS:
             if column in tables[name].columns and (name, column) not in out:
                 values = tuple(sorted({v for v in tables[name][column] if v}))
-                out[(name, column)] = CodeList(f"{name}.{column}", values, "values in use (others allowed)", "information")
+                out[(name, column)] = CodeList(
+                    f"{name}.{column}", values, "values in use (others allowed)", "information"
+                )
     return out
 
 
@@ -439,13 +502,12 @@ def list_sources(lists: dict[tuple[str, str], CodeList], layout: dict[str, DataS
     for code in unique_lists(lists):
         if code.table is not None:
             col = layout[code.table].letter(code.column)
-            out[code.name] = (f"=OFFSET('{code.table}'!${col}$2,0,0,"
-                              f"MAX(1,COUNTA('{code.table}'!${col}:${col})-1),1)")
+            out[code.name] = f"=OFFSET('{code.table}'!${col}$2,0,0,MAX(1,COUNTA('{code.table}'!${col}:${col})-1),1)"
     return out
 
 
 def criteria_cells(lists: dict[tuple[str, str], CodeList]) -> Criteria:
-    """"list=value" → the absolute cell of the lists sheet that holds the value."""
+    """ "list=value" → the absolute cell of the lists sheet that holds the value."""
     cells = {}
     for index, (name, values) in enumerate(lists_columns(lists), start=1):
         for row, value in enumerate(values, start=2):
@@ -456,42 +518,113 @@ def criteria_cells(lists: dict[tuple[str, str], CodeList]) -> Criteria:
 # ----------------------------------------------------------------------------------------------
 # README
 
-def readme_rows(tables: dict[str, pd.DataFrame], descriptor: dict, specs: list[SheetSpec],
-                lists: dict[tuple[str, str], CodeList]) -> list[tuple[str, list[str]]]:
+
+def readme_rows(
+    tables: dict[str, pd.DataFrame], descriptor: dict, specs: list[SheetSpec], lists: dict[tuple[str, str], CodeList]
+) -> list[tuple[str, list[str]]]:
     """The README sheet as (style, cells) rows, in Chinese and English: which sheets are data (edit, then
     import) and which are derived, each column, the codebook. Styles: title, text, section, header, row."""
     rows: list[tuple[str, list[str]]] = [
-        ("title", [f"{descriptor.get('title', 'Curated data')} (data package version {descriptor.get('version', '')})"]),
+        (
+            "title",
+            [f"{descriptor.get('title', 'Curated data')} (data package version {descriptor.get('version', '')})"],
+        ),
         ("text", [descriptor.get("description", "")]),
         ("section", ["如何修改并导回 / How to edit and bring edits back"]),
-        ("text", ["1. 只修改“数据”工作表（每张对应 data/curated/ 的一张表；分地区存放的表在此合为一张），保留表名和首行列名。",
-                  "1. Edit cells in the data sheets only (one sheet per table of data/curated/; a per-region table is one sheet for all regions). Keep each sheet's name and its header row."]),
-        ("text", ["   可以排序、筛选、在末尾加行、删行；新增的列会被忽略。",
-                  "   You may filter and sort rows (the CSV keeps its row order), add rows at the bottom and delete rows; added columns are ignored with a warning."]),
-        ("text", ["2. 编码列有下拉列表（见下方代码表）；外键列表随被引用的表增长。要保留像 12 这样的文本编号，请输入 '12。",
-                  "2. Coded columns offer a drop-down list (codebook below); foreign-key lists follow the table they refer to. Type '12 to keep an id such as 12 as text."]),
-        ("text", ["3. 另存为 Excel 工作簿（.xlsx），不要设密码。", "3. Save as Excel Workbook (.xlsx), without a password."]),
-        ("text", ["4. python -m analysis workbook import PATH --dry-run 列出每张表的改动，不写入任何文件。",
-                  "4. python -m analysis workbook import PATH --dry-run    reports the changes per table (rows added, changed, removed, by primary key) and writes nothing."]),
-        ("text", ["5. python -m analysis workbook import PATH 与 validate 同样校验，通过后才改写 CSV。导出后数据若有他人改动，逐行合并；同一行两边都改过则拒绝并指明该行。",
-                  "5. python -m analysis workbook import PATH    validates exactly like `python -m analysis validate` and only then rewrites the CSVs. Data changed since this export is merged row by row; a row changed both here and there is refused by name."]),
-        ("text", ["6. “派生”工作表（比较表、commitment_matrix、checks）是公式，在 Excel / LibreOffice 中随数据重算，不会被导入；其行在导出时确定，新文件或新指标需重新导出。",
-                  "6. Derived sheets (comparisons, commitment_matrix, checks) are formulas that recalculate in Excel or LibreOffice; they are never imported. Their rows are fixed at export: a new document or indicator needs a new export."]),
-        ("text", [f"   公式覆盖每张数据表的第 2–{ROW_LIMIT} 行；checks 表在有重复键或超出范围时显示 CHECK。",
-                  f"   Formulas cover rows 2–{ROW_LIMIT} of each data sheet; the checks sheet shows CHECK for duplicate keys or rows beyond that."]),
+        (
+            "text",
+            [
+                "1. 只修改“数据”工作表（每张对应 data/curated/ 的一张表；分地区存放的表在此合为一张），保留表名和首行列名。",
+                "1. Edit cells in the data sheets only (one sheet per table of data/curated/; a per-region table is one sheet for all regions). Keep each sheet's name and its header row.",
+            ],
+        ),
+        (
+            "text",
+            [
+                "   可以排序、筛选、在末尾加行、删行；新增的列会被忽略。",
+                "   You may filter and sort rows (the CSV keeps its row order), add rows at the bottom and delete rows; added columns are ignored with a warning.",
+            ],
+        ),
+        (
+            "text",
+            [
+                "2. 编码列有下拉列表（见下方代码表）；外键列表随被引用的表增长。要保留像 12 这样的文本编号，请输入 '12。",
+                "2. Coded columns offer a drop-down list (codebook below); foreign-key lists follow the table they refer to. Type '12 to keep an id such as 12 as text.",
+            ],
+        ),
+        (
+            "text",
+            ["3. 另存为 Excel 工作簿（.xlsx），不要设密码。", "3. Save as Excel Workbook (.xlsx), without a password."],
+        ),
+        (
+            "text",
+            [
+                "4. python -m analysis workbook import PATH --dry-run 列出每张表的改动，不写入任何文件。",
+                "4. python -m analysis workbook import PATH --dry-run    reports the changes per table (rows added, changed, removed, by primary key) and writes nothing.",
+            ],
+        ),
+        (
+            "text",
+            [
+                "5. python -m analysis workbook import PATH 与 validate 同样校验，通过后才改写 CSV。导出后数据若有他人改动，逐行合并；同一行两边都改过则拒绝并指明该行。",
+                "5. python -m analysis workbook import PATH    validates exactly like `python -m analysis validate` and only then rewrites the CSVs. Data changed since this export is merged row by row; a row changed both here and there is refused by name.",
+            ],
+        ),
+        (
+            "text",
+            [
+                "6. “派生”工作表（比较表、commitment_matrix、checks）是公式，在 Excel / LibreOffice 中随数据重算，不会被导入；其行在导出时确定，新文件或新指标需重新导出。",
+                "6. Derived sheets (comparisons, commitment_matrix, checks) are formulas that recalculate in Excel or LibreOffice; they are never imported. Their rows are fixed at export: a new document or indicator needs a new export.",
+            ],
+        ),
+        (
+            "text",
+            [
+                f"   公式覆盖每张数据表的第 2–{ROW_LIMIT} 行；checks 表在有重复键或超出范围时显示 CHECK。",
+                f"   Formulas cover rows 2–{ROW_LIMIT} of each data sheet; the checks sheet shows CHECK for duplicate keys or rows beyond that.",
+            ],
+        ),
         ("section", ["工作表 / Sheets"]),
         ("header", ["sheet", "kind", "rows", "title", "说明", "what it holds"]),
     ]
     for item in descriptor["resources"]:
         path = item["path"]
-        where = (f"data/curated/regions/<region_id>/{path[0].rsplit('/', 1)[-1]} ({len(path)} regions)"
-                 if isinstance(path, list) and path else f"data/curated/{path}")
-        rows.append(("row", [item["name"], f"数据 data: {where} (edit, then import)",
-                             str(len(tables[item["name"]])), item.get("title", ""), "数据表：修改后导入。",
-                             item.get("description", "")]))
-    rows += [("row", [spec.name, "派生 derived (formulas, not imported)", str(len(spec.rows) - spec.header_rows),
-                      "comparison", spec.description_zh, spec.description_en]) for spec in specs]
-    rows += [("section", ["列 / Columns"]), ("header", ["sheet", "column", "type", "required", "allowed values", "description"])]
+        where = (
+            f"data/curated/regions/<region_id>/{path[0].rsplit('/', 1)[-1]} ({len(path)} regions)"
+            if isinstance(path, list) and path
+            else f"data/curated/{path}"
+        )
+        rows.append(
+            (
+                "row",
+                [
+                    item["name"],
+                    f"数据 data: {where} (edit, then import)",
+                    str(len(tables[item["name"]])),
+                    item.get("title", ""),
+                    "数据表：修改后导入。",
+                    item.get("description", ""),
+                ],
+            )
+        )
+    rows += [
+        (
+            "row",
+            [
+                spec.name,
+                "派生 derived (formulas, not imported)",
+                str(len(spec.rows) - spec.header_rows),
+                "comparison",
+                spec.description_zh,
+                spec.description_en,
+            ],
+        )
+        for spec in specs
+    ]
+    rows += [
+        ("section", ["列 / Columns"]),
+        ("header", ["sheet", "column", "type", "required", "allowed values", "description"]),
+    ]
     for item in descriptor["resources"]:
         for f in item["schema"]["fields"]:
             constraints = f.get("constraints", {})
@@ -502,14 +635,40 @@ def readme_rows(tables: dict[str, pd.DataFrame], descriptor: dict, specs: list[S
                 allowed = f"code from {code.name} ({code.source})"
             else:
                 allowed = f"pattern {constraints['pattern']}" if "pattern" in constraints else ""
-            rows.append(("row", [item["name"], f["name"], f.get("type", "string"),
-                                 "yes" if constraints.get("required") else "", allowed[:2000], f.get("description", "")]))
-    rows += [("section", ["代码表：主题 / Codebook: themes"]), ("header", ["theme_id", "name_zh", "name_en", "focus", "definition"])]
+            rows.append(
+                (
+                    "row",
+                    [
+                        item["name"],
+                        f["name"],
+                        f.get("type", "string"),
+                        "yes" if constraints.get("required") else "",
+                        allowed[:2000],
+                        f.get("description", ""),
+                    ],
+                )
+            )
+    rows += [
+        ("section", ["代码表：主题 / Codebook: themes"]),
+        ("header", ["theme_id", "name_zh", "name_en", "focus", "definition"]),
+    ]
     for theme in tables["themes"].itertuples(index=False):
-        rows.append(("row", [theme.theme_id, theme.name_zh, theme.name_en, "yes" if theme.is_focus == "true" else "",
-                             theme.definition]))
-    rows += [("section", ["代码表：下拉列表 / Codebook: coded columns (drop-down lists)"]),
-             ("header", ["list", "source", "codes", "", "values"])]
+        rows.append(
+            (
+                "row",
+                [
+                    theme.theme_id,
+                    theme.name_zh,
+                    theme.name_en,
+                    "yes" if theme.is_focus == "true" else "",
+                    theme.definition,
+                ],
+            )
+        )
+    rows += [
+        ("section", ["代码表：下拉列表 / Codebook: coded columns (drop-down lists)"]),
+        ("header", ["list", "source", "codes", "", "values"]),
+    ]
     for code in unique_lists(lists):
         rows.append(("row", [code.name, code.source, str(len(code.values)), "", ", ".join(code.values)[:30000]]))
     return rows
@@ -543,7 +702,7 @@ def sheet_frame(grid: list[list], header_rows: int = 1) -> pd.DataFrame:
     """A comparison sheet's cell values (row 1 the header) as a frame, blank rows dropped."""
     header = [str(h) for h in grid[0]]
     body = [list(row) + [None] * (len(header) - len(row)) for row in grid[header_rows:]]
-    body = [[_plain(v) for v in row[:len(header)]] for row in body if any(_plain(v) is not None for v in row)]
+    body = [[_plain(v) for v in row[: len(header)]] for row in body if any(_plain(v) is not None for v in row)]
     return pd.DataFrame(body, columns=header, dtype=object)
 
 
@@ -559,13 +718,15 @@ def frame_mismatches(sheet: str, got: pd.DataFrame, want: pd.DataFrame, columns=
     for index, (g, w) in enumerate(zip(got[columns].to_dict("records"), want[columns].to_dict("records"))):
         for column in columns:
             if not _same(g[column], w[column]):
-                problems.append(f"{sheet} row {index + 2}, {column}: sheet has {g[column]!r}, "
-                                f"analysis.compare has {w[column]!r}")
+                problems.append(
+                    f"{sheet} row {index + 2}, {column}: sheet has {g[column]!r}, analysis.compare has {w[column]!r}"
+                )
     return problems
 
 
-def formula_mismatches(grids: dict[str, list[list]], tables: dict[str, pd.DataFrame],
-                       only: dict[str, set[str]] | None = None) -> list[str]:
+def formula_mismatches(
+    grids: dict[str, list[list]], tables: dict[str, pd.DataFrame], only: dict[str, set[str]] | None = None
+) -> list[str]:
     """Every difference between the (recalculated) comparison sheets and analysis.compare on ``tables``.
 
     ``only`` (sheet → columns) limits each sheet to those columns: after edits in the data sheets only
@@ -597,8 +758,10 @@ def matrix_mismatches(matrix: list[list], tables: dict[str, pd.DataFrame]) -> li
     want = {(r.doc_id, r.theme_id): r.level for r in compare.commitment_levels(tables).itertuples()}
     for pair in sorted(set(want) | set(got)):
         if not _same(got.get(pair), want.get(pair)):
-            problems.append(f"{MATRIX_SHEET} {pair[0]} × {pair[1]}: sheet has {got.get(pair)!r}, "
-                            f"analysis.compare.commitment_levels has {want.get(pair)!r}")
+            problems.append(
+                f"{MATRIX_SHEET} {pair[0]} × {pair[1]}: sheet has {got.get(pair)!r}, "
+                f"analysis.compare.commitment_levels has {want.get(pair)!r}"
+            )
     return problems
 
 

@@ -7,6 +7,7 @@ A row changed only in the workbook takes the workbook's version; a row changed o
 the export keeps the disk's version (so a stale workbook never reverts newer edits); a row changed
 differently in both is a conflict, named, and nothing is written. Pure functions, no I/O.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -35,8 +36,11 @@ def row_key(record: dict, key: list[str]) -> str:
 
 def table_digest(frame: pd.DataFrame) -> str:
     """Digest of a whole table: its columns and every row, in order."""
-    return digest(json.dumps([list(frame.columns), *(list(map(str, r)) for r in frame.itertuples(index=False))],
-                             ensure_ascii=False))
+    return digest(
+        json.dumps(
+            [list(frame.columns), *(list(map(str, r)) for r in frame.itertuples(index=False))], ensure_ascii=False
+        )
+    )
 
 
 def state_rows(tables: dict[str, pd.DataFrame], keys: dict[str, list[str]], generated: list[str]) -> list[list[str]]:
@@ -87,8 +91,7 @@ class Merge:
     kept_from_disk: list[str]  # keys whose newer version on disk was kept
 
 
-def merge_table(name: str, base: dict[str, str], current: pd.DataFrame, edited: pd.DataFrame,
-                key: list[str]) -> Merge:
+def merge_table(name: str, base: dict[str, str], current: pd.DataFrame, edited: pd.DataFrame, key: list[str]) -> Merge:
     """Three-way merge by primary key of the workbook's table (``edited``) into the table on disk now
     (``current``), given the row digests at export (``base``). Rows keep the disk's order; rows new in
     the workbook follow at the end, in the workbook's order."""
@@ -106,8 +109,11 @@ def merge_table(name: str, base: dict[str, str], current: pd.DataFrame, edited: 
             if k in mine:
                 book_changed = changed(mine[k], k)
                 if book_changed and disk_changed and mine[k] != disk:
-                    conflicts.append(f"{name} {k}: changed in this workbook (" + ", ".join(
-                        c for c in columns if mine[k][c] != disk[c]) + ") and, differently, in data/curated since it was exported")
+                    conflicts.append(
+                        f"{name} {k}: changed in this workbook ("
+                        + ", ".join(c for c in columns if mine[k][c] != disk[c])
+                        + ") and, differently, in data/curated since it was exported"
+                    )
                     out.append(disk)
                 elif book_changed:
                     out.append(mine[k])
@@ -116,12 +122,16 @@ def merge_table(name: str, base: dict[str, str], current: pd.DataFrame, edited: 
                         kept.append(k)
                     out.append(disk)
             elif disk_changed:
-                conflicts.append(f"{name} {k}: deleted in this workbook but changed in data/curated since it was exported")
+                conflicts.append(
+                    f"{name} {k}: deleted in this workbook but changed in data/curated since it was exported"
+                )
                 out.append(disk)
         else:  # added on disk since the export
             if k in mine and mine[k] != disk:
-                conflicts.append(f"{name} {k}: added both in this workbook and in data/curated since it was exported, "
-                                 "with different values")
+                conflicts.append(
+                    f"{name} {k}: added both in this workbook and in data/curated since it was exported, "
+                    "with different values"
+                )
             kept.append(k)
             out.append(disk)
     for k, record in mine.items():
@@ -129,7 +139,9 @@ def merge_table(name: str, base: dict[str, str], current: pd.DataFrame, edited: 
             continue
         if k in base:  # deleted on disk since the export
             if changed(record, k):
-                conflicts.append(f"{name} {k}: changed in this workbook but deleted from data/curated since it was exported")
+                conflicts.append(
+                    f"{name} {k}: changed in this workbook but deleted from data/curated since it was exported"
+                )
         else:
             out.append(record)
     frame = pd.DataFrame(out, columns=columns, dtype=object).fillna("").astype(object)

@@ -1,16 +1,16 @@
 """Time the agreement report: alpha and kappa with 2000 bootstrap resamples, per theme, every pair of readings.
 
-    .venv/bin/python benchmarks/coding_agreement.py
+.venv/bin/python benchmarks/coding_agreement.py
 """
+
 from __future__ import annotations
 
 import time
 
 from analysis.coding import BOOTSTRAP_RESAMPLES
-from analysis.readings import agreement_table
 from analysis.corpus import load_texts
 from analysis.curated import load_tables
-from analysis.readings import all_readings
+from analysis.readings import agreement_table, all_readings
 
 
 def main() -> None:

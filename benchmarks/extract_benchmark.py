@@ -28,6 +28,7 @@ regex over the same text. Peak memory (maximum resident set size) of the process
 large file, and of one that extracts a tenth of it: flat memory means the two are close. Last, a
 folder of files processed on all cores.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,6 +48,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.curated import load_tables
+
 try:
     from analysis.extraction import DEFAULT_CHUNK_CHARS, extract_file, extract_text, item_spans, run_extract
 except ImportError:  # the code before the extraction subpackage: run this script against it for a "before"
@@ -101,16 +103,25 @@ def score(candidates: pd.DataFrame, targets: pd.DataFrame) -> tuple[pd.DataFrame
     ``candidates``: doc_id, char_start, char_end, value (+ anything); ``targets``: targets.csv rows.
     Returns (candidates with ``right`` and ``target_id``, targets with ``found``).
     """
-    targets = targets.assign(t_start=targets["char_start"].astype(int), t_end=targets["char_end"].astype(int),
-                             t_value=targets["value"].map(_decimal))
+    targets = targets.assign(
+        t_start=targets["char_start"].astype(int),
+        t_end=targets["char_end"].astype(int),
+        t_value=targets["value"].map(_decimal),
+    )
     by_doc = {doc: rows for doc, rows in targets.groupby("doc_id")}
     right, matched_id, found = [], [], set()
     for row in candidates.itertuples(index=False):
         rows = by_doc.get(row.doc_id)
         value = _decimal(row.value)
-        hits = [] if rows is None else [
-            t.target_id for t in rows.itertuples()
-            if t.t_start < int(row.char_end) and int(row.char_start) < t.t_end and t.t_value == value]
+        hits = (
+            []
+            if rows is None
+            else [
+                t.target_id
+                for t in rows.itertuples()
+                if t.t_start < int(row.char_end) and int(row.char_start) < t.t_end and t.t_value == value
+            ]
+        )
         right.append(bool(hits))
         matched_id.append(hits[0] if hits else "")
         found.update(hits)
@@ -122,11 +133,20 @@ def prf(right: int, predicted: int, found: int, relevant: int) -> dict:
     precision = right / predicted if predicted else float("nan")
     recall = found / relevant if relevant else float("nan")
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "candidates": predicted, "right": right,
-            "targets": relevant, "found": found}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "candidates": predicted,
+        "right": right,
+        "targets": relevant,
+        "found": found,
+    }
 
 
-def summary_table(scored: pd.DataFrame, recalled: pd.DataFrame, by: str, candidate_by: str | None = None) -> pd.DataFrame:
+def summary_table(
+    scored: pd.DataFrame, recalled: pd.DataFrame, by: str, candidate_by: str | None = None
+) -> pd.DataFrame:
     rows = []
     keys = sorted(set(recalled[by]) | set(scored[candidate_by or by]))
     for key in keys:
@@ -158,8 +178,15 @@ def digits_candidates(texts: dict[str, str]) -> pd.DataFrame:
     table = str.maketrans("０１２３４５６７８９．。", "0123456789..")
     for doc_id, text in texts.items():
         for match in DIGITS_RE.finditer(text):
-            rows.append({"doc_id": doc_id, "char_start": match.start(), "char_end": match.end(),
-                         "value": match.group(0).translate(table), "unit": ""})
+            rows.append(
+                {
+                    "doc_id": doc_id,
+                    "char_start": match.start(),
+                    "char_end": match.end(),
+                    "value": match.group(0).translate(table),
+                    "unit": "",
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -174,8 +201,15 @@ def scanner_candidates(texts: dict[str, str]) -> pd.DataFrame:
         for token in scan_numbers(normalised.text):
             if token.quantity is not None:
                 start, end = normalised.to_raw_span(token.start, token.end)
-                rows.append({"doc_id": doc_id, "char_start": start, "char_end": end,
-                             "value": format_decimal(token.quantity.value), "unit": token.quantity.unit})
+                rows.append(
+                    {
+                        "doc_id": doc_id,
+                        "char_start": start,
+                        "char_end": end,
+                        "value": format_decimal(token.quantity.value),
+                        "unit": token.quantity.unit,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -189,8 +223,9 @@ def jionlp_money(texts: dict[str, str], python: str | None) -> pd.DataFrame | No
         if not python:
             return None
         command = [python, "-c", JIONLP_CHILD]
-    result = subprocess.run(command, input=json.dumps(texts, ensure_ascii=False), capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        command, input=json.dumps(texts, ensure_ascii=False), capture_output=True, text=True, check=False
+    )
     if result.returncode != 0:
         print(f"jionlp baseline failed:\n{result.stderr[-2000:]}")
         return None
@@ -198,9 +233,16 @@ def jionlp_money(texts: dict[str, str], python: str | None) -> pd.DataFrame | No
     for doc_id, found in json.loads(result.stdout).items():
         for item in found:
             value = _decimal(item["num"])
-            rows.append({"doc_id": doc_id, "char_start": item["start"], "char_end": item["end"],
-                         "value": "" if value is None else format(value.normalize(), "f"), "text": item["text"],
-                         "case": item["case"]})
+            rows.append(
+                {
+                    "doc_id": doc_id,
+                    "char_start": item["start"],
+                    "char_end": item["end"],
+                    "value": "" if value is None else format(value.normalize(), "f"),
+                    "text": item["text"],
+                    "case": item["case"],
+                }
+            )
     return pd.DataFrame(rows, columns=["doc_id", "char_start", "char_end", "value", "text", "case"])
 
 
@@ -212,16 +254,24 @@ def accuracy(args: argparse.Namespace) -> None:
     scored, recalled = score(candidates, targets)
     overall = prf(int(scored["right"].sum()), len(scored), int(recalled["found"].sum()), len(recalled))
     print("=" * 100)
-    print("ACCURACY against data/curated/targets.csv "
-          f"({len(targets)} curated quantities in {len(documents)} documents)")
-    print(f"extractor: precision {overall['precision']:.3f}  recall {overall['recall']:.3f}  F1 {overall['f1']:.3f}"
-          f"   ({overall['right']} of {overall['candidates']} candidates right; {overall['found']} of "
-          f"{overall['targets']} targets found)")
+    print(
+        f"ACCURACY against data/curated/targets.csv ({len(targets)} curated quantities in {len(documents)} documents)"
+    )
+    print(
+        f"extractor: precision {overall['precision']:.3f}  recall {overall['recall']:.3f}  F1 {overall['f1']:.3f}"
+        f"   ({overall['right']} of {overall['candidates']} candidates right; {overall['found']} of "
+        f"{overall['targets']} targets found)"
+    )
     print("\nper document")
     print(fmt(summary_table(scored, recalled, "doc_id")))
     print("\nper unit (precision by the candidate's unit, recall by the curated unit)")
-    print(fmt(summary_table(scored.assign(unit_key=scored["unit"]), recalled.assign(unit_key=recalled["unit"]),
-                            "unit_key")))
+    print(
+        fmt(
+            summary_table(
+                scored.assign(unit_key=scored["unit"]), recalled.assign(unit_key=recalled["unit"]), "unit_key"
+            )
+        )
+    )
     right = scored[scored["right"]].merge(targets, on="target_id", suffixes=("", "_curated"))
     print("\nguessed fields on the right candidates (share agreeing with the curated row)")
     for column in ("unit", "comparator", "kind", "theme_id"):
@@ -245,30 +295,40 @@ def accuracy(args: argparse.Namespace) -> None:
     scanner = scanner_candidates(texts)
     k_scored, k_recalled = score(scanner, targets)
     k = prf(int(k_scored["right"].sum()), len(k_scored), int(k_recalled["found"].sum()), len(k_recalled))
-    print(f"number scanner alone (every scan_numbers quantity, none of the extractor's rules): precision "
-          f"{k['precision']:.3f}  recall {k['recall']:.3f}  F1 {k['f1']:.3f}   ({k['candidates']} candidates)")
+    print(
+        f"number scanner alone (every scan_numbers quantity, none of the extractor's rules): precision "
+        f"{k['precision']:.3f}  recall {k['recall']:.3f}  F1 {k['f1']:.3f}   ({k['candidates']} candidates)"
+    )
     digits = digits_candidates(texts)
     d_scored, d_recalled = score(digits, targets)
     d = prf(int(d_scored["right"].sum()), len(d_scored), int(d_recalled["found"].sum()), len(d_recalled))
-    print(f"digits regex [0-9]+(.[0-9]+)?:  precision {d['precision']:.3f}  recall {d['recall']:.3f}  F1 {d['f1']:.3f}"
-          f"   ({d['candidates']} candidates)")
+    print(
+        f"digits regex [0-9]+(.[0-9]+)?:  precision {d['precision']:.3f}  recall {d['recall']:.3f}  F1 {d['f1']:.3f}"
+        f"   ({d['candidates']} candidates)"
+    )
     money_targets = targets[targets["unit"] == "元"]
     mine = scored[scored["unit"] == "元"]
     m_scored, m_recalled = score(mine, money_targets)
     m = prf(int(m_scored["right"].sum()), len(m_scored), int(m_recalled["found"].sum()), len(m_recalled))
     print(f"money subset ({len(money_targets)} curated amounts in 元):")
-    print(f"  extractor, candidates in 元: precision {m['precision']:.3f}  recall {m['recall']:.3f}  F1 {m['f1']:.3f}"
-          f"   ({m['candidates']} candidates)")
+    print(
+        f"  extractor, candidates in 元: precision {m['precision']:.3f}  recall {m['recall']:.3f}  F1 {m['f1']:.3f}"
+        f"   ({m['candidates']} candidates)"
+    )
     money = jionlp_money(texts, args.jionlp_python)
     if money is None:
         print("  " + JIONLP_HELP.replace("\n", "\n  "))
     else:
         j_scored, j_recalled = score(money, money_targets)
         j = prf(int(j_scored["right"].sum()), len(j_scored), int(j_recalled["found"].sum()), len(j_recalled))
-        print(f"  jionlp.ner.extract_money:    precision {j['precision']:.3f}  recall {j['recall']:.3f}  F1 {j['f1']:.3f}"
-              f"   ({j['candidates']} candidates)")
+        print(
+            f"  jionlp.ner.extract_money:    precision {j['precision']:.3f}  recall {j['recall']:.3f}  F1 {j['f1']:.3f}"
+            f"   ({j['candidates']} candidates)"
+        )
         for row in j_scored.itertuples():
-            print(f"    {'right' if row.right else 'wrong':5s} {row.doc_id:22s} {row.text!s:14s} -> {row.value} {row.case}")
+            print(
+                f"    {'right' if row.right else 'wrong':5s} {row.doc_id:22s} {row.text!s:14s} -> {row.value} {row.case}"
+            )
 
 
 def proposals(documents: pd.DataFrame, tables: dict, candidates: pd.DataFrame) -> None:
@@ -291,13 +351,27 @@ def proposals(documents: pd.DataFrame, tables: dict, candidates: pd.DataFrame) -
     level = agreement(pd.concat(levels), tables["commitments"], ["doc_id", "theme_id"], "level")
     present = agreement(pd.concat(components), tables["document_components"], ["doc_id", "component"], "present")
     print("\nPROPOSED CODING against the curated coding (IN-SAMPLE: the five curated documents)")
-    print(f"  commitment levels: {int(level['agree'].sum())} of {len(level)} equal ({level['agree'].mean():.3f}); "
-          f"within one level: {(abs(level['level_proposed'].astype(int) - level['level_curated'].astype(int)) <= 1).mean():.3f}")
-    print(pd.crosstab(level["level_curated"], level["level_proposed"], rownames=["curated"],
-                      colnames=["proposed"]).to_string().replace("\n", "\n    ").join(["    ", ""]))
-    print(f"  component presence: {int(present['agree'].sum())} of {len(present)} equal ({present['agree'].mean():.3f})")
-    print(pd.crosstab(present["present_curated"], present["present_proposed"], rownames=["curated"],
-                      colnames=["proposed"]).to_string().replace("\n", "\n    ").join(["    ", ""]))
+    print(
+        f"  commitment levels: {int(level['agree'].sum())} of {len(level)} equal ({level['agree'].mean():.3f}); "
+        f"within one level: {(abs(level['level_proposed'].astype(int) - level['level_curated'].astype(int)) <= 1).mean():.3f}"
+    )
+    print(
+        pd.crosstab(level["level_curated"], level["level_proposed"], rownames=["curated"], colnames=["proposed"])
+        .to_string()
+        .replace("\n", "\n    ")
+        .join(["    ", ""])
+    )
+    print(
+        f"  component presence: {int(present['agree'].sum())} of {len(present)} equal ({present['agree'].mean():.3f})"
+    )
+    print(
+        pd.crosstab(
+            present["present_curated"], present["present_proposed"], rownames=["curated"], colnames=["proposed"]
+        )
+        .to_string()
+        .replace("\n", "\n    ")
+        .join(["    ", ""])
+    )
 
 
 def layouts() -> None:
@@ -314,14 +388,19 @@ def layouts() -> None:
         join_broken_lines = None
     themes = load_table("themes")
     print("\nMADE-UP PLANS IN OTHER LAYOUTS (tests/made_up_plans.py; invented text, expected rows written by hand)")
-    print(f"  {'layout':16s} {'expected':>8s} {'found':>6s} {'extra':>6s} {'value':>6s} {'range':>6s} {'unit':>6s} "
-          f"{'comparator':>10s} {'indicator':>9s}")
+    print(
+        f"  {'layout':16s} {'expected':>8s} {'found':>6s} {'extra':>6s} {'value':>6s} {'range':>6s} {'unit':>6s} "
+        f"{'comparator':>10s} {'indicator':>9s}"
+    )
     for name, (text, expected) in LAYOUTS.items():
         if name == "pdf_text" and join_broken_lines is not None:
             text = "\n".join(join_broken_lines(text.splitlines())) + "\n"
         found = extract_text(text, name, themes).candidates
-        rows = list(found[["number_text", "value", "value_max", "unit", "comparator", "indicator"]].itertuples(
-            index=False, name=None))
+        rows = list(
+            found[["number_text", "value", "value_max", "unit", "comparator", "indicator"]].itertuples(
+                index=False, name=None
+            )
+        )
         used, pairs = set(), []
         for exp in expected:
             for index, row in enumerate(rows):
@@ -332,8 +411,11 @@ def layouts() -> None:
         n = len(expected)
         agree = [sum(1 for e, r in pairs if e[k] == r[k]) for k in (1, 2, 3, 4)]
         indicator = sum(1 for e, r in pairs if e[5] in r[5])
-        print(f"  {name:16s} {n:8d} {len(pairs):6d} {len(rows) - len(pairs):6d} " + " ".join(
-            f"{a / n:6.2f}" for a in agree[:3]) + f" {agree[3] / n:10.2f} {indicator / n:9.2f}")
+        print(
+            f"  {name:16s} {n:8d} {len(pairs):6d} {len(rows) - len(pairs):6d} "
+            + " ".join(f"{a / n:6.2f}" for a in agree[:3])
+            + f" {agree[3] / n:10.2f} {indicator / n:9.2f}"
+        )
     print("  (each field: share of the expected rows whose candidate has it right; a missed row counts as wrong)")
 
 
@@ -369,8 +451,15 @@ def _child_extract(path: str, queue) -> None:
     for summary, result in extract_file(Path(path), Path(path).name, themes, left_out=False):
         rows += len(result.candidates.to_csv(index=False, header=False, lineterminator="\n").splitlines())
         chars = summary.chars
-    queue.put({"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu, "rows": rows, "chars": chars,
-               "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+    queue.put(
+        {
+            "wall": time.perf_counter() - wall,
+            "cpu": time.process_time() - cpu,
+            "rows": rows,
+            "chars": chars,
+            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+    )
 
 
 def measure_file(path: Path) -> dict:
@@ -429,8 +518,10 @@ def speed(args: argparse.Namespace) -> None:
         small = folder / "synthetic_tenth.txt"
         small.write_text(synthetic_corpus(texts, size // 10, seed=7), encoding="utf-8")
         nbytes = big.stat().st_size
-        print(f"synthetic corpus: {nbytes / 1e6:.1f} MB, {len(big_text):,} chars "
-              f"(clauses of the {len(paths)} texts shuffled and repeated; seed 2024)")
+        print(
+            f"synthetic corpus: {nbytes / 1e6:.1f} MB, {len(big_text):,} chars "
+            f"(clauses of the {len(paths)} texts shuffled and repeated; seed 2024)"
+        )
         wall = time.perf_counter()
         matches = sum(1 for _ in NUMERAL_RE.finditer(big_text))
         floor = time.perf_counter() - wall
@@ -443,10 +534,12 @@ def speed(args: argparse.Namespace) -> None:
         tiny = folder / "tiny.txt"
         tiny.write_text(texts[0][:1000], encoding="utf-8")
         base = measure_file(tiny)
-        print(f"  peak memory (max RSS of the extracting process): {result['maxrss_mb']:.0f} MB on "
-              f"{nbytes / 1e6:.0f} MB, {tenth['maxrss_mb']:.0f} MB on {small.stat().st_size / 1e6:.0f} MB, "
-              f"{base['maxrss_mb']:.0f} MB on 1,000 characters (interpreter and libraries); "
-              f"chunks of {DEFAULT_CHUNK_CHARS:,} characters cut at line ends")
+        print(
+            f"  peak memory (max RSS of the extracting process): {result['maxrss_mb']:.0f} MB on "
+            f"{nbytes / 1e6:.0f} MB, {tenth['maxrss_mb']:.0f} MB on {small.stat().st_size / 1e6:.0f} MB, "
+            f"{base['maxrss_mb']:.0f} MB on 1,000 characters (interpreter and libraries); "
+            f"chunks of {DEFAULT_CHUNK_CHARS:,} characters cut at line ends"
+        )
         if not args.skip_folder:
             parts = folder / "folder"
             parts.mkdir()
@@ -454,15 +547,18 @@ def speed(args: argparse.Namespace) -> None:
             lines = text.splitlines(keepends=True)
             share = (len(lines) + args.files - 1) // args.files
             for index in range(args.files):
-                (parts / f"plan_{index:02d}.txt").write_text("".join(lines[index * share:(index + 1) * share]),
-                                                             encoding="utf-8")
+                (parts / f"plan_{index:02d}.txt").write_text(
+                    "".join(lines[index * share : (index + 1) * share]), encoding="utf-8"
+                )
             del text, lines
             wall = time.perf_counter()
             with open(os.devnull, "w", encoding="utf-8") as sink:
                 run_extract([str(parts)], PROJECT_ROOT, sink, sink, progress=False)
             seconds = time.perf_counter() - wall
-            print(f"  folder of {args.files} files on all {os.cpu_count()} cores (wall) "
-                  f"{rates(nbytes, result['chars'], seconds)}")
+            print(
+                f"  folder of {args.files} files on all {os.cpu_count()} cores (wall) "
+                f"{rates(nbytes, result['chars'], seconds)}"
+            )
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -471,8 +567,11 @@ def main() -> None:
     parser.add_argument("--size-mb", type=float, default=50, help="size of the synthetic corpus (default 50)")
     parser.add_argument("--repeat", type=int, default=5, help="repeats of the corpus timing (best is kept)")
     parser.add_argument("--files", type=int, default=8, help="files in the all-cores folder run")
-    parser.add_argument("--jionlp-python", default=os.environ.get("JIONLP_PYTHON"),
-                        help="an interpreter with jionlp installed (a throw-away venv) for the money baseline")
+    parser.add_argument(
+        "--jionlp-python",
+        default=os.environ.get("JIONLP_PYTHON"),
+        help="an interpreter with jionlp installed (a throw-away venv) for the money baseline",
+    )
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--skip-folder", action="store_true", help="leave out the all-cores folder run")

@@ -8,6 +8,7 @@ ratio to a reference measured in the same run (`python -c "import analysis.figur
 build pays), so numbers from a loaded machine still compare. ``--tests`` also times the test suite as
 `scripts/test.sh` runs it. Aims (issue: fast edit loop): full ≤ 45 s, nothing changed ≤ 5 s, one cell ≤ 15 s.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,10 +35,12 @@ def timed(command: list[str], cwd: Path) -> float:
 
 def edit_one_cell(root: Path, run: int) -> None:
     """Change the notes of one target, as a curator does in Excel or an editor."""
-    code = ("from pathlib import Path; from analysis.curated import load_table, write_tables;"
-            f"root = Path({str(root)!r}); t = load_table('targets', root);"
-            f"t.loc[3, 'notes'] = (t.loc[3, 'notes'] + ' Checked again ({run}).').strip();"
-            "write_tables({'targets': t}, root)")
+    code = (
+        "from pathlib import Path; from analysis.curated import load_table, write_tables;"
+        f"root = Path({str(root)!r}); t = load_table('targets', root);"
+        f"t.loc[3, 'notes'] = (t.loc[3, 'notes'] + ' Checked again ({run}).').strip();"
+        "write_tables({'targets': t}, root)"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -51,8 +54,7 @@ def main() -> None:
         root = Path(folder)
         shutil.copytree(PROJECT_ROOT / "data", root / "data", ignore=shutil.ignore_patterns("*.xlsx", "_staging"))
         shutil.copytree(PROJECT_ROOT / "notebooks", root / "notebooks")
-        reference = statistics.median(timed([sys.executable, "-c", "import analysis.figures"], root)
-                                      for _ in range(3))
+        reference = statistics.median(timed([sys.executable, "-c", "import analysis.figures"], root) for _ in range(3))
         rows = {"full rebuild (--force)": [], "nothing changed": [], "one cell of targets.csv edited": []}
         timed(build + [str(root), "build"], root)  # warm: font subset cut, caches filled
         for run in range(args.runs):

@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python benchmarks/validation_timing.py [--repeat N]
 """
+
 from __future__ import annotations
 
 import argparse

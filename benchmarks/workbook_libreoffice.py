@@ -15,6 +15,7 @@ Run: .venv/bin/python benchmarks/workbook_libreoffice.py [--root ROOT] [--keep D
 Exits 0 when LibreOffice is not installed (and says so), 1 when any comparison differs.
 Debian: apt-get install -y libreoffice-calc-nogui
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,22 @@ def recalculate(soffice: str, path: Path, out_dir: Path) -> tuple[Path, float]:
     out_dir.mkdir(parents=True, exist_ok=True)
     profile = (out_dir / "lo-profile").resolve().as_uri()  # private profile: no clash with a running office
     started = time.perf_counter()
-    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "xlsx",
-                    "--outdir", str(out_dir), str(path)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out_dir),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     result = out_dir / path.name
     if not result.is_file():
         raise RuntimeError(f"LibreOffice wrote no {result}")
@@ -69,15 +84,17 @@ def formula_cells(path: Path, tables: dict[str, pd.DataFrame]) -> int:
     return sum(1 for name in derived(tables) for row in book[name].iter_rows() for c in row if c.data_type == "f")
 
 
-def append_far_below(path: Path, tables: dict[str, pd.DataFrame], out: Path, row: int = 5000) -> dict[str, pd.DataFrame]:
+def append_far_below(
+    path: Path, tables: dict[str, pd.DataFrame], out: Path, row: int = 5000
+) -> dict[str, pd.DataFrame]:
     """Type one target and one clause at ``row`` of their sheets; return the tables with those rows appended."""
     doc = tables["documents"]["doc_id"].iloc[0]
     theme = next(t for t in tables["themes"]["theme_id"] if t != "web_furniture")
     added = {
-        "targets": tables["targets"].iloc[0].to_dict() | {"target_id": "ROW5000-T001", "doc_id": doc,
-                                                         "theme_id": theme, "kind": "baseline", "indicator_group": ""},
-        "clauses": tables["clauses"].iloc[0].to_dict() | {"doc_id": doc, "clause_id": "row5000", "theme_id": theme,
-                                                         "char_start": "0", "char_end": "1000"},
+        "targets": tables["targets"].iloc[0].to_dict()
+        | {"target_id": "ROW5000-T001", "doc_id": doc, "theme_id": theme, "kind": "baseline", "indicator_group": ""},
+        "clauses": tables["clauses"].iloc[0].to_dict()
+        | {"doc_id": doc, "clause_id": "row5000", "theme_id": theme, "char_start": "0", "char_end": "1000"},
     }
     book = openpyxl.load_workbook(path)
     edited = {name: frame.copy() for name, frame in tables.items()}
@@ -133,8 +150,10 @@ def main() -> int:
     args = parser.parse_args()
     soffice = find_libreoffice()
     if soffice is None:
-        print("LibreOffice is not installed (soffice not on PATH): nothing compared. "
-              "Debian: apt-get install -y libreoffice-calc-nogui")
+        print(
+            "LibreOffice is not installed (soffice not on PATH): nothing compared. "
+            "Debian: apt-get install -y libreoffice-calc-nogui"
+        )
         return 0
     version = subprocess.run([soffice, "--version"], capture_output=True, text=True, timeout=120).stdout.strip()
     print(f"LibreOffice: {version or soffice}")
@@ -145,8 +164,10 @@ def main() -> int:
         tables = load_tables(root)
         started = time.perf_counter()
         exported = export_workbook(root, work / "curated.xlsx")
-        print(f"export: {exported.stat().st_size:,} bytes in {time.perf_counter() - started:.1f} s; "
-              f"{sum(len(f) for f in tables.values()):,} data rows in {len(tables)} sheets")
+        print(
+            f"export: {exported.stat().st_size:,} bytes in {time.perf_counter() - started:.1f} s; "
+            f"{sum(len(f) for f in tables.values()):,} data rows in {len(tables)} sheets"
+        )
         cells = formula_cells(exported, tables)
 
         recalculated, seconds = recalculate(soffice, exported, work / "recalculated")
@@ -159,8 +180,9 @@ def main() -> int:
         recalculated_edit, seconds = recalculate(soffice, edited_path, work / "recalculated")
         grids = grids_from_workbook(openpyxl.load_workbook(recalculated_edit, data_only=True), derived(tables))
         live = formula_columns(openpyxl.load_workbook(exported))  # labels, caveats and quotes stay as exported
-        ok &= report(f"after {len(edits)} edits in data sheets", formula_mismatches(grids, edited_tables, live), cells,
-                     seconds)
+        ok &= report(
+            f"after {len(edits)} edits in data sheets", formula_mismatches(grids, edited_tables, live), cells, seconds
+        )
         stale = formula_mismatches(grids, tables, live)
         print(f"{'  (cells that differ from the unedited tables)':44s} {len(stale):5d}: the edits recalculated")
         ok &= bool(stale)
@@ -177,8 +199,10 @@ def main() -> int:
         started = time.perf_counter()
         plan = plan_import(recalculated, root)
         changed = len(plan.changes) + len(plan.texts)
-        print(f"{'import of the LibreOffice-saved workbook':44s} {changed} change(s), {len(plan.problems)} problem(s), "
-              f"{len(plan.warnings)} warning(s) in {time.perf_counter() - started:.1f} s (dry run, nothing written)")
+        print(
+            f"{'import of the LibreOffice-saved workbook':44s} {changed} change(s), {len(plan.problems)} problem(s), "
+            f"{len(plan.warnings)} warning(s) in {time.perf_counter() - started:.1f} s (dry run, nothing written)"
+        )
         for line in (plan.problems + plan.warnings)[:20]:
             print(f"    {line}")
         ok &= not changed and not plan.problems

@@ -3,6 +3,7 @@
 Run after ``python -m analysis evidence``:  .venv/bin/python scripts/evidence_screenshots.py
 Uses the Debian chromium and chromium-driver (scripts/system_packages.sh) through selenium, headless.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -16,8 +17,17 @@ from selenium.webdriver.chrome.service import Service
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "reports" / "evidence"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--hide-scrollbars", "--window-size=1200,900"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+    "--window-size=1200,900",
+]
 
 
 def main(quantity: str = "AN23-T027") -> int:
@@ -39,8 +49,9 @@ def main(quantity: str = "AN23-T027") -> int:
             driver.save_screenshot(str(ROOT / "docs" / "evidence_index.png"))
             doc = targets.loc[quantity, "doc_id"]
             driver.get((SITE / "zh" / f"{doc}.html").as_uri() + f"#{quantity}")
-            driver.execute_script("const m = document.getElementById(arguments[0]); m.focus();"
-                                  "window.scrollBy(0, -250);", quantity)
+            driver.execute_script(
+                "const m = document.getElementById(arguments[0]); m.focus();window.scrollBy(0, -250);", quantity
+            )
             driver.save_screenshot(str(ROOT / "docs" / "evidence_document.png"))
         finally:
             driver.quit()

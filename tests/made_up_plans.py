@@ -5,6 +5,7 @@ every expected row is invented for testing; none of it is data. Expected rows ar
 ``(number_text, value, value_max, unit, comparator, indicator)``: ``indicator`` is a word the guessed
 indicator must contain.
 """
+
 from __future__ import annotations
 
 # 1. A plan in chapters and sections (第一章/第一节), percent ranges, Chinese percentages, approximate counts.
@@ -83,5 +84,8 @@ TABLE_EXPECTED = [
     ("百分之七十", "70", "", "%", "=", "学历比例"),
 ]
 
-LAYOUTS = {"chapters": (CHAPTERS, CHAPTERS_EXPECTED), "pdf_text": (PDF_TEXT, PDF_EXPECTED),
-           "flattened_table": (TABLE, TABLE_EXPECTED)}
+LAYOUTS = {
+    "chapters": (CHAPTERS, CHAPTERS_EXPECTED),
+    "pdf_text": (PDF_TEXT, PDF_EXPECTED),
+    "flattened_table": (TABLE, TABLE_EXPECTED),
+}

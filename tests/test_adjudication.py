@@ -1,4 +1,5 @@
 """The disagreement sheet and an adjudicated reading that records how each disagreement was settled."""
+
 from __future__ import annotations
 
 import openpyxl

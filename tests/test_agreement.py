@@ -1,4 +1,5 @@
 """Krippendorff's alpha and Cohen's kappa against published worked examples; bootstrap intervals."""
+
 from __future__ import annotations
 
 import math
@@ -15,21 +16,34 @@ from analysis.agreement import (
 )
 
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", 4 observers x 12 units, missing values
-K2011 = [[1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
-         [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
-         [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
-         [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None]]
+K2011 = [
+    [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
+    [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
+    [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
+    [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None],
+]
 # Krippendorff (2011), binary data, two observers, no missing data
 K2011_BINARY = [[0, 1, 0, 0, 0, 0, 0, 0, 1, 0], [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]]
 # Wikipedia "Krippendorff's alpha", 3 coders x 15 units
-WIKI = [[None, None, None, None, None, 3, 4, 1, 2, 1, 1, 3, 3, None, 3],
-        [1, None, 2, 1, 3, 3, 4, 3, None, None, None, None, None, None, None],
-        [None, None, 2, 1, 3, 4, 4, None, 2, 1, 1, 3, 3, None, 4]]
+WIKI = [
+    [None, None, None, None, None, 3, 4, 1, 2, 1, 1, 3, 3, None, 3],
+    [1, None, 2, 1, 3, 3, 4, 3, None, None, None, None, None, None, None],
+    [None, None, 2, 1, 3, 4, 4, None, 2, 1, 1, 3, 3, None, 4],
+]
 
 
-@pytest.mark.parametrize("data, level, published", [
-    (K2011, "nominal", 0.743), (K2011, "ordinal", 0.815), (K2011, "interval", 0.849), (K2011, "ratio", 0.797),
-    (K2011_BINARY, "nominal", 0.095), (WIKI, "nominal", 0.691), (WIKI, "interval", 0.811)])
+@pytest.mark.parametrize(
+    "data, level, published",
+    [
+        (K2011, "nominal", 0.743),
+        (K2011, "ordinal", 0.815),
+        (K2011, "interval", 0.849),
+        (K2011, "ratio", 0.797),
+        (K2011_BINARY, "nominal", 0.095),
+        (WIKI, "nominal", 0.691),
+        (WIKI, "interval", 0.811),
+    ],
+)
 def test_alpha_reproduces_published_worked_examples(data, level, published):
     assert round(krippendorff_alpha(data, level), 3) == published
 

@@ -1,5 +1,6 @@
 """Bad files and bad paths get a message naming the file (and line), never a traceback, and nothing is
 overwritten that the command did not write."""
+
 from __future__ import annotations
 
 import codecs
@@ -35,12 +36,15 @@ def plan(tmp_path) -> Path:
 # outputs never land in data/ or on someone else's file
 
 
-@pytest.mark.parametrize("option, target", [
-    ("-o", "data/curated/themes.csv"),
-    ("-o", "data/raw/hailing_2023_work_points.txt"),
-    ("--review", "data/curated/themes.csv"),
-    ("-o", "data/new_candidates.csv"),
-])
+@pytest.mark.parametrize(
+    "option, target",
+    [
+        ("-o", "data/curated/themes.csv"),
+        ("-o", "data/raw/hailing_2023_work_points.txt"),
+        ("--review", "data/curated/themes.csv"),
+        ("-o", "data/new_candidates.csv"),
+    ],
+)
 def test_extract_refuses_to_write_inside_data(project_copy, plan, capfd, option, target):
     before = tree_digest(project_copy / "data")
     code, text = run(capfd, "--root", str(project_copy), "extract", str(plan), option, str(project_copy / target))
@@ -80,7 +84,9 @@ def test_outputs_never_replace_a_file_the_command_did_not_write_unless_forced(pr
 
 
 def test_an_output_in_a_missing_folder_is_a_message(project_copy, plan, tmp_path, capfd):
-    code, text = run(capfd, "--root", str(project_copy), "extract", str(plan), "-o", str(tmp_path / "missing_dir/x.csv"))
+    code, text = run(
+        capfd, "--root", str(project_copy), "extract", str(plan), "-o", str(tmp_path / "missing_dir/x.csv")
+    )
     assert code == 2 and "missing_dir does not exist" in text
 
 
@@ -102,7 +108,7 @@ def test_a_csv_cut_inside_a_quoted_field_fails_validation(project_copy):
     path = table_path("targets", project_copy)
     text = path.read_text(encoding="utf-8")
     cut = text.rindex('"', 0, text.rindex('"'))  # inside the last quoted field
-    path.write_text(text[:cut + 5], encoding="utf-8")
+    path.write_text(text[: cut + 5], encoding="utf-8")
     problems = [str(p) for p in validate_project(project_copy)]
     label = path.relative_to(project_copy).as_posix()
     assert any(p.startswith(label) and "a quoted field is not closed" in p for p in problems), problems
@@ -111,16 +117,21 @@ def test_a_csv_cut_inside_a_quoted_field_fails_validation(project_copy):
 def test_an_extra_column_is_named(project_copy):
     path = table_path("themes", project_copy)
     lines = path.read_text(encoding="utf-8").split("\n")
-    path.write_text("\n".join(line + (",bogus_column" if i == 0 else ",x") if line else line
-                              for i, line in enumerate(lines)), encoding="utf-8")
+    path.write_text(
+        "\n".join(line + (",bogus_column" if i == 0 else ",x") if line else line for i, line in enumerate(lines)),
+        encoding="utf-8",
+    )
     problems = [str(p) for p in validate_project(project_copy)]
     assert any("extra column 'bogus_column'" in p for p in problems), problems
 
 
-@pytest.mark.parametrize("content, words", [
-    (lambda text: codecs.BOM_UTF16_LE + text.encode("utf-16-le"), "is UTF-16"),
-    (lambda text: b"\x00" * len(text.encode()), "holds NUL bytes"),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (lambda text: codecs.BOM_UTF16_LE + text.encode("utf-16-le"), "is UTF-16"),
+        (lambda text: b"\x00" * len(text.encode()), "holds NUL bytes"),
+    ],
+)
 def test_utf16_and_nul_filled_curated_files_are_refused_by_name(project_copy, content, words):
     path = table_path("regions", project_copy)
     path.write_bytes(content(path.read_text(encoding="utf-8")))

@@ -1,4 +1,5 @@
 """The command line, the two README commands and the environment files stay in step."""
+
 from __future__ import annotations
 
 import re
@@ -6,23 +7,29 @@ import subprocess
 import sys
 import tomllib
 
-import pytest
+from helpers import tree_digest
 
 from analysis.cli import COMMANDS, main
 from analysis.paths import PROJECT_ROOT
-from helpers import tree_digest
 
 
 def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True,
-                          cwd=cwd or "/", check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args], capture_output=True, text=True, cwd=cwd or "/", check=False
+    )
 
 
 def test_help_lists_every_command_with_one_line(tmp_path):
     import os
 
-    result = subprocess.run([sys.executable, "-m", "analysis", "--help"], capture_output=True, text=True,
-                            cwd=tmp_path, env={**os.environ, "COLUMNS": "80"}, check=False)  # any directory
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "COLUMNS": "80"},
+        check=False,
+    )  # any directory
     assert result.returncode == 0
     lines = result.stdout.splitlines()
     for name in COMMANDS:
@@ -61,7 +68,9 @@ def test_build_writes_report_figures_and_workbook_and_changes_no_curated_csv(pro
     out = capsys.readouterr().out
     assert re.search(r"\[1/\d+\] validate curated data", out) and "build done" in out
     assert "evidence site" in out and (project_copy / "reports" / "evidence" / "index.html").is_file()
-    assert (project_copy / "reports" / "methods_en.pdf").is_file() and (project_copy / "reports" / "methods_zh.md").is_file()
+    assert (project_copy / "reports" / "methods_en.pdf").is_file() and (
+        project_copy / "reports" / "methods_zh.md"
+    ).is_file()
 
 
 def test_parse_command_prints_exact_values():
@@ -73,7 +82,12 @@ def test_parse_command_prints_exact_values():
 def _pyproject_ranges() -> dict[str, str]:
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     specs = project["dependencies"] + [d for extra in project["optional-dependencies"].values() for d in extra]
-    return {re.split(r"[<>=!~ \[]", s, maxsplit=1)[0].lower(): s[len(re.split(r"[<>=!~ \[]", s, maxsplit=1)[0]):].replace(" ", "") for s in specs}
+    return {
+        re.split(r"[<>=!~ \[]", s, maxsplit=1)[0].lower(): s[len(re.split(r"[<>=!~ \[]", s, maxsplit=1)[0]) :].replace(
+            " ", ""
+        )
+        for s in specs
+    }
 
 
 def _environment_ranges() -> dict[str, str]:

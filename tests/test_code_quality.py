@@ -1,4 +1,5 @@
 """The habits of the codebase, enforced: ruff's lint and format, and the package's layers as import-linter contracts."""
+
 from __future__ import annotations
 
 import subprocess

@@ -1,4 +1,5 @@
 """Keyword coding and the agreement statistics reported by `validate --report`."""
+
 from __future__ import annotations
 
 import math
@@ -9,14 +10,24 @@ import pytest
 from analysis.coding import agreement_by_theme, cohen_kappa, keyword_coding
 from analysis.report import agreement_report_text
 
-THEMES = pd.DataFrame({"theme_id": ["overall_goals", "teacher_rotation", "double_reduction"],
-                       "keywords_zh": ["总体要求", "交流轮岗|区管校聘", "双减|作业|课后服务"]})
+THEMES = pd.DataFrame(
+    {
+        "theme_id": ["overall_goals", "teacher_rotation", "double_reduction"],
+        "keywords_zh": ["总体要求", "交流轮岗|区管校聘", "双减|作业|课后服务"],
+    }
+)
 
 
 def test_keyword_coding_picks_the_theme_with_most_hits_and_falls_back_to_overall_goals():
     text = "深化区管校聘改革,推进交流轮岗。落实双减。今年天气很好。"
-    clauses = pd.DataFrame({"doc_id": ["d", "d", "d"], "clause_id": ["1", "2", "3"],
-                            "char_start": [0, 16, 21], "char_end": [16, 21, len(text)]})
+    clauses = pd.DataFrame(
+        {
+            "doc_id": ["d", "d", "d"],
+            "clause_id": ["1", "2", "3"],
+            "char_start": [0, 16, 21],
+            "char_end": [16, 21, len(text)],
+        }
+    )
     coded = keyword_coding(clauses, {"d": text}, THEMES)
     assert list(coded["theme_id"]) == ["teacher_rotation", "double_reduction", "overall_goals"]
 

@@ -1,4 +1,5 @@
 """A second coder's blind workbook: export, fill, import as a reading, agreement with intervals per theme."""
+
 from __future__ import annotations
 
 import openpyxl
@@ -8,10 +9,10 @@ from helpers import tree_digest
 
 from analysis.agreement import krippendorff_alpha
 from analysis.cli import main
-from analysis.readings import agreement_table
 from analysis.coding_workbook import sample_clauses
 from analysis.corpus import load_texts
 from analysis.curated import load_tables
+from analysis.readings import agreement_table
 
 
 def _column(sheet, name: str) -> int:
@@ -37,8 +38,26 @@ def _fill(path, codes: dict[tuple[str, str], str], flip_every: int = 4) -> dict[
 
 def test_a_made_up_coder_exports_fills_imports_and_gets_alpha_and_kappa_with_intervals_per_theme(project_copy, capsys):
     out = project_copy / "blind.xlsx"
-    assert main(["--root", str(project_copy), "coding", "export", "--coder", "Test Coder", "--sample", "40",
-                 "--seed", "3", "--stratify", "doc", str(out)]) == 0
+    assert (
+        main(
+            [
+                "--root",
+                str(project_copy),
+                "coding",
+                "export",
+                "--coder",
+                "Test Coder",
+                "--sample",
+                "40",
+                "--seed",
+                "3",
+                "--stratify",
+                "doc",
+                str(out),
+            ]
+        )
+        == 0
+    )
     tables = load_tables(project_copy)
     book = openpyxl.load_workbook(out)
     sheet = book["clauses"]

@@ -3,6 +3,7 @@
 Broken cases are made on copies of the curated tables (in memory, or on disk through
 ``write_tables`` for the full validation run) and each test asserts the message a curator reads.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -17,9 +18,18 @@ from analysis.quantity_words import find_quantity_words
 from analysis.validate import uncovered_numbers, validate_project
 
 TABLES = load_tables()
-SIDE_BY_SIDE = ["corpus_overview", "theme_text_shares", "commitment_levels", "target_counts", "indicator_group_grades",
-                "indicator_comparison", "plan_against_result", "plan_against_result_not_comparable",
-                "double_reduction_matrix", "teacher_rotation_mechanisms"]
+SIDE_BY_SIDE = [
+    "corpus_overview",
+    "theme_text_shares",
+    "commitment_levels",
+    "target_counts",
+    "indicator_group_grades",
+    "indicator_comparison",
+    "plan_against_result",
+    "plan_against_result_not_comparable",
+    "double_reduction_matrix",
+    "teacher_rotation_mechanisms",
+]
 
 
 def copy_tables() -> dict[str, pd.DataFrame]:
@@ -38,6 +48,7 @@ def messages(problems) -> list[str]:
 
 # --- the registry and its grades --------------------------------------------------------------
 
+
 def test_the_registry_names_every_table_and_each_carries_grades_and_caveats():
     registry = compare.comparison_tables(TABLES)
     assert list(registry) == SIDE_BY_SIDE
@@ -51,7 +62,8 @@ def test_the_registry_names_every_table_and_each_carries_grades_and_caveats():
 def test_only_xincheng_rotation_370_against_the_2021_310_is_paired_and_as_a_proxy():
     pairs = compare.plan_against_result(TABLES)
     assert list(zip(pairs["target_id_plan"], pairs["target_id_result"], pairs["comparability"])) == [
-        ("XC21-T005", "XC23F-T031", "proxy")]
+        ("XC21-T005", "XC23F-T031", "proxy")
+    ]
     assert "teachers only" in pairs["caveat_en"].iloc[0]
 
 
@@ -80,8 +92,12 @@ def test_no_same_set_mixes_percent_with_percentage_points():
     table = compare.indicator_comparison(TABLES)
     same = table[table["comparability"] == "same"]
     for group, rows in same.groupby("indicator_group"):
-        units = {u if u in ("%", "百分点") else ("百分点" if u.startswith("percentage point") else "%" if u.startswith("%") else u)
-                 for u in rows["unit"]}
+        units = {
+            u
+            if u in ("%", "百分点")
+            else ("百分点" if u.startswith("percentage point") else "%" if u.startswith("%") else u)
+            for u in rows["unit"]
+        }
         assert len(units) == 1, (group, units)
 
 
@@ -111,6 +127,7 @@ def test_the_two_inconsistent_commitment_cells_follow_the_rule():
 
 # --- the tables command --------------------------------------------------------------------------
 
+
 def test_tables_command_writes_one_utf8_csv_per_table_byte_identically(tmp_path, capsys):
     assert main(["tables", "--out", str(tmp_path / "a")]) == 0
     assert main(["tables", "--out", str(tmp_path / "b")]) == 0
@@ -125,12 +142,14 @@ def test_tables_command_writes_one_utf8_csv_per_table_byte_identically(tmp_path,
 
 # --- validation refuses the broken cases ----------------------------------------------------------
 
+
 def test_a_group_whose_same_members_mix_percent_and_points_is_refused():
     tables = copy_tables()
     set_cell(tables["targets"], "target_id", "XC21-T051", "measure", "change_pp")  # 下降1% claimed as points
     found = messages(indicator_model_problems(tables))
-    assert any("indicator_groups.csv" in m and "myopia_reduction" in m and "mix units" in m and "XC21-T051" in m
-               for m in found), found
+    assert any(
+        "indicator_groups.csv" in m and "myopia_reduction" in m and "mix units" in m and "XC21-T051" in m for m in found
+    ), found
 
 
 def test_a_same_as_pair_drawn_twice_is_refused():
@@ -153,14 +172,19 @@ def test_a_proxy_without_a_reason_is_refused():
     tables = copy_tables()
     set_cell(tables["indicator_groups"], "indicator_group", "kg_quality_coverage", "proxy_reason_en", "")
     found = messages(indicator_model_problems(tables))
-    assert any("column 'group_fit'" in m and "kg_quality_coverage" in m and "proxy_reason_en" in m for m in found), found
+    assert any("column 'group_fit'" in m and "kg_quality_coverage" in m and "proxy_reason_en" in m for m in found), (
+        found
+    )
 
 
-@pytest.mark.parametrize("value, value_text, expected", [
-    ("NaN", "85", "not a finite number"),
-    ("inf", "85", "not a finite number"),
-    ("86", "85", "contradicts value_text '85'"),
-])
+@pytest.mark.parametrize(
+    "value, value_text, expected",
+    [
+        ("NaN", "85", "not a finite number"),
+        ("inf", "85", "not a finite number"),
+        ("86", "85", "contradicts value_text '85'"),
+    ],
+)
 def test_a_benchmark_value_that_is_not_finite_or_contradicts_its_text_is_refused(value, value_text, expected):
     benchmarks = TABLES["national_benchmarks"].copy()
     set_cell(benchmarks, "benchmark_id", "B01b", "value", value)
@@ -189,6 +213,7 @@ def test_an_error_in_char_end_only_is_reported_on_char_end(project_copy):
 
 
 # --- numeral-free quantity words in the closed world ------------------------------------------------
+
 
 def test_every_numeral_free_quantity_word_is_a_quantity_or_an_explained_exclusion():
     texts = load_texts(TABLES["documents"])
@@ -220,4 +245,6 @@ def test_the_main_jobs_tables_step_writes_reports_tables(project_copy):
     write_comparison_tables(load_tables(project_copy), project_copy / "reports" / "tables", project_copy)
     written = sorted(p.name for p in (project_copy / "reports" / "tables").iterdir())
     assert written == sorted(f"{n}.csv" for n in SIDE_BY_SIDE)
-    assert not [p for p in (project_copy / "reports" / "tables").iterdir() if p.name.startswith(".")]  # no temp files left
+    assert not [
+        p for p in (project_copy / "reports" / "tables").iterdir() if p.name.startswith(".")
+    ]  # no temp files left

@@ -1,4 +1,5 @@
 """Comparison tables and report figures: every region shows up, Chinese renders, output is reproducible."""
+
 from __future__ import annotations
 
 import hashlib
@@ -7,8 +8,8 @@ import re
 import shutil
 import warnings
 
-import pandas as pd
 import pytest
+from helpers import add_made_up_region
 
 from analysis import compare, figures
 from analysis.corpus import load_texts
@@ -17,7 +18,6 @@ from analysis.fonts import INSTANCE_FAMILY, font_licence_path, register_fonts
 from analysis.notebooks import notebook_paths, outputs_present, run_all
 from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 from analysis.validate import validate_project
-from helpers import add_made_up_region
 
 TABLES = load_tables()
 TEXTS = load_texts(TABLES["documents"])
@@ -56,7 +56,7 @@ def test_rebuilding_with_unchanged_data_gives_byte_identical_files(built):
 
 def test_png_is_300_dpi(built):
     data = (built[0] / "01_corpus_timeline_zh.png").read_bytes()
-    chunk = data[data.index(b"pHYs") + 4:data.index(b"pHYs") + 12]
+    chunk = data[data.index(b"pHYs") + 4 : data.index(b"pHYs") + 12]
     pixels_per_metre = int.from_bytes(chunk[:4], "big")
     assert round(pixels_per_metre * 0.0254) == 300
 
@@ -127,10 +127,15 @@ def test_a_fifth_made_up_region_appears_in_every_table_and_figure(tmp_path):
     assert validate_project(tmp_path) == []
     tables = load_tables(tmp_path)
     texts = load_texts(tables["documents"], tmp_path)
-    for frame in (compare.corpus_overview(tables), compare.theme_text_shares(tables), compare.commitment_levels(tables),
-                  compare.target_counts(tables), compare.double_reduction_matrix(tables),
-                  compare.teacher_rotation_mechanisms(tables),
-                  compare.indicator_comparison(tables).rename(columns={"doc_id": "doc_id"})):
+    for frame in (
+        compare.corpus_overview(tables),
+        compare.theme_text_shares(tables),
+        compare.commitment_levels(tables),
+        compare.target_counts(tables),
+        compare.double_reduction_matrix(tables),
+        compare.teacher_rotation_mechanisms(tables),
+        compare.indicator_comparison(tables).rename(columns={"doc_id": "doc_id"}),
+    ):
         assert doc_id in set(frame["doc_id"]), frame.columns.tolist()
     families = register_fonts(figures.figure_characters(tables), tmp_path)
     labels = figures.make_labels(tables, "zh")

@@ -1,5 +1,6 @@
 """Nothing lost across a crash: a write of several curated files killed at any point leaves every file old or
 every file new once the next command has run, and files keep ordinary modes."""
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,13 @@ class Writer:
     """The helper process of ``scripts/store_writer.py``: one forked writer per command."""
 
     def __init__(self, root: Path):
-        self.process = subprocess.Popen([sys.executable, str(WRITER), str(root)], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parent)
+        self.process = subprocess.Popen(
+            [sys.executable, str(WRITER), str(root)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).parent,
+        )
         assert self.process.stdout.readline().strip() == "ready"
 
     def start(self, command: str) -> int:
@@ -84,13 +90,16 @@ def settle(root: Path) -> dict[str, str]:
     return curated_state(root)
 
 
-@pytest.mark.parametrize("point, number, expected", [
-    ("fsync", 1, "a"),     # while the first new file is staged
-    ("fsync", 5, "a"),     # half the files staged
-    ("replace", 1, "a"),   # just before the commit record lands: rolled back
-    ("replace", 2, "b"),   # committed, no file renamed yet: finished
-    ("replace", 6, "b"),   # committed, some files renamed: finished
-])
+@pytest.mark.parametrize(
+    "point, number, expected",
+    [
+        ("fsync", 1, "a"),  # while the first new file is staged
+        ("fsync", 5, "a"),  # half the files staged
+        ("replace", 1, "a"),  # just before the commit record lands: rolled back
+        ("replace", 2, "b"),  # committed, no file renamed yet: finished
+        ("replace", 6, "b"),  # committed, some files renamed: finished
+    ],
+)
 def test_a_write_killed_at_a_chosen_point_is_rolled_back_or_finished(two_states, point, number, expected):
     root, state_a, state_b, writer = two_states
     writer.start(f"{point} {number}")
@@ -137,7 +146,8 @@ def test_an_uncommitted_transaction_is_rolled_back_and_a_committed_one_finished(
     staged.parent.mkdir(parents=True)
     staged.write_text(original.upper(), encoding="utf-8")
     (curated / store.TRANSACTIONS_DIR / "1-1" / "commit.json").write_text(
-        json.dumps({"files": [path.relative_to(curated).as_posix()]}), encoding="utf-8")
+        json.dumps({"files": [path.relative_to(curated).as_posix()]}), encoding="utf-8"
+    )
     assert main(["--root", str(region_copy), "validate"]) == 1  # finishes the write, then finds the upper-cased ids
     assert path.read_text(encoding="utf-8") == original.upper()
 
@@ -146,8 +156,10 @@ def test_validate_reports_stray_temporary_files(region_copy):
     stray = region_copy / "data" / "curated" / ".targets.csv.abc123.tmp"
     stray.write_text("half a file", encoding="utf-8")
     problems = [str(p) for p in validate_project(region_copy)]
-    expected = ("data/curated/.targets.csv.abc123.tmp: stray temporary file (left by an interrupted write or "
-                "an open editor); delete it once you are sure nothing in it is needed")
+    expected = (
+        "data/curated/.targets.csv.abc123.tmp: stray temporary file (left by an interrupted write or "
+        "an open editor); delete it once you are sure nothing in it is needed"
+    )
     assert problems == [expected]
 
 
@@ -161,10 +173,13 @@ def test_written_files_have_the_mode_of_a_plain_write_under_the_umask(region_cop
         targets.loc[0, "notes"] = "edited"
         written = write_tables({"targets": targets}, region_copy)
         tables = load_tables(region_copy)
-        region = pd.concat([tables["regions"], tables["regions"].iloc[[0]].assign(region_id="umask_county")],
-                           ignore_index=True)
-        documents = pd.concat([tables["documents"], tables["documents"].iloc[[0]].assign(
-            doc_id="umask_doc", region_id="umask_county")], ignore_index=True)
+        region = pd.concat(
+            [tables["regions"], tables["regions"].iloc[[0]].assign(region_id="umask_county")], ignore_index=True
+        )
+        documents = pd.concat(
+            [tables["documents"], tables["documents"].iloc[[0]].assign(doc_id="umask_doc", region_id="umask_county")],
+            ignore_index=True,
+        )
         written += write_tables({"regions": region, "documents": documents}, region_copy)
         new_files = list((region_copy / "data" / "curated" / "regions" / "umask_county").iterdir())
         write_text_atomic(tmp_path / "report.md", "text")
@@ -183,12 +198,16 @@ def test_a_read_only_curated_file_is_refused_not_replaced(region_copy, capsys):
     targets = load_tables(region_copy)["targets"]
     targets.loc[0, "notes"] = "edited"
     before = tree_digest(region_copy / "data")
-    with pytest.raises(store.CuratedWriteError, match=r"xincheng_xian/targets.csv: the file is read-only \(mode 0444\)"):
+    with pytest.raises(
+        store.CuratedWriteError, match=r"xincheng_xian/targets.csv: the file is read-only \(mode 0444\)"
+    ):
         write_tables({"targets": targets}, region_copy)
     assert tree_digest(region_copy / "data") == before
 
 
-def test_a_read_only_data_folder_allows_reading_and_dry_runs_and_refuses_writes_with_a_message(region_copy, capsys, tmp_path):
+def test_a_read_only_data_folder_allows_reading_and_dry_runs_and_refuses_writes_with_a_message(
+    region_copy, capsys, tmp_path
+):
     from analysis.workbook import export_workbook
 
     book = export_workbook(region_copy, tmp_path / "book.xlsx")

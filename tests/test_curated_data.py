@@ -1,4 +1,5 @@
 """Data validation as tests: the curated tables keep the promises the analysis relies on."""
+
 from __future__ import annotations
 
 from analysis.corpus import load_texts, sha256_file

@@ -1,5 +1,6 @@
 """One folder per region: the migration keeps every value, the package reads one table per entity, and
 validation names the region's file and line."""
+
 from __future__ import annotations
 
 import json
@@ -39,15 +40,27 @@ def flatten(root: Path, extra_column: bool = False, extra_table: bool = False) -
     if extra_column:
         tables["targets"] = tables["targets"].assign(reviewed_by=[f"r{i}" for i in range(len(tables["targets"]))])
         store._resource(descriptor, "targets")["schema"]["fields"].append(
-            {"name": "reviewed_by", "type": "string", "description": "added by other work"})
+            {"name": "reviewed_by", "type": "string", "description": "added by other work"}
+        )
     if extra_table:
-        tables["doc_readers"] = pd.DataFrame({"doc_id": tables["documents"]["doc_id"], "reader": "first_reader"}, dtype=object)
-        descriptor["resources"].append({
-            "name": "doc_readers", "path": "doc_readers.csv", "profile": "tabular-data-resource", "format": "csv",
-            "mediatype": "text/csv", "encoding": "utf-8",
-            "schema": {"fields": [{"name": "doc_id", "type": "string"}, {"name": "reader", "type": "string"}],
-                       "primaryKey": ["doc_id", "reader"],
-                       "foreignKeys": [{"fields": "doc_id", "reference": {"resource": "documents", "fields": "doc_id"}}]}})
+        tables["doc_readers"] = pd.DataFrame(
+            {"doc_id": tables["documents"]["doc_id"], "reader": "first_reader"}, dtype=object
+        )
+        descriptor["resources"].append(
+            {
+                "name": "doc_readers",
+                "path": "doc_readers.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {
+                    "fields": [{"name": "doc_id", "type": "string"}, {"name": "reader", "type": "string"}],
+                    "primaryKey": ["doc_id", "reader"],
+                    "foreignKeys": [{"fields": "doc_id", "reference": {"resource": "documents", "fields": "doc_id"}}],
+                },
+            }
+        )
     if (curated / "regions").exists():
         import shutil
 
@@ -143,9 +156,14 @@ def test_a_new_region_gets_its_folder_and_its_files_listed_in_datapackage(region
     region = tables["regions"].iloc[[0]].assign(region_id="new_county")
     document = tables["documents"].iloc[[0]].assign(doc_id="new_2025_wp", region_id="new_county")
     excluded = tables["excluded_numbers"].iloc[[0]].assign(doc_id="new_2025_wp")
-    write_tables({"regions": pd.concat([tables["regions"], region], ignore_index=True),
-                  "documents": pd.concat([tables["documents"], document], ignore_index=True),
-                  "excluded_numbers": pd.concat([tables["excluded_numbers"], excluded], ignore_index=True)}, region_copy)
+    write_tables(
+        {
+            "regions": pd.concat([tables["regions"], region], ignore_index=True),
+            "documents": pd.concat([tables["documents"], document], ignore_index=True),
+            "excluded_numbers": pd.concat([tables["excluded_numbers"], excluded], ignore_index=True),
+        },
+        region_copy,
+    )
     folder = region_copy / "data" / "curated" / "regions" / "new_county"
     assert sorted(p.name for p in folder.iterdir()) == sorted(f"{n}.csv" for n in PER_REGION)
     assert len(pd.read_csv(folder / "excluded_numbers.csv", dtype=str)) == 1
@@ -165,8 +183,17 @@ def test_a_row_whose_document_is_unknown_is_refused_and_nothing_is_written(regio
 
 
 def test_frictionless_validates_the_per_region_package_with_foreign_keys(region_copy):
-    result = subprocess.run([str(Path(sys.executable).parent / "frictionless"), "validate", "--json",
-                             str(region_copy / "data/curated/datapackage.json")], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "frictionless"),
+            "validate",
+            "--json",
+            str(region_copy / "data/curated/datapackage.json"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     report = json.loads(result.stdout)
     assert report["valid"], result.stdout[:2000]
     path = table_path("targets", region_copy, region="hailing_taizhou")
@@ -174,8 +201,11 @@ def test_frictionless_validates_the_per_region_package_with_foreign_keys(region_
     lines[2] = lines[2].replace(",target,", ",target,", 1).replace(lines[2].split(",")[3], "no_such_theme", 1)
     path.write_text("\n".join(lines), encoding="utf-8")
     problems = [str(p) for p in validate_project(region_copy)]
-    assert any(p.startswith("data/curated/regions/hailing_taizhou/targets.csv, line 3, column 'theme_id'") and
-               "no_such_theme" in p for p in problems), problems
+    assert any(
+        p.startswith("data/curated/regions/hailing_taizhou/targets.csv, line 3, column 'theme_id'")
+        and "no_such_theme" in p
+        for p in problems
+    ), problems
 
 
 def test_validation_names_the_region_file_and_line_of_a_provenance_problem(region_copy):
@@ -184,7 +214,9 @@ def test_validation_names_the_region_file_and_line_of_a_provenance_problem(regio
     frame.loc[4, "value"] = "12345"
     path.write_text(frame_to_csv_text(frame), encoding="utf-8")
     problems = [str(p) for p in validate_project(region_copy)]
-    assert any(p.startswith("data/curated/regions/anning_kunming/targets.csv, line 6, column 'value'") for p in problems), problems
+    assert any(
+        p.startswith("data/curated/regions/anning_kunming/targets.csv, line 6, column 'value'") for p in problems
+    ), problems
 
 
 def test_a_row_in_the_wrong_region_folder_a_differing_header_and_an_unlisted_file_are_reported(region_copy):
@@ -196,16 +228,21 @@ def test_a_row_in_the_wrong_region_folder_a_differing_header_and_an_unlisted_fil
     (curated / "regions" / "anning_kunming" / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     problems = [str(p) for p in validate_project(region_copy)]
     line = len(anning.read_text(encoding="utf-8").split("\n")) - 1
-    assert any(p.startswith(f"data/curated/regions/anning_kunming/excluded_numbers.csv, line {line}, column 'doc_id'")
-               and "belongs to region hailing_taizhou" in p for p in problems), problems
+    assert any(
+        p.startswith(f"data/curated/regions/anning_kunming/excluded_numbers.csv, line {line}, column 'doc_id'")
+        and "belongs to region hailing_taizhou" in p
+        for p in problems
+    ), problems
     assert any(p.startswith("data/curated/regions/anning_kunming/notes.csv") and "not listed" in p for p in problems)
     clauses = table_path("clauses", region_copy, region="xinhuang_huaihua")
     text = clauses.read_text(encoding="utf-8").split("\n", 1)
     header = text[0].split(",")
     clauses.write_text(",".join([header[1], header[0], *header[2:]]) + "\n" + text[1], encoding="utf-8")
     problems = [str(p) for p in validate_project(region_copy)]
-    assert any(p.startswith("data/curated/regions/xinhuang_huaihua/clauses.csv, line 1") and "header differs" in p
-               for p in problems), problems
+    assert any(
+        p.startswith("data/curated/regions/xinhuang_huaihua/clauses.csv, line 1") and "header differs" in p
+        for p in problems
+    ), problems
 
 
 def test_a_flat_file_beside_region_files_is_reported_and_the_migration_says_what_to_do(region_copy):

@@ -1,4 +1,5 @@
 """The evidence site: every curated number one click from its sentence, checked in a real headless Chromium."""
+
 from __future__ import annotations
 
 import re
@@ -7,15 +8,22 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from analysis.curated import load_tables
-from analysis.evidence import (Span, add_evidence_links, build_site, evidence_link, figure_page,
-                               render_spans)
-from analysis.paths import PROJECT_ROOT
 from helpers import tree_digest
 
-CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1600"]
+from analysis.curated import load_tables
+from analysis.evidence import Span, add_evidence_links, build_site, evidence_link, figure_page, render_spans
+from analysis.paths import PROJECT_ROOT
+
+CHROME_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1280,1600",
+]
 
 
 @pytest.fixture(scope="module")
@@ -54,10 +62,15 @@ def browser(tmp_path_factory):
 
 def test_spans_keep_the_text_and_split_only_partial_overlaps():
     text = "甲乙丙丁戊己庚"
-    html = render_spans(text, [Span(0, 7, 0, "span", (("class", "c"),)),
-                               Span(1, 4, 1, "mark", (("data-q", "A"),), (("id", "A"),)),
-                               Span(1, 4, 1, "mark", (("data-q", "B"),), (("id", "B"),)),
-                               Span(3, 6, 1, "mark", (("data-q", "C"),), (("id", "C"),))])
+    html = render_spans(
+        text,
+        [
+            Span(0, 7, 0, "span", (("class", "c"),)),
+            Span(1, 4, 1, "mark", (("data-q", "A"),), (("id", "A"),)),
+            Span(1, 4, 1, "mark", (("data-q", "B"),), (("id", "B"),)),
+            Span(3, 6, 1, "mark", (("data-q", "C"),), (("id", "C"),)),
+        ],
+    )
     assert re.sub(r"<[^>]+>", "", html) == text
     # A and B cover the same characters: they nest and stay whole; C starts inside them and is split
     assert '<mark id="A" data-q="A"><mark id="B" data-q="B">乙丙' in html
@@ -74,8 +87,9 @@ def test_evidence_link_from_a_folder_outside_the_site(tables):
     row = tables["targets"].iloc[0]
     link = evidence_link(row["target_id"], tables, "en", start=PROJECT_ROOT / "figures")
     assert link == f"../reports/evidence/en/{row['doc_id']}.html#{row['target_id']}"
-    assert (PROJECT_ROOT / "figures" / link.split("#")[0]).resolve() == \
-        (PROJECT_ROOT / "reports" / "evidence" / "en" / f"{row['doc_id']}.html").resolve()
+    assert (PROJECT_ROOT / "figures" / link.split("#")[0]).resolve() == (
+        PROJECT_ROOT / "reports" / "evidence" / "en" / f"{row['doc_id']}.html"
+    ).resolve()
     bench = tables["national_benchmarks"]["benchmark_id"].iloc[0]
     assert evidence_link(bench, tables) == f"benchmarks.html#{bench}"
     with pytest.raises(KeyError, match="NO-SUCH-ID"):
@@ -257,8 +271,10 @@ def test_chinese_pages_carry_no_english_and_english_pages_no_chinese_labels(site
     for lang, foreign in (("zh", r"\b[A-Za-z]{4,}\b"), ("en", r"[\u4e00-\u9fff]")):
         for page in sorted((site / lang).glob("*.html")):
             body = html.fromstring(page.read_bytes()).find("body")
-            source = './/div[contains(@class,"raw")]|.//*[contains(@class,"quote")]|.//*[contains(@class,"bq")]|' \
-                     './/code|.//a[starts-with(@href,"http")]|.//*[@lang]'
+            source = (
+                './/div[contains(@class,"raw")]|.//*[contains(@class,"quote")]|.//*[contains(@class,"bq")]|'
+                './/code|.//a[starts-with(@href,"http")]|.//*[@lang]'
+            )
             for element in body.xpath(source):
                 if element.getparent() is not None:
                     element.drop_tree()

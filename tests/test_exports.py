@@ -1,4 +1,5 @@
 """Stata and R exports: labelled .dta files that read back with their labels, and a codebook for the CSVs."""
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,9 @@ def test_a_curated_table_reads_back_with_its_schema_descriptions_as_labels(stata
     assert labels["comparator"] == fields["comparator"] == "How the value binds."
     assert labels["value"] == fields["value"]
     long = [name for name, text in fields.items() if len(text) > 80]
-    assert long and all(labels[n].endswith("…") and len(labels[n]) <= 80 and fields[n].startswith(labels[n][:-1])
-                        for n in long)
+    assert long and all(
+        labels[n].endswith("…") and len(labels[n]) <= 80 and fields[n].startswith(labels[n][:-1]) for n in long
+    )
     # coded columns come back as their codes, with the value labels intact
     targets = load_tables()["targets"]
     assert frame["kind"].astype(str).tolist() == targets["kind"].tolist()
@@ -64,8 +66,9 @@ def test_the_codebook_reuses_the_data_package_descriptions(tmp_path):
     assert tables == {p.stem for p in (tmp_path / "csv").glob("*.csv")} - {"codebook"}
     quote = codebook[(codebook["table"] == "quantified_commitments") & (codebook["column"] == "quote_en")].iloc[0]
     descriptor = read_datapackage()
-    assert quote["description"] == next(f["description"] for f in resource(descriptor, "targets")["schema"]["fields"]
-                                        if f["name"] == "quote_en")
+    assert quote["description"] == next(
+        f["description"] for f in resource(descriptor, "targets")["schema"]["fields"] if f["name"] == "quote_en"
+    )
     assert quote["description_source"] == "datapackage.json"
     kind = codebook[(codebook["table"] == "quantified_commitments") & (codebook["column"] == "measure_kind")].iloc[0]
     assert "=share" in kind["codes"] and "=count" in kind["codes"]

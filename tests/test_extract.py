@@ -1,4 +1,5 @@
 """The target extractor: what it finds, what it leaves alone, its files, and the review loop end to end."""
+
 from __future__ import annotations
 
 import csv
@@ -11,16 +12,25 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from helpers import tree_digest
 
 from analysis.cli import main
 from analysis.corpus import read_raw_text
 from analysis.curated import load_table, load_tables, write_tables
-from analysis.extraction import (CANDIDATE_COLUMNS, extract_file, extract_text, guess_comparator, item_spans,
-                              iter_text_chunks, split_chunks)
-from analysis.extraction import ReviewError, import_review, propose_clauses
+from analysis.extraction import (
+    CANDIDATE_COLUMNS,
+    ReviewError,
+    extract_file,
+    extract_text,
+    guess_comparator,
+    import_review,
+    item_spans,
+    iter_text_chunks,
+    propose_clauses,
+    split_chunks,
+)
 from analysis.paths import RAW_DIR
 from analysis.validate import validate_project
-from helpers import tree_digest
 
 THEMES = load_table("themes")
 
@@ -40,30 +50,33 @@ def left_out(text: str) -> dict[str, str]:
 # What it must get right
 
 
-@pytest.mark.parametrize(("sentence", "expected"), [
-    ("新建幼儿园3所。", ("3所", "3", "", "所", "=")),
-    ("新建三所公办幼儿园。", ("三所", "3", "", "所", "=")),
-    ("培养骨干教师一百二十名。", ("一百二十名", "120", "", "名", "=")),
-    ("普惠性幼儿园覆盖率达到９５％以上。", ("９５％", "95", "", "%", ">=")),
-    ("投入建设资金1。5亿元。", ("1。5亿元", "150000000", "", "元", "=")),
-    ("添置课桌椅1．2万套。", ("1．2万套", "12000", "", "套", "=")),
-    ("设立专项奖励资金30万元。", ("30万元", "300000", "", "元", "=")),
-    ("优质学位占比提高2个百分点。", ("2个百分点", "2", "", "百分点", "increase")),
-    ("近视率比上年下降1个百分点。", ("1个百分点", "1", "", "百分点", "decrease")),
-    ("创建特色学校1-2所。", ("1-2所", "1", "2", "所", "=")),
-    ("组建1—2个名师工作室。", ("1—2个", "1", "2", "个", "=")),
-    ("培育2~3所示范校。", ("2~3所", "2", "3", "所", "=")),
-    ("督导中小学5至6所。", ("5至6所", "5", "6", "所", "=")),
-    ("毕业率达70%以上。", ("70%", "70", "", "%", ">=")),
-    ("新增学位不少于4500个。", ("4500个", "4500", "", "个", ">=")),
-    ("巩固率不低于98%。", ("98%", "98", "", "%", ">=")),
-    ("力争本科录取率55%。", ("55%", "55", "", "%", ">=")),
-    ("班额控制在45人以内。", ("45人", "45", "", "人", "<=")),
-    ("每天作业时间不超过90分钟。", ("90分钟", "90", "", "分钟", "<=")),
-    ("中高级岗位比例提高10%。", ("10%", "10", "", "%", "increase")),
-    ("教学质量进入全市前5名。", ("前5名", "5", "", "名", "rank_top")),
-    ("综合实力迈入全市前八名。", ("前八名", "8", "", "名", "rank_top")),
-])
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("新建幼儿园3所。", ("3所", "3", "", "所", "=")),
+        ("新建三所公办幼儿园。", ("三所", "3", "", "所", "=")),
+        ("培养骨干教师一百二十名。", ("一百二十名", "120", "", "名", "=")),
+        ("普惠性幼儿园覆盖率达到９５％以上。", ("９５％", "95", "", "%", ">=")),
+        ("投入建设资金1。5亿元。", ("1。5亿元", "150000000", "", "元", "=")),
+        ("添置课桌椅1．2万套。", ("1．2万套", "12000", "", "套", "=")),
+        ("设立专项奖励资金30万元。", ("30万元", "300000", "", "元", "=")),
+        ("优质学位占比提高2个百分点。", ("2个百分点", "2", "", "百分点", "increase")),
+        ("近视率比上年下降1个百分点。", ("1个百分点", "1", "", "百分点", "decrease")),
+        ("创建特色学校1-2所。", ("1-2所", "1", "2", "所", "=")),
+        ("组建1—2个名师工作室。", ("1—2个", "1", "2", "个", "=")),
+        ("培育2~3所示范校。", ("2~3所", "2", "3", "所", "=")),
+        ("督导中小学5至6所。", ("5至6所", "5", "6", "所", "=")),
+        ("毕业率达70%以上。", ("70%", "70", "", "%", ">=")),
+        ("新增学位不少于4500个。", ("4500个", "4500", "", "个", ">=")),
+        ("巩固率不低于98%。", ("98%", "98", "", "%", ">=")),
+        ("力争本科录取率55%。", ("55%", "55", "", "%", ">=")),
+        ("班额控制在45人以内。", ("45人", "45", "", "人", "<=")),
+        ("每天作业时间不超过90分钟。", ("90分钟", "90", "", "分钟", "<=")),
+        ("中高级岗位比例提高10%。", ("10%", "10", "", "%", "increase")),
+        ("教学质量进入全市前5名。", ("前5名", "5", "", "名", "rank_top")),
+        ("综合实力迈入全市前八名。", ("前八名", "8", "", "名", "rank_top")),
+    ],
+)
 def test_quantities_are_found_with_exact_values_units_and_comparators(sentence, expected):
     assert candidates(sentence) == [expected]
 
@@ -71,38 +84,44 @@ def test_quantities_are_found_with_exact_values_units_and_comparators(sentence, 
 def test_several_quantities_in_one_sentence_are_separate_candidates_sharing_words():
     found = candidates("建成标准化考点14个、标准化考场367个,校际差异系数分别下降18和29个百分点。")
     assert [(c[0], c[1], c[3], c[4]) for c in found] == [
-        ("14个", "14", "个", "="), ("367个", "367", "个", "="),
-        ("18", "18", "百分点", "decrease"), ("29个百分点", "29", "百分点", "decrease")]
+        ("14个", "14", "个", "="),
+        ("367个", "367", "个", "="),
+        ("18", "18", "百分点", "decrease"),
+        ("29个百分点", "29", "百分点", "decrease"),
+    ]
 
 
-@pytest.mark.parametrize(("sentence", "number", "reason"), [
-    ("2023年新建幼儿园。", "2023年", "year"),
-    ("于9月1日开学。", "9", "date"),
-    ("实施2023—2025年行动。", "2023—2025年", "year"),
-    ("(三)推进学前教育。", "三", "item_number"),
-    ("二、加强队伍建设。", "二", "item_number"),
-    ("根据教基〔2020〕1号文件。", "1", "document_number"),
-    ("实施“1234”工程。", "1234", "programme_name"),
-    ("推行“5+2”模式。", "5", "programme_name"),
-    ("落实“十四五”规划。", "十四五", "party_congress_or_plan"),
-    ("学习党的二十大精神。", "二十", "party_congress_or_plan"),
-    ("坚决做到“两个维护”。", "两个", "programme_name"),
-    ("树牢四个意识。", "四个", "slogan"),
-    ("选拔一批骨干教师。", "一批", "indefinite"),
-    ("办好每一所学校。", "一所", "indefinite"),
-    ("推行一校一策。", "一校", "slogan"),
-    ("完善三级督查机制。", "三级", "structure_name"),
-    ("创建省一级幼儿园。", "一级", "rank_name"),
-    ("开展师德、信息技术、新教师三项培训。", "三项", "list_count"),
-    ("实现一年有起色、两年有成效、三年大发展。", "一年", "slogan"),
-    ("近三年交流教师。", "三年", "time_window"),
-    ("开展0—3岁婴幼儿照护。", "0—3岁", "age_band"),
-    ("建设5G网络。", "5", "other"),
-    ("专栏3:重大工程。", "3", "item_number"),
-    ("全面推进十五年免费教育。", "十五年", "structure_name"),
-    ("新建九年一贯制学校。", "九年", "structure_name"),
-    ("庆祝建党100周年。", "100周年", "anniversary"),
-])
+@pytest.mark.parametrize(
+    ("sentence", "number", "reason"),
+    [
+        ("2023年新建幼儿园。", "2023年", "year"),
+        ("于9月1日开学。", "9", "date"),
+        ("实施2023—2025年行动。", "2023—2025年", "year"),
+        ("(三)推进学前教育。", "三", "item_number"),
+        ("二、加强队伍建设。", "二", "item_number"),
+        ("根据教基〔2020〕1号文件。", "1", "document_number"),
+        ("实施“1234”工程。", "1234", "programme_name"),
+        ("推行“5+2”模式。", "5", "programme_name"),
+        ("落实“十四五”规划。", "十四五", "party_congress_or_plan"),
+        ("学习党的二十大精神。", "二十", "party_congress_or_plan"),
+        ("坚决做到“两个维护”。", "两个", "programme_name"),
+        ("树牢四个意识。", "四个", "slogan"),
+        ("选拔一批骨干教师。", "一批", "indefinite"),
+        ("办好每一所学校。", "一所", "indefinite"),
+        ("推行一校一策。", "一校", "slogan"),
+        ("完善三级督查机制。", "三级", "structure_name"),
+        ("创建省一级幼儿园。", "一级", "rank_name"),
+        ("开展师德、信息技术、新教师三项培训。", "三项", "list_count"),
+        ("实现一年有起色、两年有成效、三年大发展。", "一年", "slogan"),
+        ("近三年交流教师。", "三年", "time_window"),
+        ("开展0—3岁婴幼儿照护。", "0—3岁", "age_band"),
+        ("建设5G网络。", "5", "other"),
+        ("专栏3:重大工程。", "3", "item_number"),
+        ("全面推进十五年免费教育。", "十五年", "structure_name"),
+        ("新建九年一贯制学校。", "九年", "structure_name"),
+        ("庆祝建党100周年。", "100周年", "anniversary"),
+    ],
+)
 def test_what_is_not_a_target_quantity_is_left_out_with_its_reason(sentence, number, reason):
     assert candidates(sentence) == []
     assert left_out(sentence)[number] == reason
@@ -114,8 +133,8 @@ def test_a_traditional_text_is_matched_in_simplified_but_quoted_in_its_own_chara
     assert list(frame["number_text"]) == ["21。66億元", "27%"]
     assert list(frame["value"]) == ["2166000000", "27"]
     for row in frame.itertuples():
-        assert raw[row.char_start - 100:row.char_end - 100] == row.quote
-        assert raw[row.number_start - 100:row.number_end - 100] == row.number_text
+        assert raw[row.char_start - 100 : row.char_end - 100] == row.quote
+        assert raw[row.number_start - 100 : row.number_end - 100] == row.number_text
 
 
 def test_a_plan_is_guessed_as_targets_and_a_report_as_achievements():
@@ -127,10 +146,15 @@ def test_a_plan_is_guessed_as_targets_and_a_report_as_achievements():
 
 
 def test_from_and_to_levels_and_stock_counts_are_told_apart():
-    frame = extract_text("全县共有中小学56所。普惠性幼儿园覆盖率由85%提高到90%。教师学历达标率100%。", "t.txt",
-                         THEMES).candidates
+    frame = extract_text(
+        "全县共有中小学56所。普惠性幼儿园覆盖率由85%提高到90%。教师学历达标率100%。", "t.txt", THEMES
+    ).candidates
     assert frame[["number_text", "comparator", "kind"]].values.tolist() == [
-        ["56所", "=", "baseline"], ["85%", "=", "baseline"], ["90%", ">=", "target"], ["100%", "=", "target"]]
+        ["56所", "=", "baseline"],
+        ["85%", "=", "baseline"],
+        ["90%", ">=", "target"],
+        ["100%", "=", "target"],
+    ]
     assert frame.loc[2, "indicator"] == "普惠性幼儿园覆盖率"  # the level after 提高到 measures the same thing
 
 
@@ -158,12 +182,12 @@ def test_every_quote_and_number_stands_at_its_offsets_in_the_raw_file(raw_file):
     raw = read_raw_text(raw_file)
     for _, result in extract_file(RAW_DIR / raw_file, raw_file, THEMES):
         for row in result.candidates.itertuples():
-            assert raw[row.char_start:row.char_end] == row.quote
-            assert raw[row.number_start:row.number_end] == row.number_text
+            assert raw[row.char_start : row.char_end] == row.quote
+            assert raw[row.number_start : row.number_end] == row.number_text
             assert row.char_start <= row.number_start < row.number_end <= row.char_end
-            assert raw[row.clause_start:row.clause_end].strip().startswith(row.clause.rstrip("…"))
+            assert raw[row.clause_start : row.clause_end].strip().startswith(row.clause.rstrip("…"))
         for row in result.left_out.itertuples():
-            assert raw[row.char_start:row.char_end] == row.text
+            assert raw[row.char_start : row.char_end] == row.text
 
 
 def test_small_chunks_give_the_same_candidates_as_one_pass(tmp_path):
@@ -202,8 +226,9 @@ def test_items_tile_the_text_and_clauses_tile_the_body():
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True,
-                          cwd=cwd or "/", check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args], capture_output=True, text=True, cwd=cwd or "/", check=False
+    )
 
 
 def test_cli_prints_csv_to_stdout_and_reads_gbk_and_bom_files_saying_so(tmp_path):
@@ -217,9 +242,11 @@ def test_cli_prints_csv_to_stdout_and_reads_gbk_and_bom_files_saying_so(tmp_path
         rows = list(csv.DictReader(io.StringIO(result.stdout)))
         assert list(rows[0]) == list(CANDIDATE_COLUMNS)
         assert [(r["doc"], r["number_text"], r["value"]) for r in rows] == [
-            (str(tmp_path / name), "3所", "3"), (str(tmp_path / name), "90%", "90")]
+            (str(tmp_path / name), "3所", "3"),
+            (str(tmp_path / name), "90%", "90"),
+        ]
         for row in rows:  # offsets index the decoded text (the BOM is not a character of it)
-            assert text[int(row["char_start"]):int(row["char_end"])] == row["quote"]
+            assert text[int(row["char_start"]) : int(row["char_end"])] == row["quote"]
 
 
 def test_cli_walks_a_folder_on_several_processes_in_a_stable_order(tmp_path):
@@ -273,19 +300,43 @@ def add_manifest_rows(root: Path, raw_file: str, text: str) -> None:
     (root / "data" / "raw" / raw_file).write_text(text, encoding="utf-8")
     tables = load_tables(root)
     regions = tables["regions"]
-    regions.loc[len(regions)] = {"region_id": "mouxian_test", "name_zh": "某某县", "name_en": "Mouxian (made up)",
-                                 "province_zh": "某省", "province_en": "Some Province", "prefecture_zh": "某市",
-                                 "prefecture_en": "Some City", "admin_level_zh": "县", "admin_level_en": "county"}
+    regions.loc[len(regions)] = {
+        "region_id": "mouxian_test",
+        "name_zh": "某某县",
+        "name_en": "Mouxian (made up)",
+        "province_zh": "某省",
+        "province_en": "Some Province",
+        "prefecture_zh": "某市",
+        "prefecture_en": "Some City",
+        "admin_level_zh": "县",
+        "admin_level_en": "county",
+    }
     documents = tables["documents"]
     row = {c: "" for c in documents.columns}
-    row.update(doc_id="mouxian_2024_wp", region_id="mouxian_test", raw_file=raw_file,
-               sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), char_count=str(len(text)),
-               body_char_start="0", body_char_end=str(len(text)), issuer_zh="某某县教育局",
-               issuer_en="Mouxian Education Bureau", title_zh="某某县教育局2024年工作要点",
-               title_en="Mouxian: 2024 work points (made up for a test)", genre="annual_work_points",
-               genre_zh="年度工作要点", genre_class="plan", period_start_year="2024", period_end_year="2024", period_label="2024",
-               script="simplified", source_url="not recorded", accessed="not recorded",
-               document_number="not recorded", publication_status="not recorded")
+    row.update(
+        doc_id="mouxian_2024_wp",
+        region_id="mouxian_test",
+        raw_file=raw_file,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        char_count=str(len(text)),
+        body_char_start="0",
+        body_char_end=str(len(text)),
+        issuer_zh="某某县教育局",
+        issuer_en="Mouxian Education Bureau",
+        title_zh="某某县教育局2024年工作要点",
+        title_en="Mouxian: 2024 work points (made up for a test)",
+        genre="annual_work_points",
+        genre_zh="年度工作要点",
+        genre_class="plan",
+        period_start_year="2024",
+        period_end_year="2024",
+        period_label="2024",
+        script="simplified",
+        source_url="not recorded",
+        accessed="not recorded",
+        document_number="not recorded",
+        publication_status="not recorded",
+    )
     documents.loc[len(documents)] = row
     write_tables({"regions": regions}, root)
     write_tables({"documents": documents}, root)
@@ -295,7 +346,7 @@ def fill_review(path: Path, reject: dict[str, str], indicator_en: str = "indicat
     """The researcher's part, with openpyxl: accept every candidate but those in ``reject`` (number text →
     exclusion reason), give each an English indicator, and exclude every other number."""
     workbook = openpyxl.load_workbook(path)
-    for name, mark in (("candidates", "accept"), ("other_numbers", "exclude")):
+    for name, _mark in (("candidates", "accept"), ("other_numbers", "exclude")):
         sheet = workbook[name]
         header = [c.value for c in sheet[1]]
         col = {h: i + 1 for i, h in enumerate(header)}
@@ -319,8 +370,21 @@ def extract_made_up_plan(root):
     raw_file = "mouxian_2024_work_points.txt"
     add_manifest_rows(root, raw_file, PLAN)
     review = root / "review.xlsx"
-    assert main(["--root", str(root), "extract", str(root / "data/raw" / raw_file), "-o", str(root / "c.csv"),
-                 "--review", str(review)]) == 0
+    assert (
+        main(
+            [
+                "--root",
+                str(root),
+                "extract",
+                str(root / "data/raw" / raw_file),
+                "-o",
+                str(root / "c.csv"),
+                "--review",
+                str(review),
+            ]
+        )
+        == 0
+    )
     return review
 
 
@@ -328,8 +392,18 @@ def test_adding_a_region_end_to_end_with_the_extractor_doing_the_finding(project
     root = project_copy
     review = extract_made_up_plan(root)
     found = pd.read_csv(root / "c.csv", dtype=str, keep_default_na=False)
-    assert list(found["number_text"]) == ["3所", "900个", "92%", "1-2所", "120名", "20%", "500万元", "100%", "99%",
-                                          "1个百分点"]
+    assert list(found["number_text"]) == [
+        "3所",
+        "900个",
+        "92%",
+        "1-2所",
+        "120名",
+        "20%",
+        "500万元",
+        "100%",
+        "99%",
+        "1个百分点",
+    ]
     # review: accept all but the training coverage, which the researcher excludes
     fill_review(review, reject={"100%": "other"})
     # import: clauses proposed for the new document, the accepted targets, the exclusions
@@ -359,13 +433,19 @@ def test_adding_a_region_end_to_end_with_the_extractor_doing_the_finding(project
     for theme in THEMES["theme_id"]:
         if theme != "web_furniture":
             commitments.loc[len(commitments)] = {c: "" for c in commitments.columns} | {
-                "doc_id": "mouxian_2024_wp", "theme_id": theme, "level": "0"}
+                "doc_id": "mouxian_2024_wp",
+                "theme_id": theme,
+                "level": "0",
+            }
     write_tables({"commitments": commitments}, root)
     if "document_components" in tables:
         coded = tables["document_components"]
         for component in tables["components"]["component"]:
             coded.loc[len(coded)] = {c: "" for c in coded.columns} | {
-                "doc_id": "mouxian_2024_wp", "component": component, "present": "false"}
+                "doc_id": "mouxian_2024_wp",
+                "component": component,
+                "present": "false",
+            }
         write_tables({"document_components": coded}, root)
     # validate: everything, the closed world of the new text included
     assert validate_project(root) == []
@@ -412,8 +492,21 @@ def test_a_dry_run_reports_and_writes_nothing(project_copy):
     root = project_copy
     add_manifest_rows(root, "mouxian_2024_work_points.txt", PLAN)
     review = root / "review.xlsx"
-    assert main(["--root", str(root), "extract", str(root / "data/raw/mouxian_2024_work_points.txt"),
-                 "-o", str(root / "c.csv"), "--review", str(review)]) == 0
+    assert (
+        main(
+            [
+                "--root",
+                str(root),
+                "extract",
+                str(root / "data/raw/mouxian_2024_work_points.txt"),
+                "-o",
+                str(root / "c.csv"),
+                "--review",
+                str(review),
+            ]
+        )
+        == 0
+    )
     fill_review(review, reject={})
     before = tree_digest(root / "data")
     result = run_cli("--root", str(root), "extract", "--import", str(review), "--dry-run")

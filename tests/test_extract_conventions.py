@@ -1,4 +1,5 @@
 """The extractor codes as the curation guide does, on other layouts too, and loses nothing when a run fails."""
+
 from __future__ import annotations
 
 import tempfile
@@ -6,32 +7,38 @@ import tempfile
 import openpyxl
 import pandas as pd
 import pytest
+from made_up_plans import LAYOUTS
 
 from analysis.cli import main
 from analysis.curated import load_table
 from analysis.extraction import ReviewError, extract_text, import_review
 from analysis.extraction import command as command_module
 from analysis.extraction.ingest import join_broken_lines
-from made_up_plans import LAYOUTS
 
 THEMES = load_table("themes")
 
 
 def rows(text: str) -> list[tuple]:
     frame = extract_text(text, "t.txt", THEMES).candidates
-    return list(frame[["number_text", "value", "unit", "comparator", "indicator", "qualifier"]].itertuples(
-        index=False, name=None))
+    return list(
+        frame[["number_text", "value", "unit", "comparator", "indicator", "qualifier"]].itertuples(
+            index=False, name=None
+        )
+    )
 
 
-@pytest.mark.parametrize(("sentence", "comparator"), [
-    ("普惠性幼儿园覆盖率达到 95%。", ">="),        # 达到 across a space (text from a PDF)
-    ("普惠性幼儿园覆盖率达到95%。", ">="),
-    ("巩固率不低于 98%。", ">="),
-    ("毛入学率达95%以上。", ">="),
-    ("大班额控制在1%以内。", "<="),
-    ("力争本科录取率 55%。", ">="),
-    ("每天作业时间不超过 90 分钟。", "<="),
-])
+@pytest.mark.parametrize(
+    ("sentence", "comparator"),
+    [
+        ("普惠性幼儿园覆盖率达到 95%。", ">="),  # 达到 across a space (text from a PDF)
+        ("普惠性幼儿园覆盖率达到95%。", ">="),
+        ("巩固率不低于 98%。", ">="),
+        ("毛入学率达95%以上。", ">="),
+        ("大班额控制在1%以内。", "<="),
+        ("力争本科录取率 55%。", ">="),
+        ("每天作业时间不超过 90 分钟。", "<="),
+    ],
+)
 def test_comparator_words_map_as_the_curated_rows_map_them(sentence, comparator):
     assert rows(sentence)[0][3] == comparator
 
@@ -46,7 +53,10 @@ def test_approximate_quantities_follow_one_rule_qualifier_kept_comparator_approx
 
 def test_units_stay_across_a_space_and_indicators_do_not_cross_enumeration_commas():
     assert rows("一等奖 1 所、二等奖 1 所、三等奖 3 所。") == [
-        ("1 所", "1", "所", "=", "一等奖", ""), ("1 所", "1", "所", "=", "二等奖", ""), ("3 所", "3", "所", "=", "三等奖", "")]
+        ("1 所", "1", "所", "=", "一等奖", ""),
+        ("1 所", "1", "所", "=", "二等奖", ""),
+        ("3 所", "3", "所", "=", "三等奖", ""),
+    ]
 
 
 def test_web_furniture_in_a_line_without_breaks_is_cut_by_phrase_not_by_line():
@@ -73,8 +83,11 @@ def test_plans_in_other_layouts_give_every_expected_row_with_its_fields(layout):
     if layout == "pdf_text":
         text = "\n".join(join_broken_lines(text.splitlines())) + "\n"  # what `extract plan.pdf` does to a PDF's text
     frame = extract_text(text, layout, THEMES).candidates
-    found = list(frame[["number_text", "value", "value_max", "unit", "comparator", "indicator"]].itertuples(
-        index=False, name=None))
+    found = list(
+        frame[["number_text", "value", "value_max", "unit", "comparator", "indicator"]].itertuples(
+            index=False, name=None
+        )
+    )
     assert len(found) == len(expected)
     for got, want in zip(found, expected):
         assert got[:5] == want[:5]
@@ -87,12 +100,16 @@ def test_the_summary_does_not_claim_zero_numbers_left_out_when_it_did_not_look(t
     assert main(["extract", str(plan), "-o", str(tmp_path / "c.csv"), "--quiet"]) == 0
     said = capsys.readouterr().err
     assert "0 numbers left out" not in said and "--review lists them" in said
-    assert main(["extract", str(plan), "-o", str(tmp_path / "c.csv"), "--review", str(tmp_path / "r.xlsx"),
-                 "--quiet"]) == 0
+    assert (
+        main(["extract", str(plan), "-o", str(tmp_path / "c.csv"), "--review", str(tmp_path / "r.xlsx"), "--quiet"])
+        == 0
+    )
     assert "1 numbers left out" in capsys.readouterr().err
 
 
-def test_a_failed_or_interrupted_run_leaves_no_temporary_files_and_keeps_the_existing_output(tmp_path, monkeypatch, capsys):
+def test_a_failed_or_interrupted_run_leaves_no_temporary_files_and_keeps_the_existing_output(
+    tmp_path, monkeypatch, capsys
+):
     temp = tmp_path / "tmp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
@@ -101,10 +118,17 @@ def test_a_failed_or_interrupted_run_leaves_no_temporary_files_and_keeps_the_exi
     bad.write_bytes(b"\xff\xfe\x00bad")
     output = tmp_path / "c.csv"
     output.write_text("earlier results\n", encoding="utf-8")
-    assert main(["extract", str(good), str(bad), "-o", str(output), "--jobs", "1", "--quiet", "--force"]) == 1  # --force: c.csv is not this command's output
+    assert (
+        main(["extract", str(good), str(bad), "-o", str(output), "--jobs", "1", "--quiet", "--force"]) == 1
+    )  # --force: c.csv is not this command's output
     assert "b.txt" in capsys.readouterr().err
     assert output.read_text(encoding="utf-8") == "earlier results\n"
-    assert list(temp.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt", "c.csv", "tmp"]
+    assert list(temp.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == [
+        "a.txt",
+        "b.txt",
+        "c.csv",
+        "tmp",
+    ]
 
     calls = []
 
@@ -132,7 +156,9 @@ def test_a_failed_or_interrupted_run_leaves_no_temporary_files_and_keeps_the_exi
 def test_a_missing_output_folder_is_a_message(tmp_path, capsys):
     plan = tmp_path / "plan.txt"
     plan.write_text("新建学校2所。\n", encoding="utf-8")
-    assert main(["extract", str(plan), "-o", str(tmp_path / "missing" / "c.csv")]) == 2  # a bad output path is a usage error, refused before any work
+    assert (
+        main(["extract", str(plan), "-o", str(tmp_path / "missing" / "c.csv")]) == 2
+    )  # a bad output path is a usage error, refused before any work
     assert "does not exist" in capsys.readouterr().err
 
 
@@ -151,8 +177,10 @@ def test_re_importing_a_corrected_review_workbook_refuses_naming_the_rows(projec
     workbook.save(review)
     with pytest.raises(ReviewError) as caught:
         import_review(review, root)
-    assert any("sheet 'candidates', row 2: already in targets.csv as MOUXIAN2024WP-T001" in p and "indicator_en" in p
-               for p in caught.value.problems)
+    assert any(
+        "sheet 'candidates', row 2: already in targets.csv as MOUXIAN2024WP-T001" in p and "indicator_en" in p
+        for p in caught.value.problems
+    )
     pd.testing.assert_frame_equal(load_table("targets", root), before)
 
 
@@ -176,5 +204,7 @@ def test_re_importing_an_exclusion_with_another_reason_refuses_naming_the_row(pr
     workbook.save(review)
     with pytest.raises(ReviewError) as caught:
         import_review(review, root)
-    assert any(p.startswith("sheet 'other_numbers', row 2:") and "already in excluded_numbers.csv with reason" in p
-               for p in caught.value.problems)
+    assert any(
+        p.startswith("sheet 'other_numbers', row 2:") and "already in excluded_numbers.csv with reason" in p
+        for p in caught.value.problems
+    )

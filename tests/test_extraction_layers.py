@@ -1,4 +1,5 @@
 """The extraction subpackage has no import circle: each module imports only the modules before it."""
+
 from __future__ import annotations
 
 import ast

@@ -10,6 +10,7 @@ graded comparable (the densest layout those figures can meet):
   (ideographs, CJK or full-width punctuation). Digits, %, ≥ ≤ ≈, ·, dashes and arrows are shared by
   both languages and allowed in either.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -36,8 +37,12 @@ def graded_registry():
     proxy = [i % 4 == 3 for i in range(len(table))]
     table["comparability"] = ["proxy" if p else "same" for p in proxy]
     table["caveat_zh"] = ["该值的统计对象与指标定义略有不同,作为近似值列出。" if p else "" for p in proxy]
-    table["caveat_en"] = ["This value counts a slightly different population; shown as a proxy." if p else "" for p in proxy]
-    pairs = pd.concat([registry["plan_against_result"], registry["plan_against_result_not_comparable"]], ignore_index=True)
+    table["caveat_en"] = [
+        "This value counts a slightly different population; shown as a proxy." if p else "" for p in proxy
+    ]
+    pairs = pd.concat(
+        [registry["plan_against_result"], registry["plan_against_result_not_comparable"]], ignore_index=True
+    )
     pairs["comparability"] = ["same"] * 2 + list(pairs["comparability"].iloc[2:])
     registry["plan_against_result"] = pairs.iloc[:2].reset_index(drop=True)
     registry["plan_against_result_not_comparable"] = pairs.iloc[2:].reset_index(drop=True)
@@ -45,8 +50,11 @@ def graded_registry():
 
 
 SPECS = figures.figure_specs(TABLES)
-GRADED = [spec for spec in figures.figure_specs(TABLES, registry=graded_registry())
-          if spec.stem.startswith(("03_", "05_comparable", "06_"))]
+GRADED = [
+    spec
+    for spec in figures.figure_specs(TABLES, registry=graded_registry())
+    if spec.stem.startswith(("03_", "05_comparable", "06_"))
+]
 STEMS = [spec.stem for spec in SPECS] + [f"graded:{spec.stem}" for spec in GRADED]
 LANGS = ("zh", "en")
 LATIN = re.compile(r"[A-Za-z]")
@@ -100,7 +108,9 @@ CASES = [(stem, lang) for stem in STEMS for lang in LANGS]
 @pytest.mark.parametrize(("stem", "lang"), CASES)
 def test_figure_is_one_or_two_columns_wide_and_at_most_230_mm_tall(rendered, stem, lang):
     width, height = (size * 25.4 for size in rendered[(stem, lang)][0].get_size_inches())
-    assert round(width, 1) in (figures.SINGLE_COLUMN_MM, figures.DOUBLE_COLUMN_MM), f"{stem}_{lang} is {width:.1f} mm wide"
+    assert round(width, 1) in (figures.SINGLE_COLUMN_MM, figures.DOUBLE_COLUMN_MM), (
+        f"{stem}_{lang} is {width:.1f} mm wide"
+    )
     assert height <= figures.MAX_HEIGHT_MM + 0.01, f"{stem}_{lang} is {height:.1f} mm tall"
 
 
@@ -114,9 +124,14 @@ def test_no_text_is_smaller_than_7_pt_at_print_size(rendered, stem, lang):
 def test_text_stays_inside_the_canvas(rendered, stem, lang):
     figure, texts = rendered[(stem, lang)]
     width, height = figure.bbox.width, figure.bbox.height
-    outside = [text for text, box, _ in texts
-               if box.x0 < -TOLERANCE_PX or box.y0 < -TOLERANCE_PX or box.x1 > width + TOLERANCE_PX
-               or box.y1 > height + TOLERANCE_PX]
+    outside = [
+        text
+        for text, box, _ in texts
+        if box.x0 < -TOLERANCE_PX
+        or box.y0 < -TOLERANCE_PX
+        or box.x1 > width + TOLERANCE_PX
+        or box.y1 > height + TOLERANCE_PX
+    ]
     assert not outside, f"{stem}_{lang}: text clipped at the edge: {outside[:5]}"
 
 
@@ -173,12 +188,17 @@ def test_documents_appear_in_one_order_with_results_reports_last():
     order = figures.document_order(TABLES)
     reports = figures.results_reports(TABLES)
     assert reports, "the corpus has a results report"
-    assert order[-len(reports):] == [d for d in order if d in reports]
+    assert order[-len(reports) :] == [d for d in order if d in reports]
     for lang in LANGS:
         assert list(figures.make_labels(TABLES, lang).documents) == order
 
 
-CODED = ("02_teacher_rotation_mechanisms", "04_double_reduction_components", "05_theme_text_shares", "05_commitment_levels")
+CODED = (
+    "02_teacher_rotation_mechanisms",
+    "04_double_reduction_components",
+    "05_theme_text_shares",
+    "05_commitment_levels",
+)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -193,8 +213,15 @@ def test_coded_figures_say_ai_sessions_coded_them_and_none_says_hand_coded(rende
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_each_kind_of_figure_has_its_own_note_not_one_boilerplate(rendered, lang):
-    stems = ["01_corpus_timeline", "02_teacher_rotation_mechanisms", "03_kindergarten_targets_vs_national",
-             "05_theme_text_shares", "05_commitment_levels", "05_quantity_counts", "06_plan_against_result"]
+    stems = [
+        "01_corpus_timeline",
+        "02_teacher_rotation_mechanisms",
+        "03_kindergarten_targets_vs_national",
+        "05_theme_text_shares",
+        "05_commitment_levels",
+        "05_quantity_counts",
+        "06_plan_against_result",
+    ]
     notes = [rendered[(stem, lang)][0]._supxlabel.get_text() for stem in stems]
     assert all(notes) and len(set(notes)) == len(notes)
 
@@ -217,14 +244,23 @@ def test_every_unit_a_quantity_carries_has_a_chinese_and_an_english_name():
 
 def test_documents_and_benchmarks_have_labels_in_both_languages():
     documents, bench = TABLES["documents"], TABLES["national_benchmarks"]
-    assert not any(LATIN.search(v) for v in documents["period_label_zh"]) and not any(CJK.search(v) for v in documents["period_label_en"])
-    assert not any(LATIN.search(v) for v in bench["short_label_zh"]) and not any(CJK.search(v) for v in bench["short_label_en"])
+    assert not any(LATIN.search(v) for v in documents["period_label_zh"]) and not any(
+        CJK.search(v) for v in documents["period_label_en"]
+    )
+    assert not any(LATIN.search(v) for v in bench["short_label_zh"]) and not any(
+        CJK.search(v) for v in bench["short_label_en"]
+    )
 
 
 def test_coded_figures_quote_the_curated_reading_s_own_description_when_the_data_has_one():
     tables = dict(TABLES)
-    tables["readings"] = pd.DataFrame({"reading_id": ["curated", "second"], "is_curated": ["true", "false"],
-                                       "label_zh": ["整理版编码(人工智能模型会话)", "盲读"],
-                                       "label_en": ["Curated reading (AI model sessions)", "Blind"]})
+    tables["readings"] = pd.DataFrame(
+        {
+            "reading_id": ["curated", "second"],
+            "is_curated": ["true", "false"],
+            "label_zh": ["整理版编码(人工智能模型会话)", "盲读"],
+            "label_en": ["Curated reading (AI model sessions)", "Blind"],
+        }
+    )
     assert figures.make_labels(tables, "zh").coded_by == "编码:整理版编码(人工智能模型会话)。"
     assert figures.make_labels(tables, "en").coded_by == "Coding: Curated reading (AI model sessions)."

@@ -1,4 +1,5 @@
 """Figure files are written atomically: a failure or a kill mid-write never leaves a truncated file."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Notebooks a researcher reads: findings computed from the data, tables labelled and linked to the evidence."""
+
 from __future__ import annotations
 
 import re
@@ -30,7 +31,9 @@ def test_every_notebook_opens_with_its_own_findings():
     assert sorted(FINDINGS) == sorted(stems)
     for path in notebook_paths(NOTEBOOKS_DIR):
         code = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
-        assert f'show_findings("{path.stem}", tables)' in code[1], f"{path.name}: findings must come right after the setup"
+        assert f'show_findings("{path.stem}", tables)' in code[1], (
+            f"{path.name}: findings must come right after the setup"
+        )
 
 
 @pytest.mark.parametrize("notebook", sorted(FINDINGS))
@@ -46,7 +49,10 @@ def test_kindergarten_findings_follow_the_data(tables):
     targets = tables["targets"]
     local = targets[(targets["indicator_group"] == "kg_inclusive_coverage") & (targets["kind"] == "target")]
     sentence = findings("03-kindergarten-coverage", tables, "en")[0]
-    assert f"of {len(local)} local targets" in sentence and "all are at or above the national 2025 benchmark of 85%" in sentence
+    assert (
+        f"of {len(local)} local targets" in sentence
+        and "all are at or above the national 2025 benchmark of 85%" in sentence
+    )
     for value in local["value"]:
         assert f"{value}%" in sentence
     changed = _copy(tables)
@@ -77,7 +83,9 @@ def test_readable_tables_label_columns_blank_missing_values_and_link_ids(tables)
     assert not cells.isin(["nan", "NaN", "<NA>", "NaT", "None"]).any().any()
     assert (cells["上限"] == "").sum() == frame["value_max"].isna().sum()
     start = PROJECT_ROOT / "reports" / "notebooks"
-    for target_id, quote, cell_id, cell_quote in zip(frame["target_id"], frame["quote"], cells["编号"], cells["原文引文"]):
+    for target_id, quote, cell_id, cell_quote in zip(
+        frame["target_id"], frame["quote"], cells["编号"], cells["原文引文"]
+    ):
         href = evidence_link(target_id, tables, "zh", start=start)
         assert cell_id == f'<a href="{href}">{target_id}</a>'
         assert cell_quote == f'<a class="quote" href="{href}">{quote}</a>'
@@ -86,8 +94,12 @@ def test_readable_tables_label_columns_blank_missing_values_and_link_ids(tables)
 
 def test_readable_styler_shows_caveats_and_is_reproducible(tables):
     comparison = compare.indicator_comparison(tables, ["kg_inclusive_coverage"])
-    first = readable(comparison, tables, "en", ["label_en", "reference_id", "value", "comparability", "caveat_en"]).to_html()
-    second = readable(comparison, tables, "en", ["label_en", "reference_id", "value", "comparability", "caveat_en"]).to_html()
+    first = readable(
+        comparison, tables, "en", ["label_en", "reference_id", "value", "comparability", "caveat_en"]
+    ).to_html()
+    second = readable(
+        comparison, tables, "en", ["label_en", "reference_id", "value", "comparability", "caveat_en"]
+    ).to_html()
     assert first == second
     if "caveat_en" in comparison.columns and comparison["caveat_en"].astype(bool).any():
         assert "<caption>Comparability: " in first

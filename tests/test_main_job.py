@@ -1,15 +1,16 @@
 """The main job rebuilds what an edit makes out of date, skips the rest, and gives the bytes a full rebuild gives."""
+
 from __future__ import annotations
 
 import shutil
 
 import pytest
+from helpers import tree_digest
 
 from analysis.cli import main
 from analysis.curated import load_table, write_tables
 from analysis.main_job import value_digest
 from analysis.paths import PROJECT_ROOT
-from helpers import tree_digest
 
 OUTPUTS = ("figures", "reports")
 
@@ -18,8 +19,14 @@ def _outputs(root) -> dict[str, str]:
     digest = {}
     for folder in OUTPUTS:
         digest.update({f"{folder}/{k}": v for k, v in tree_digest(root / folder).items()})
-    digest.update({f"data/curated/{p.name}": v for p in (root / "data" / "curated").glob("*.xlsx")
-                   for k, v in tree_digest(p.parent).items() if k == p.name})
+    digest.update(
+        {
+            f"data/curated/{p.name}": v
+            for p in (root / "data" / "curated").glob("*.xlsx")
+            for k, v in tree_digest(p.parent).items()
+            if k == p.name
+        }
+    )
     return digest
 
 

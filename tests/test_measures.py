@@ -1,19 +1,21 @@
 """Theme shares on both bases, and level-3 commitments shown with the size and kind of their quantities."""
+
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from analysis.compare import comparison_tables, theme_text_shares
-from analysis.curated import load_tables
-from analysis.measures import (
+from analysis.compare import (
     PRIMARY_ONLY,
     PRIMARY_PLUS_SECONDARY,
     clause_theme_weights,
+    comparison_tables,
     quantified_commitments,
     theme_shares,
+    theme_text_shares,
     theme_text_shares_by_basis,
 )
+from analysis.curated import load_tables
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +51,9 @@ def test_a_theme_named_only_as_secondary_gets_a_share_on_the_second_basis(tables
     clauses = tables["clauses"]
     secondary = clauses["secondary_theme_ids"].str.split(";").explode()
     primary_pairs = set(zip(clauses["doc_id"], clauses["theme_id"]))
-    only_secondary = [(d, t) for d, t in zip(clauses.loc[secondary.index, "doc_id"], secondary)
-                      if t and (d, t) not in primary_pairs]
+    only_secondary = [
+        (d, t) for d, t in zip(clauses.loc[secondary.index, "doc_id"], secondary) if t and (d, t) not in primary_pairs
+    ]
     assert only_secondary, "the data has a theme named only as a secondary theme"
     doc_id, theme_id = only_secondary[0]
     shares = theme_text_shares_by_basis(tables).set_index(["share_basis", "doc_id", "theme_id"])["share"]

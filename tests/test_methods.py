@@ -1,4 +1,5 @@
 """The methods appendix states the package's own figures, in each language, and prints with the project font."""
+
 from __future__ import annotations
 
 import re
@@ -8,12 +9,11 @@ import pandas as pd
 import pytest
 from helpers import add_made_up_region
 
-from analysis.coding import agreement_table
-from analysis.compare import corpus_overview
+from analysis.compare import corpus_overview, quantified_commitments
 from analysis.corpus import load_texts
 from analysis.curated import load_tables
-from analysis.measures import quantified_commitments
 from analysis.methods import methods_facts, methods_markdown, write_methods
+from analysis.readings import agreement_table
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def table_rows(markdown: str, first_header: str) -> list[list[str]]:
     lines = markdown.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith(f"| {first_header} |"))
     rows = []
-    for line in lines[start + 2:]:
+    for line in lines[start + 2 :]:
         if not line.startswith("|"):
             break
         rows.append([cell.strip() for cell in re.split(r"(?<!\\)\|", line.strip())[1:-1]])
@@ -55,7 +55,9 @@ def test_levels_agreement_and_checks_are_the_computed_ones(pages):
     en = pages["en"]
     levels = tables["commitments"]["level"].astype(int).value_counts()
     shown = pd.DataFrame(table_rows(en, "Level"), columns=["level", "genre_class", "meaning", "pairs"])
-    assert shown.astype({"level": int, "pairs": int}).groupby("level")["pairs"].sum().tolist() == [levels.get(v, 0) for v in range(4)]
+    assert shown.astype({"level": int, "pairs": int}).groupby("level")["pairs"].sum().tolist() == [
+        levels.get(v, 0) for v in range(4)
+    ]
     scale = tables["commitment_scale"]
     assert set(shown["meaning"]) == set(scale["meaning_en"])
     agreement = agreement_table(tables, load_texts(tables["documents"]))
@@ -69,7 +71,10 @@ def test_levels_agreement_and_checks_are_the_computed_ones(pages):
     assert "**passed**" in en and "**通过**" in pages["zh"]
     kinds = tables["readings"]["coder_kind"].value_counts()
     ai, human = kinds.get("ai_model_session", 0), kinds.get("human", 0)
-    assert f"{ai} were made by AI model sessions, {human} by human coders and {len(tables['readings']) - ai - human} by a program" in en
+    assert (
+        f"{ai} were made by AI model sessions, {human} by human coders and {len(tables['readings']) - ai - human} by a program"
+        in en
+    )
     assert ("No human coder took part" in en) == (human == 0)
 
 
@@ -99,7 +104,9 @@ def test_the_pdf_embeds_only_the_project_font_and_its_text_extracts(tmp_path):
     written = write_methods(tmp_path, languages=("zh",))
     pdf = next(p for p in written if p.suffix == ".pdf")
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
-    assert fonts and all("NotoSansCJKSC" in line and "CID TrueType" in line and " yes yes yes " in line for line in fonts)
+    assert fonts and all(
+        "NotoSansCJKSC" in line and "CID TrueType" in line and " yes yes yes " in line for line in fonts
+    )
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     overview = corpus_overview(load_tables())
     assert "方法附录" in text and "便利样本" in text
@@ -113,4 +120,6 @@ def test_the_codebook_section_counts_each_component_from_the_codes(pages):
     present = tables["document_components"].query("present == 'true'").groupby("component").size()
     rows = table_rows(pages["en"], "Theme | Component")
     names = dict(zip(tables["components"]["name_en"], tables["components"]["component"]))
-    assert {names[r[1]]: int(r[3]) for r in rows} == {c: int(present.get(c, 0)) for c in tables["components"]["component"]}
+    assert {names[r[1]]: int(r[3]) for r in rows} == {
+        c: int(present.get(c, 0)) for c in tables["components"]["component"]
+    }

@@ -1,4 +1,5 @@
 """Normalisation keeps a faithful map back to raw offsets."""
+
 from __future__ import annotations
 
 import random
@@ -62,6 +63,6 @@ def test_every_normalised_span_of_every_document_maps_back_consistently(raw_file
         raw_start, raw_end = nt.to_raw_span(start, end)
         # one character of context on each side: "。" reads as a decimal point only between digits
         window_start = max(0, raw_start - 1)
-        window = normalize(raw[window_start:raw_end + 1]).text
+        window = normalize(raw[window_start : raw_end + 1]).text
         offset = raw_start - window_start
-        assert window[offset:offset + (end - start)] == nt.text[start:end]
+        assert window[offset : offset + (end - start)] == nt.text[start:end]

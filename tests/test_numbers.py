@@ -1,4 +1,5 @@
 """The number function on every form the plans use, and what it refuses."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -112,7 +113,7 @@ def test_scanner_separates_quantities_from_years_items_and_names():
 def test_scanner_offsets_are_code_points():
     text = "𠀀达到95%"  # a character outside the BMP counts as one code point
     token = next(t for t in scan_numbers(text) if t.reason == "quantity")
-    assert (token.start, token.end, text[token.start:token.end]) == (3, 6, "95%")
+    assert (token.start, token.end, text[token.start : token.end]) == (3, 6, "95%")
 
 
 def test_scanner_reads_dates_and_times_as_one_token():

@@ -1,4 +1,5 @@
 """Plans published as PDF or Word files: text into data/raw/, the original beside it, clear refusals."""
+
 from __future__ import annotations
 
 import hashlib
@@ -60,8 +61,13 @@ def make_docx(path: Path, paragraphs: list[str], table: list[list[str]] | None =
 
 
 PDF_PAGES = [
-    ["某县教育局2024年工作要点", "一、学前教育",
-     "普惠性幼儿园覆盖率达到 95%,新建公办幼儿园3所,公办园在园幼儿占", "比达到55%。", "- 1 -"],
+    [
+        "某县教育局2024年工作要点",
+        "一、学前教育",
+        "普惠性幼儿园覆盖率达到 95%,新建公办幼儿园3所,公办园在园幼儿占",
+        "比达到55%。",
+        "- 1 -",
+    ],
     ["二、教师队伍", "全年交流轮岗教师不少于120名。", "- 2 -"],
 ]
 
@@ -90,8 +96,12 @@ def test_a_scanned_pdf_is_refused_with_a_message_not_an_empty_document(tmp_path)
     with pytest.raises(IngestError, match="no text layer.*OCR"):
         ingest_document(source, tmp_path)
     assert not (tmp_path / "data/raw/scan.txt").exists()
-    result = subprocess.run([sys.executable, "-m", "analysis", "--root", str(tmp_path), "extract", str(source)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "--root", str(tmp_path), "extract", str(source)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1
     assert "scan.pdf: no text layer" in result.stderr and "Traceback" not in result.stderr
 
@@ -108,8 +118,11 @@ def test_a_broken_file_is_named_not_a_traceback(tmp_path):
 
 
 def test_a_word_file_keeps_paragraphs_and_flattens_tables_row_by_row(tmp_path):
-    source = make_docx(tmp_path / "plan.docx", ["某县教育局2024年工作要点", "新建公办幼儿园3所。"],
-                       [["指标", "2025年"], ["普惠性幼儿园覆盖率", "92%"]])
+    source = make_docx(
+        tmp_path / "plan.docx",
+        ["某县教育局2024年工作要点", "新建公办幼儿园3所。"],
+        [["指标", "2025年"], ["普惠性幼儿园覆盖率", "92%"]],
+    )
     ingest_document(source, tmp_path)
     text = (tmp_path / "data/raw/plan.txt").read_text(encoding="utf-8")
     assert text == "某县教育局2024年工作要点\n新建公办幼儿园3所。\n指标\t2025年\n普惠性幼儿园覆盖率\t92%\n"
@@ -128,11 +141,13 @@ def test_extract_accepts_pdf_and_docx_and_reports_the_manifest_values(project_co
     assert found.set_index("number_text").loc["95%", "comparator"] == ">="  # 达到 95%: across the space
     raw = (tmp_path / "data/raw/a.txt").read_text(encoding="utf-8")
     for row in found[found["doc"].str.endswith("a.txt")].itertuples():
-        assert raw[int(row.char_start):int(row.char_end)] == row.quote
+        assert raw[int(row.char_start) : int(row.char_end)] == row.quote
 
 
 def test_kangxi_radicals_and_compatibility_ideographs_are_matched_as_their_characters():
-    raw = "⽂化教育\uf9b4,⾼中阶段毛入学率达到95%"  # ⽂ U+2F42, ⾼ U+2FBC, U+F9B4 is a compatibility 領 (then simplified)
+    raw = (
+        "⽂化教育\uf9b4,⾼中阶段毛入学率达到95%"  # ⽂ U+2F42, ⾼ U+2FBC, U+F9B4 is a compatibility 領 (then simplified)
+    )
     normalised = normalize(raw)
     assert normalised.text == "文化教育领,高中阶段毛入学率达到95%"
     assert len(normalised.text) == len(raw)
@@ -141,10 +156,21 @@ def test_kangxi_radicals_and_compatibility_ideographs_are_matched_as_their_chara
 
 
 def test_broken_lines_are_joined_but_headings_items_and_page_numbers_are_not():
-    lines = ["一、总体目标", "到2025年,全县普惠性幼儿园覆盖率达到92%以上,公办园在", "园幼儿占比达到55%。",
-             "- 3 -", "(一)学前教育", "第二章 保障措施"]
-    assert join_broken_lines(lines) == ["一、总体目标", "到2025年,全县普惠性幼儿园覆盖率达到92%以上,公办园在园幼儿占比达到55%。",
-                                        "- 3 -", "(一)学前教育", "第二章 保障措施"]
+    lines = [
+        "一、总体目标",
+        "到2025年,全县普惠性幼儿园覆盖率达到92%以上,公办园在",
+        "园幼儿占比达到55%。",
+        "- 3 -",
+        "(一)学前教育",
+        "第二章 保障措施",
+    ]
+    assert join_broken_lines(lines) == [
+        "一、总体目标",
+        "到2025年,全县普惠性幼儿园覆盖率达到92%以上,公办园在园幼儿占比达到55%。",
+        "- 3 -",
+        "(一)学前教育",
+        "第二章 保障措施",
+    ]
 
 
 def test_validation_checks_the_original_beside_the_raw_text(project_copy):
@@ -156,12 +182,16 @@ def test_validation_checks_the_original_beside_the_raw_text(project_copy):
     original = root / "data/raw/xinhuang_2021h2_work_plan.docx"
     make_docx(original, ["新晃"])
     documents.loc[documents["doc_id"] == "xinhuang_2021h2_wp", ["original_file", "original_sha256"]] = [
-        original.name, hashlib.sha256(original.read_bytes()).hexdigest()]
+        original.name,
+        hashlib.sha256(original.read_bytes()).hexdigest(),
+    ]
     write_tables({"documents": documents}, root)
     assert validate_project(root) == []
     original.write_bytes(original.read_bytes() + b"x")
     problems = validate_project(root)
-    assert [(p.column, "xinhuang_2021h2_work_plan.docx has sha256" in p.message) for p in problems] == [("original_sha256", True)]
+    assert [(p.column, "xinhuang_2021h2_work_plan.docx has sha256" in p.message) for p in problems] == [
+        ("original_sha256", True)
+    ]
     original.unlink()
     assert [p.column for p in validate_project(root)] == ["original_file"]
 
@@ -178,7 +208,22 @@ def test_a_folder_of_pdf_word_and_text_plans_is_extracted_each_file_once(project
     found = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert list(found["number_text"]) == ["3所", "900个", "120名"]
     # the raw folder itself: its original beside its text is not extracted twice
-    assert main(["--root", str(root), "extract", str(root / "data/raw/a.txt"), str(root / "data/raw"), "-o", str(out),
-                 "--jobs", "1", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "--root",
+                str(root),
+                "extract",
+                str(root / "data/raw/a.txt"),
+                str(root / "data/raw"),
+                "-o",
+                str(out),
+                "--jobs",
+                "1",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     found = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert list(found["doc"]).count(str(root / "data/raw/a.txt")) == 1

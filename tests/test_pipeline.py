@@ -1,4 +1,5 @@
 """The incremental main job: rebuild what is out of date, skip the rest, say which, never trust a stale output."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,13 +12,16 @@ def _writer(path: Path, text: str, log: Path):
         path.write_text(text, encoding="utf-8")
         with log.open("a", encoding="utf-8") as stream:  # worker processes share no memory: log to a file
             stream.write(path.name + "\n")
+
     return write
 
 
 def _steps(root: Path, versions: dict[str, str]) -> list[Step]:
     log = root / "made.log"
-    return [Step(f"figure:{name}", (root / f"{name}.txt",), digest_of(version), _writer(root / f"{name}.txt", version, log))
-            for name, version in versions.items()]
+    return [
+        Step(f"figure:{name}", (root / f"{name}.txt",), digest_of(version), _writer(root / f"{name}.txt", version, log))
+        for name, version in versions.items()
+    ]
 
 
 def _made(root: Path) -> list[str]:

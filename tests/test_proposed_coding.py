@@ -1,4 +1,5 @@
 """A proposed coding to confirm, and a fifth region added end to end from a PDF, timed."""
+
 from __future__ import annotations
 
 import hashlib
@@ -6,13 +7,13 @@ import time
 
 import openpyxl
 import pytest
+from test_pdf_docx_input import make_pdf
 
 from analysis.cli import main
 from analysis.curated import load_table, load_tables, write_tables
 from analysis.extraction import ReviewError, import_review
 from analysis.extraction.proposals import propose_commitments, propose_components
 from analysis.validate import validate_project
-from test_pdf_docx_input import make_pdf
 
 THEMES = load_table("themes")
 COMPONENTS = load_table("components")
@@ -20,9 +21,16 @@ COMPONENTS = load_table("components")
 
 def test_levels_follow_the_scale_quantity_measure_mention_absent():
     raw = "一、学前教育\n普惠性幼儿园覆盖率达到92%。\n二、教师\n深化县管校聘改革,建立教师交流轮岗机制。\n三、党建\n加强党的建设。\n"
-    candidates = [{"doc": "x", "char_start": raw.index("普惠"), "char_end": raw.index("92%") + 3,
-                   "quote": raw[raw.index("普惠"):raw.index("92%") + 3], "theme_id": "kindergarten_coverage",
-                   "kind": "target"}]
+    candidates = [
+        {
+            "doc": "x",
+            "char_start": raw.index("普惠"),
+            "char_end": raw.index("92%") + 3,
+            "quote": raw[raw.index("普惠") : raw.index("92%") + 3],
+            "theme_id": "kindergarten_coverage",
+            "kind": "target",
+        }
+    ]
     import pandas as pd
 
     proposed = propose_commitments(raw, "d", 0, len(raw), THEMES, pd.DataFrame(candidates)).set_index("theme_id")
@@ -30,29 +38,32 @@ def test_levels_follow_the_scale_quantity_measure_mention_absent():
     assert proposed.loc["teacher_rotation", "level"] == "2"
     assert proposed.loc["party_building", "level"] == "1"
     assert proposed.loc["double_reduction", "level"] == "0" and proposed.loc["double_reduction", "quote"] == ""
-    for theme, row in proposed.iterrows():
+    for _theme, row in proposed.iterrows():
         if row["quote"]:
-            assert raw[int(row["char_start"]):int(row["char_end"])] == row["quote"]
+            assert raw[int(row["char_start"]) : int(row["char_end"])] == row["quote"]
         assert row["notes"].startswith("proposed by the extractor (level ")
     components = propose_components(raw, "d", 0, len(raw), COMPONENTS).set_index("component")
     assert components.loc["managed_hiring", "present"] == "true"
     assert "县管校聘" in components.loc["managed_hiring", "quote"]
-    assert components.loc["managed_hiring", "notes"] == "proposed by the extractor (the text says 县管校聘); confirm or correct"
+    assert (
+        components.loc["managed_hiring", "notes"]
+        == "proposed by the extractor (the text says 县管校聘); confirm or correct"
+    )
     assert components.loc["homework", "present"] == "false"
 
 
 PLAN_PAGES = [
-    ["某某县教育局2024年工作要点",
-     "2024年,全县教育工作以办好人民满意的教育为目标,扎实推进各项",
-     "工作。",
-     "一、推进学前教育普及普惠",
-     "1.扩大普惠资源。新建公办幼儿园 3 所,普惠性幼儿园覆盖率达到 92%以上。",
-     "二、加强教师队伍建设",
-     "2.深化县管校聘改革。全年交流轮岗教师不少于 120 名。",
-     "- 1 -"],
-    ["三、落实“双减”",
-     "3.加强作业管理,课后服务覆盖率达到百分之百。",
-     "- 2 -"],
+    [
+        "某某县教育局2024年工作要点",
+        "2024年,全县教育工作以办好人民满意的教育为目标,扎实推进各项",
+        "工作。",
+        "一、推进学前教育普及普惠",
+        "1.扩大普惠资源。新建公办幼儿园 3 所,普惠性幼儿园覆盖率达到 92%以上。",
+        "二、加强教师队伍建设",
+        "2.深化县管校聘改革。全年交流轮岗教师不少于 120 名。",
+        "- 1 -",
+    ],
+    ["三、落实“双减”", "3.加强作业管理,课后服务覆盖率达到百分之百。", "- 2 -"],
 ]
 
 
@@ -60,8 +71,12 @@ def confirm_everything(path, *, skip_component: str | None = None) -> None:
     """The researcher's part: accept every candidate, exclude every other number, keep the proposed clauses,
     confirm the proposed levels and components (here as proposed; a researcher corrects them first)."""
     workbook = openpyxl.load_workbook(path)
-    for name, mark in (("candidates", "accept"), ("other_numbers", "exclude"), ("commitments", "confirm"),
-                       ("components", "confirm")):
+    for name, mark in (
+        ("candidates", "accept"),
+        ("other_numbers", "exclude"),
+        ("commitments", "confirm"),
+        ("components", "confirm"),
+    ):
         sheet = workbook[name]
         header = [c.value for c in sheet[1]]
         for row in range(2, sheet.max_row + 1):
@@ -93,26 +108,51 @@ def test_a_fifth_region_from_a_pdf_to_a_validated_project_timed(project_copy, ca
     tables = load_tables(root)
     regions, documents = tables["regions"], tables["documents"]
     regions.loc[len(regions)] = {c: "" for c in regions.columns} | dict(
-        region_id="mouxian_demo", name_zh="某某县", name_en="Mouxian (made up)", province_zh="某省",
-        province_en="Some Province", prefecture_zh="某市", prefecture_en="Some City", admin_level_zh="县",
-        admin_level_en="county")
+        region_id="mouxian_demo",
+        name_zh="某某县",
+        name_en="Mouxian (made up)",
+        province_zh="某省",
+        province_en="Some Province",
+        prefecture_zh="某市",
+        prefecture_en="Some City",
+        admin_level_zh="县",
+        admin_level_en="county",
+    )
     sha = hashlib.sha256(raw_text.encode("utf-8")).hexdigest()
     original_sha = hashlib.sha256(pdf.read_bytes()).hexdigest()
     assert f"sha256={sha}" in said and f"original_sha256={original_sha}" in said
     documents.loc[len(documents)] = {c: "" for c in documents.columns} | dict(
-        doc_id="mouxian_2024_wp", region_id="mouxian_demo", raw_file="mouxian_2024_work_points.txt", sha256=sha,
-        char_count=str(len(raw_text)), body_char_start="0", body_char_end=str(len(raw_text)),
-        issuer_zh="某某县教育局", issuer_en="Mouxian Education Bureau", title_zh="某某县教育局2024年工作要点",
-        title_en="Mouxian: 2024 work points (made up for a test)", genre="annual_work_points", genre_zh="年度工作要点", genre_class="plan",
-        period_start_year="2024", period_end_year="2024", period_label="2024", script="simplified",
-        original_file="mouxian_2024_work_points.pdf", original_sha256=original_sha, notes="made up for a test")
+        doc_id="mouxian_2024_wp",
+        region_id="mouxian_demo",
+        raw_file="mouxian_2024_work_points.txt",
+        sha256=sha,
+        char_count=str(len(raw_text)),
+        body_char_start="0",
+        body_char_end=str(len(raw_text)),
+        issuer_zh="某某县教育局",
+        issuer_en="Mouxian Education Bureau",
+        title_zh="某某县教育局2024年工作要点",
+        title_en="Mouxian: 2024 work points (made up for a test)",
+        genre="annual_work_points",
+        genre_zh="年度工作要点",
+        genre_class="plan",
+        period_start_year="2024",
+        period_end_year="2024",
+        period_label="2024",
+        script="simplified",
+        original_file="mouxian_2024_work_points.pdf",
+        original_sha256=original_sha,
+        notes="made up for a test",
+    )
     write_tables({"regions": regions, "documents": documents}, root)
     times["2 manifest and region rows (by hand; here by code)"] = time.perf_counter() - clock
     # 3. extract again with the manifest row: the review workbook proposes clauses, levels and components
     clock = time.perf_counter()
     review = root / "review.xlsx"
-    assert main(["--root", str(root), "extract", str(pdf), "-o", str(root / "c.csv"), "--review", str(review),
-                 "--quiet"]) == 0
+    assert (
+        main(["--root", str(root), "extract", str(pdf), "-o", str(root / "c.csv"), "--review", str(review), "--quiet"])
+        == 0
+    )
     times["3 extract with --review"] = time.perf_counter() - clock
     workbook = openpyxl.load_workbook(review)
     assert {"candidates", "other_numbers", "clauses", "commitments", "components"} <= set(workbook.sheetnames)
@@ -140,8 +180,14 @@ def test_a_fifth_region_from_a_pdf_to_a_validated_project_timed(project_copy, ca
     for name in ("commitments", "candidates", "other_numbers", "clauses"):
         sheet = workbook[name]
         header = [c.value for c in sheet[1]]
-        column = header.index({"commitments": "confirm", "candidates": "accept", "other_numbers": "exclude",
-                               "clauses": "import"}[name]) + 1
+        column = (
+            header.index(
+                {"commitments": "confirm", "candidates": "accept", "other_numbers": "exclude", "clauses": "import"}[
+                    name
+                ]
+            )
+            + 1
+        )
         for row in range(2, sheet.max_row + 1):
             sheet.cell(row, column).value = "no"
     workbook.save(review)
@@ -154,7 +200,9 @@ def test_a_fifth_region_from_a_pdf_to_a_validated_project_timed(project_copy, ca
     assert list(targets["number_text"]) == ["3 所", "92%", "120 名", "百分之百"]
     assert list(targets["comparator"]) == ["=", ">=", ">=", ">="]
     coded = tables["document_components"]
-    assert coded[(coded["doc_id"] == "mouxian_2024_wp") & (coded["component"] == "managed_hiring")]["present"].tolist() == ["true"]
+    assert coded[(coded["doc_id"] == "mouxian_2024_wp") & (coded["component"] == "managed_hiring")][
+        "present"
+    ].tolist() == ["true"]
     assert all("confirmed in review" in n for n in tables["commitments"].query("doc_id == 'mouxian_2024_wp'")["notes"])
     print("\nadding a region from a PDF, seconds per step:")
     for step, seconds in times.items():
@@ -164,8 +212,9 @@ def test_a_fifth_region_from_a_pdf_to_a_validated_project_timed(project_copy, ca
 def test_columns_added_to_targets_csv_appear_in_the_review_sheet_and_are_imported(project_copy):
     """Engineers add columns to the schema (measure, basis …): the review sheet carries every column of
     targets.csv, so a researcher can fill them in, and the import keeps what was filled in."""
-    from analysis.extraction.review import plan_review_import, read_review
     from test_extract import extract_made_up_plan, fill_review
+
+    from analysis.extraction.review import plan_review_import, read_review
 
     root = project_copy
     review = extract_made_up_plan(root)

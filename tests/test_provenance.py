@@ -1,4 +1,5 @@
 """English glosses of every quote and the sources of every document, as validation enforces them."""
+
 from __future__ import annotations
 
 from analysis.curated import load_table, load_tables, write_tables

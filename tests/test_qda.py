@@ -1,4 +1,5 @@
 """REFI-QDA exchange: schema-valid exports, positions that cut the clause out of the stored text, round trip."""
+
 from __future__ import annotations
 
 import io
@@ -65,7 +66,9 @@ def test_every_selection_cuts_its_clause_or_quote_out_of_the_stored_source(expor
         stored = files["sources/" + source.get("plainTextPath").removeprefix("internal://")]
         assert stored == raw[doc_id]  # the same bytes as the raw file: UTF-8, no BOM, LF
         text = stored.decode("utf-8")
-        variables = {v.find("q:VariableRef", NS).get("targetGUID"): v[1].text for v in source.iterfind("q:VariableValue", NS)}
+        variables = {
+            v.find("q:VariableRef", NS).get("targetGUID"): v[1].text for v in source.iterfind("q:VariableValue", NS)
+        }
         assert variables[guid("variable", "region")] and variables[guid("variable", "period")]
         for selection in source.iterfind("q:PlainTextSelection", NS):
             start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
@@ -73,7 +76,7 @@ def test_every_selection_cuts_its_clause_or_quote_out_of_the_stored_source(expor
             if kind == "clause":
                 row = clauses.loc[(doc_id, unit)]
                 assert (start, end) == (int(row["char_start"]), int(row["char_end"]))
-                assert text[start:end] == texts[doc_id][int(row["char_start"]):int(row["char_end"])]
+                assert text[start:end] == texts[doc_id][int(row["char_start"]) : int(row["char_end"])]
             else:
                 assert text[start:end] == quotes.loc[(doc_id, unit), "quote"]
             checked += 1
@@ -114,12 +117,17 @@ def test_codes_are_mapped_by_name_when_a_tool_issued_new_guids_and_renamed_the_p
     assert len(back[back["variable"] == "primary_theme"]) == len(tables["clauses"])
 
 
-@pytest.mark.parametrize("damage, message", [
-    (lambda text: "\ufeff" + text, "byte-order mark (BOM)"),
-    (lambda text: text.replace("\n", "\r\n"), "CRLF line ends"),
-    (lambda text: text[:100] + "X" + text[100:], "differs from the stored text from code point 100"),
-])
-def test_a_source_whose_text_is_not_the_stored_text_is_refused_and_nothing_is_written(exported, capsys, damage, message):
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda text: "\ufeff" + text, "byte-order mark (BOM)"),
+        (lambda text: text.replace("\n", "\r\n"), "CRLF line ends"),
+        (lambda text: text[:100] + "X" + text[100:], "differs from the stored text from code point 100"),
+    ],
+)
+def test_a_source_whose_text_is_not_the_stored_text_is_refused_and_nothing_is_written(
+    exported, capsys, damage, message
+):
     root, path, _ = exported
     files = _project(path)
     name = next(n for n in files if n.startswith("sources/"))

@@ -1,4 +1,5 @@
 """Readings as data: who coded what, the migrated second reading, and the description figures show."""
+
 from __future__ import annotations
 
 import hashlib
@@ -53,9 +54,20 @@ def test_every_reading_comes_back_in_the_same_long_form(tables):
 
 
 def test_the_description_names_the_reading_and_its_alpha_with_interval_in_each_language(tables):
-    agreement = pd.DataFrame([
-        {"reading_a": "curated", "reading_b": "second_blind", "scope": "primary_theme:(overall)", "measure": "alpha",
-         "value": 0.9822, "ci_low": 0.9449, "ci_high": 1.0, "n_units": 61}])
+    agreement = pd.DataFrame(
+        [
+            {
+                "reading_a": "curated",
+                "reading_b": "second_blind",
+                "scope": "primary_theme:(overall)",
+                "measure": "alpha",
+                "value": 0.9822,
+                "ci_low": 0.9449,
+                "ci_high": 1.0,
+                "n_units": 61,
+            }
+        ]
+    )
     en = reading_description(lang="en", tables=tables, agreement=agreement)
     zh = reading_description(lang="zh", tables=tables, agreement=agreement)
     assert "Curated reading (AI model sessions, merged)" in en and "α = 0.98 (95% CI 0.94–1.00, 61 clauses)" in en
@@ -76,7 +88,10 @@ def test_validation_names_file_line_and_column_of_a_bad_stored_code(project_copy
     readings.loc[readings["reading_id"] == "second_blind", "is_curated"] = "true"
     write_tables({"reading_codes": codes, "readings": readings}, project_copy)
     problems = [str(p) for p in validate_project(project_copy, closed_world=False)]
-    assert "data/curated/reading_codes.csv, line 2, column 'value': 'no_such_theme' is not a theme_id of themes.csv" in problems
+    assert (
+        "data/curated/reading_codes.csv, line 2, column 'value': 'no_such_theme' is not a theme_id of themes.csv"
+        in problems
+    )
     assert any("reading_codes.csv, line 3, column 'unit_id': no clause 'no_such_clause'" in p for p in problems)
     assert any("readings.csv, column 'is_curated': exactly one reading must be curated, found 2" in p for p in problems)
 

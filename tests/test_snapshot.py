@@ -1,4 +1,5 @@
 """A build reads one state of the data: a change while it reads makes it read again."""
+
 from __future__ import annotations
 
 import shutil

@@ -3,16 +3,16 @@
 Each test breaks one thing, asserts the message names file, line and column, and asserts that
 validation changed no file.
 """
+
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
-import pytest
+from helpers import tree_digest
 
 from analysis.curated import table_path, table_paths
 from analysis.validate import validate_project
-from helpers import tree_digest
 
 
 def read_rows(path: Path) -> list[dict]:
@@ -43,7 +43,9 @@ def file_of_row(root: Path, table: str, column: str, value: str) -> tuple[str, i
 
 
 def edit_cell(root: Path, table: str, row_index: int, column: str, value: str) -> None:
-    path = curated_file(root, table) if table.endswith(".csv") and "/" not in table else root / "data" / "curated" / table
+    path = (
+        curated_file(root, table) if table.endswith(".csv") and "/" not in table else root / "data" / "curated" / table
+    )
     rows = read_rows(path)
     rows[row_index][column] = value
     write_rows(path, rows)
@@ -66,7 +68,9 @@ def test_wrong_offset_is_reported_with_where_the_quote_really_is(project_copy):
     edit_cell(project_copy, "targets.csv", 3, "char_start", str(start + 1))
     edit_cell(project_copy, "targets.csv", 3, "char_end", str(int(rows[3]["char_end"]) + 1))
     problems = problems_after(project_copy)
-    assert any("targets.csv, line 5, column 'char_start'" in p and f"it occurs at {start}:" in p for p in problems), problems
+    assert any("targets.csv, line 5, column 'char_start'" in p and f"it occurs at {start}:" in p for p in problems), (
+        problems
+    )
 
 
 def test_quote_not_in_text_is_reported(project_copy):
@@ -92,7 +96,9 @@ def test_unit_disagreeing_with_the_quote_is_reported(project_copy):
 def test_money_must_keep_its_written_unit(project_copy):
     file, index = file_of_row(project_copy, "targets", "number_text", "3000万元")
     edit_cell(project_copy, file, index, "unit_original", "")
-    assert any(f"{file}, line {index + 2}, column 'unit_original'" in p and "'万元'" in p for p in problems_after(project_copy))
+    assert any(
+        f"{file}, line {index + 2}, column 'unit_original'" in p and "'万元'" in p for p in problems_after(project_copy)
+    )
 
 
 def test_unknown_theme_is_reported(project_copy):
@@ -145,7 +151,7 @@ def test_truncated_row_is_reported(project_copy):
 
 def test_changed_raw_file_fails_the_hash_check(project_copy):
     path = project_copy / "data/raw/hailing_2023_work_points.txt"
-    path.write_bytes(path.read_bytes().replace("92%".encode(), "93%".encode()))
+    path.write_bytes(path.read_bytes().replace(b"92%", b"93%"))
     problems = [str(p) for p in validate_project(project_copy)]
     assert any("documents.csv, line 3, column 'sha256'" in p and "has changed" in p for p in problems), problems
 
@@ -163,7 +169,9 @@ def test_number_missing_from_the_closed_world_is_reported(project_copy):
     dropped = next(r for r in rows if r["number_text"] == "370名")
     write_rows(path, [r for r in rows if r is not dropped])
     problems = problems_after(project_copy)
-    assert any("number '370名'" in p and "neither in targets.csv nor in excluded_numbers.csv" in p for p in problems), problems
+    assert any("number '370名'" in p and "neither in targets.csv nor in excluded_numbers.csv" in p for p in problems), (
+        problems
+    )
 
 
 def test_missing_commitment_level_is_reported(project_copy):
@@ -171,7 +179,9 @@ def test_missing_commitment_level_is_reported(project_copy):
     rows = read_rows(path)
     write_rows(path, rows[1:])
     first = rows[0]
-    assert any(f"no commitment level for {first['doc_id']} × {first['theme_id']}" in p for p in problems_after(project_copy))
+    assert any(
+        f"no commitment level for {first['doc_id']} × {first['theme_id']}" in p for p in problems_after(project_copy)
+    )
 
 
 def test_an_error_of_the_package_as_a_whole_fails_validation_instead_of_passing_silently(project_copy):
@@ -183,4 +193,6 @@ def test_an_error_of_the_package_as_a_whole_fails_validation_instead_of_passing_
     descriptor["resources"][-1].pop("profile", None)  # no longer a tabular resource in a tabular package
     path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     problems = problems_after(project_copy)
-    assert any(p.startswith("data/curated/datapackage.json") and "tabular-data-resource" in p for p in problems), problems
+    assert any(p.startswith("data/curated/datapackage.json") and "tabular-data-resource" in p for p in problems), (
+        problems
+    )

@@ -1,4 +1,5 @@
 """The curated Excel workbook: export, formula sheets, import of edits, safety, reproducibility."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -50,6 +51,7 @@ QUANTITIES_SHEET, INDICATORS_SHEET, COMMITMENTS_SHEET = "target_counts", "indica
 
 def derived_sheets(tables) -> list[str]:
     return [*comparison_registry(tables), MATRIX_SHEET, CHECKS_SHEET]
+
 
 # ----------------------------------------------------------------------------------------------
 # fixtures and helpers
@@ -108,7 +110,9 @@ def generic_edits(tables: dict[str, pd.DataFrame]) -> list[tuple[str, str, str, 
     targets = tables["targets"]
     grouped = targets[targets["indicator_group"] != ""].iloc[0]
     other_kind = next(k for k in ("target", "baseline", "achievement") if k != targets.iloc[0]["kind"])
-    other_theme = next(t for t in tables["themes"]["theme_id"] if t not in ("web_furniture", targets.iloc[1]["theme_id"]))
+    other_theme = next(
+        t for t in tables["themes"]["theme_id"] if t not in ("web_furniture", targets.iloc[1]["theme_id"])
+    )
     first = tables["commitments"].iloc[0]
     return [
         ("targets", "target_id", targets.iloc[0]["target_id"], "kind", other_kind),
@@ -122,7 +126,11 @@ def apply_to_tables(tables, edits) -> dict[str, pd.DataFrame]:
     out = {name: frame.copy() for name, frame in tables.items()}
     for table, key_column, key, column, value in edits:
         frame = out[table]
-        mask = (frame["doc_id"] == key[0]) & (frame["theme_id"] == key[1]) if key_column is None else frame[key_column] == key
+        mask = (
+            (frame["doc_id"] == key[0]) & (frame["theme_id"] == key[1])
+            if key_column is None
+            else frame[key_column] == key
+        )
         frame.loc[mask, column] = str(value)
     return out
 
@@ -132,7 +140,11 @@ def edit_cells(tables, edits) -> dict[tuple[str, int, str], object]:
     out = {}
     for table, key_column, key, column, value in edits:
         frame = tables[table]
-        mask = (frame["doc_id"] == key[0]) & (frame["theme_id"] == key[1]) if key_column is None else frame[key_column] == key
+        mask = (
+            (frame["doc_id"] == key[0]) & (frame["theme_id"] == key[1])
+            if key_column is None
+            else frame[key_column] == key
+        )
         out[(table, int(frame.index[mask][0]) + 2, column)] = value
     return out
 
@@ -141,8 +153,9 @@ def edit_cells(tables, edits) -> dict[tuple[str, int, str], object]:
 # export: sheets, types, drop-downs, README
 
 
-def test_workbook_has_readme_then_one_sheet_per_resource_in_datapackage_order_then_comparisons(workbook, descriptor,
-                                                                                              tables):
+def test_workbook_has_readme_then_one_sheet_per_resource_in_datapackage_order_then_comparisons(
+    workbook, descriptor, tables
+):
     resources = [item["name"] for item in descriptor["resources"]]
     assert workbook.sheetnames == [README_SHEET, *resources, *derived_sheets(tables), LISTS_SHEET, STATE_SHEET]
     assert workbook[LISTS_SHEET].sheet_state == "hidden" and workbook[STATE_SHEET].sheet_state == "hidden"
@@ -215,7 +228,10 @@ def _validations(workbook, name):
     for rule in workbook[name].data_validations.dataValidation:
         for cells in rule.sqref.ranges:
             assert cells.min_row == 2 and cells.max_row > len(list(workbook[name].rows)) + 500
-            out[get_column_letter(cells.min_col)] = (_list_values(workbook, rule.formula1), rule.errorStyle or "stop")  # stop is the default
+            out[get_column_letter(cells.min_col)] = (
+                _list_values(workbook, rule.formula1),
+                rule.errorStyle or "stop",
+            )  # stop is the default
     return out
 
 
@@ -262,7 +278,7 @@ def test_readme_explains_every_sheet_and_column_the_codebook_and_how_to_import(w
 
 def test_text_starting_with_formula_characters_is_written_as_text_never_as_formula(project_copy, tmp_path):
     frame = load_tables(project_copy)["targets"]
-    tricky = ["=HYPERLINK(\"http://example.com\",\"x\")", "+86 10 1234", "-3 students", "@SUM(A1:A3)", "=1+1"]
+    tricky = ['=HYPERLINK("http://example.com","x")', "+86 10 1234", "-3 students", "@SUM(A1:A3)", "=1+1"]
     for index, text in enumerate(tricky):
         frame.loc[index, "notes"] = text
     write_tables({"targets": frame}, project_copy)
@@ -286,8 +302,12 @@ def test_export_is_byte_identical_when_repeated_in_process_and_from_the_command_
     again = export_workbook(data_root, tmp_path / "again.xlsx")
     assert again.read_bytes() == exported.read_bytes()
     third = tmp_path / "cli.xlsx"
-    subprocess.run([sys.executable, "-m", "analysis", "--root", str(data_root), "workbook", "export", str(third)],
-                   check=True, cwd=PROJECT_ROOT, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "analysis", "--root", str(data_root), "workbook", "export", str(third)],
+        check=True,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+    )
     assert third.read_bytes() == exported.read_bytes()
     with zipfile.ZipFile(exported) as archive:
         assert {info.date_time for info in archive.infolist()} == {(2000, 1, 1, 0, 0, 0)}
@@ -323,12 +343,15 @@ def test_a_fifth_region_appears_in_every_sheet_and_in_the_formulas(project_copy,
 
     region = loaded["regions"].iloc[[0]].assign(region_id="fifth_test", name_en="Fifth Test County")
     doc = loaded["documents"].iloc[[0]].assign(doc_id="fifth_2024_wp", region_id="fifth_test", raw_file="fifth.txt")
-    target = loaded["targets"][loaded["targets"]["indicator_group"] != ""].iloc[[0]].assign(
-        target_id="FT24-T001", doc_id="fifth_2024_wp")
+    target = (
+        loaded["targets"][loaded["targets"]["indicator_group"] != ""]
+        .iloc[[0]]
+        .assign(target_id="FT24-T001", doc_id="fifth_2024_wp")
+    )
     commitment = loaded["commitments"].iloc[[0]].assign(doc_id="fifth_2024_wp", level="3")
     for name, row in (("regions", region), ("documents", doc), ("targets", target), ("commitments", commitment)):
         write_tables({name: pd.concat([loaded[name], row], ignore_index=True)}, project_copy)
-    tables = load_tables(project_copy)
+    load_tables(project_copy)
     path = export_workbook(project_copy, tmp_path / "five.xlsx")
     book = openpyxl.load_workbook(path)
     assert "fifth_test" in _validations(book, "documents")[letter_of(book["documents"], "region_id")][0]
@@ -366,8 +389,11 @@ def test_edited_cells_arrive_exactly_after_a_dry_run_that_writes_nothing(project
     set_text(themes[f"{letter_of(themes, 'name_en')}{row_of(themes, 'theme_id', theme_id)}"], "Renamed theme")
     removed = tables["reading_codes"].iloc[5]
     second.delete_rows(7)  # data row 6 of the sheet = frame index 5
-    added = tables["reading_codes"].iloc[0].to_dict() | {"variable": "secondary_themes", "value": "party_building",
-                                                         "notes": "added in Excel"}
+    added = tables["reading_codes"].iloc[0].to_dict() | {
+        "variable": "secondary_themes",
+        "value": "party_building",
+        "notes": "added in Excel",
+    }
     second.append([added[c] or None for c in tables["reading_codes"].columns])
     book.save(path)
     before = tree_digest(project_copy / "data")
@@ -384,8 +410,11 @@ def test_edited_cells_arrive_exactly_after_a_dry_run_that_writes_nothing(project
     meanwhile = tables["themes"].copy()
     meanwhile.loc[0, "definition"] += " (edited meanwhile)"
     write_tables({"themes": meanwhile}, project_copy)  # someone saves the table meanwhile
-    with pytest.raises(WorkbookError, match=r"table\(s\) 'themes' in data/curated changed while this import was being "
-                                            "checked"):
+    with pytest.raises(
+        WorkbookError,
+        match=r"table\(s\) 'themes' in data/curated changed while this import was being "
+        "checked",
+    ):
         apply_import(plan, project_copy)
     assert tree_digest(project_copy / "data") | {"curated/themes.csv": before["curated/themes.csv"]} == before
     themes_csv.write_bytes(original)
@@ -404,17 +433,21 @@ def test_edited_cells_arrive_exactly_after_a_dry_run_that_writes_nothing(project
     expected["themes"].loc[expected["themes"]["theme_id"] == theme_id, "name_en"] = "Renamed theme"
     reading_codes = pd.concat([expected["reading_codes"].drop(index=5), pd.DataFrame([added])], ignore_index=True)
     order = {doc_id: i for i, doc_id in enumerate(tables["documents"]["doc_id"])}  # tables read in document order
-    expected["reading_codes"] = reading_codes.iloc[sorted(range(len(reading_codes)),
-                                                          key=lambda i: order[reading_codes["doc_id"].iloc[i]])]
+    expected["reading_codes"] = reading_codes.iloc[
+        sorted(range(len(reading_codes)), key=lambda i: order[reading_codes["doc_id"].iloc[i]])
+    ]
     for name in tables:
         pd.testing.assert_frame_equal(after[name].reset_index(drop=True), expected[name].reset_index(drop=True))
     unchanged = tree_digest(project_copy / "data")
     region_of = tables["documents"].set_index("doc_id")["region_id"]
-    files = {table_path("targets", project_copy, region=region_of[tables["targets"].iloc[3]["doc_id"]]),
-             table_path("themes", project_copy),
-             table_path("reading_codes", project_copy, region=region_of[removed["doc_id"]])}
+    files = {
+        table_path("targets", project_copy, region=region_of[tables["targets"].iloc[3]["doc_id"]]),
+        table_path("themes", project_copy),
+        table_path("reading_codes", project_copy, region=region_of[removed["doc_id"]]),
+    }
     assert {k for k in unchanged if unchanged[k] != before.get(k)} == {
-        f.relative_to(project_copy / "data").as_posix() for f in files}
+        f.relative_to(project_copy / "data").as_posix() for f in files
+    }
 
 
 def test_an_edit_that_breaks_provenance_is_refused_with_sheet_row_and_column_and_writes_nothing(project_copy):
@@ -430,8 +463,11 @@ def test_an_edit_that_breaks_provenance_is_refused_with_sheet_row_and_column_and
     before = tree_digest(project_copy / "data")
     plan = import_workbook(path, project_copy)
     assert plan.problems, "a wrong value must be refused"
-    assert any(p.startswith(f"sheet 'targets', row {row}, column 'value' (cell {value}{row}): ") and "disagrees with the quote" in p
-               for p in plan.problems), plan.problems
+    assert any(
+        p.startswith(f"sheet 'targets', row {row}, column 'value' (cell {value}{row}): ")
+        and "disagrees with the quote" in p
+        for p in plan.problems
+    ), plan.problems
     assert tree_digest(project_copy / "data") == before
     with pytest.raises(WorkbookError):
         apply_import(plan, project_copy)
@@ -445,8 +481,11 @@ def _with_cached_formula(path: Path, sheet_index: int, ref: str, formula: str, c
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == f"xl/worksheets/sheet{sheet_index}.xml":
-                content, count = re.subn(rf'<c r="{ref}"([^>]*) t="inlineStr"><is><t>[^<]*</t></is></c>'.encode(),
-                                         f'<c r="{ref}"\\1 t="str"><f>{formula}</f><v>{cached}</v></c>'.encode(), content)
+                content, count = re.subn(
+                    rf'<c r="{ref}"([^>]*) t="inlineStr"><is><t>[^<]*</t></is></c>'.encode(),
+                    f'<c r="{ref}"\\1 t="str"><f>{formula}</f><v>{cached}</v></c>'.encode(),
+                    content,
+                )
                 assert count == 1
             target.writestr(info, content)
     path.write_bytes(out.getvalue())
@@ -485,7 +524,8 @@ def test_import_copes_with_what_people_do_in_excel(project_copy):
         text = documents[f"{published}{r}"].value
         if isinstance(text, (dt.date, str)) and text:
             documents[f"{published}{r}"] = dt.datetime.combine(
-                text if isinstance(text, dt.date) else dt.date.fromisoformat(text), dt.time())
+                text if isinstance(text, dt.date) else dt.date.fromisoformat(text), dt.time()
+            )
     # excluded_numbers: sorted by text in Excel
     excluded = book["excluded_numbers"]
     body = sorted(list(excluded.iter_rows(min_row=2, values_only=True)), key=lambda r: str(r[3]))
@@ -498,9 +538,10 @@ def test_import_copes_with_what_people_do_in_excel(project_copy):
     # regions: one cell holds a formula with its saved result
     first = tables["regions"].iloc[0]["name_en"]
     regions_index = openpyxl.load_workbook(path).sheetnames.index("regions") + 1
-    halves = (first[: len(first) // 2], first[len(first) // 2:])
-    _with_cached_formula(path, regions_index, f"{letter_of(book['regions'], 'name_en')}2",
-                         f'"{halves[0]}"&amp;"{halves[1]}"', first)
+    halves = (first[: len(first) // 2], first[len(first) // 2 :])
+    _with_cached_formula(
+        path, regions_index, f"{letter_of(book['regions'], 'name_en')}2", f'"{halves[0]}"&amp;"{halves[1]}"', first
+    )
     before = tree_digest(project_copy / "data")
     plan = import_workbook(path, project_copy)
     assert plan.problems == [] and plan.texts == {} and plan.changes.empty
@@ -517,7 +558,10 @@ def test_a_formula_without_a_saved_result_is_refused_naming_the_cell(project_cop
     book["regions"]["C3"] = '="a"&"b"'
     book.save(path)
     plan = plan_import(path, project_copy)
-    assert any(p.startswith("sheet 'regions', row 3, column 'name_en' (cell C3): the cell holds the formula") for p in plan.problems)
+    assert any(
+        p.startswith("sheet 'regions', row 3, column 'name_en' (cell C3): the cell holds the formula")
+        for p in plan.problems
+    )
 
 
 def test_a_renamed_or_missing_sheet_is_refused_clearly(project_copy):
@@ -540,23 +584,26 @@ def test_a_renamed_column_is_refused_with_sheet_and_column(project_copy):
     assert any(p.startswith("sheet 'targets', row 1, column 'notes': the column is missing") for p in plan.problems)
 
 
-@pytest.mark.parametrize(("value", "kind", "number_format", "text"), [
-    (3.0, "integer", "General", "3"),
-    (2021, "integer", "General", "2021"),
-    (" 1311 ", "integer", "General", "1311"),
-    ("3.0", "integer", "General", "3"),
-    (0.5, "number", "0.00", "0.50"),
-    (0.17, "number", "General", "0.17"),
-    (2166000000, "number", "General", "2166000000"),
-    (1e-05, "number", "General", "0.00001"),
-    ("0.50", "number", "General", "0.50"),
-    (12, "string", "General", "12"),
-    (True, "boolean", "General", "true"),
-    ("TRUE", "boolean", "General", "true"),
-    (dt.datetime(2023, 2, 23), "date", "yyyy-mm-dd", "2023-02-23"),
-    ("line one\r\nline two", "string", "General", "line one\nline two"),
-    (None, "string", "General", ""),
-])
+@pytest.mark.parametrize(
+    ("value", "kind", "number_format", "text"),
+    [
+        (3.0, "integer", "General", "3"),
+        (2021, "integer", "General", "2021"),
+        (" 1311 ", "integer", "General", "1311"),
+        ("3.0", "integer", "General", "3"),
+        (0.5, "number", "0.00", "0.50"),
+        (0.17, "number", "General", "0.17"),
+        (2166000000, "number", "General", "2166000000"),
+        (1e-05, "number", "General", "0.00001"),
+        ("0.50", "number", "General", "0.50"),
+        (12, "string", "General", "12"),
+        (True, "boolean", "General", "true"),
+        ("TRUE", "boolean", "General", "true"),
+        (dt.datetime(2023, 2, 23), "date", "yyyy-mm-dd", "2023-02-23"),
+        ("line one\r\nline two", "string", "General", "line one\nline two"),
+        (None, "string", "General", ""),
+    ],
+)
 def test_cell_text_gives_back_the_csv_text_excel_changed(value, kind, number_format, text):
     assert cell_text(value, kind, number_format)[0] == text
 
@@ -583,7 +630,10 @@ def test_table_changes_names_rows_added_changed_and_removed_by_primary_key():
     new = pd.DataFrame({"k1": ["a", "c"], "k2": ["1", "1"], "v": ["z", "y"], "w": ["q", ""]}, dtype=object)
     changes = table_changes("t", old, new, ["k1", "k2"])
     assert [tuple(r) for r in changes.itertuples(index=False)] == [
-        ("t", "changed", "a/1", "v, w"), ("t", "added", "c/1", ""), ("t", "removed", "b/1", "")]
+        ("t", "changed", "a/1", "v, w"),
+        ("t", "added", "c/1", ""),
+        ("t", "removed", "b/1", ""),
+    ]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -614,8 +664,10 @@ def test_a_password_protected_workbook_gets_a_clear_error(project_copy, tmp_path
 
 
 def _entity_bomb(exported: Path, target: Path) -> Path:
-    bomb = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;">'
-            '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>\n')
+    bomb = (
+        '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;">'
+        '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>\n'
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(exported) as source, zipfile.ZipFile(out, "w") as dest:
         for info in source.infolist():

@@ -1,5 +1,6 @@
 """The workbook's comparison sheets as a researcher reads them: numbers without recalculation, ranges that
 grow, zh/en labels and caveats of every comparison table of the package, checks and a bilingual README."""
+
 from __future__ import annotations
 
 import re
@@ -87,8 +88,15 @@ def solved_grids(solution, path: Path, sheets) -> dict[str, list[list]]:
 
 def test_pandas_read_excel_sees_the_package_numbers_on_every_comparison_sheet(exported, tables):
     registry = comparison_registry(tables)
-    assert {"indicator_comparison", "plan_against_result", "theme_text_shares", "commitment_levels", "target_counts",
-            "double_reduction_matrix", "teacher_rotation_mechanisms"} <= set(registry)
+    assert {
+        "indicator_comparison",
+        "plan_against_result",
+        "theme_text_shares",
+        "commitment_levels",
+        "target_counts",
+        "double_reduction_matrix",
+        "teacher_rotation_mechanisms",
+    } <= set(registry)
     assert any("quantities_per_10k_chars" in frame.columns for frame in registry.values())
     numbers = 0
     for name, want in registry.items():
@@ -101,7 +109,9 @@ def test_pandas_read_excel_sees_the_package_numbers_on_every_comparison_sheet(ex
     assert numbers > 500
 
 
-def test_the_commitment_matrix_read_without_recalculation_equals_the_levels_and_has_a_colour_scale(exported, book, tables):
+def test_the_commitment_matrix_read_without_recalculation_equals_the_levels_and_has_a_colour_scale(
+    exported, book, tables
+):
     grid = [list(r) for r in openpyxl.load_workbook(exported, data_only=True)[MATRIX_SHEET].iter_rows(values_only=True)]
     assert matrix_mismatches(grid, tables) == []
     levels = [v for row in grid[MATRIX_HEADER_ROWS:] for v in row[3:] if v not in (None, "")]
@@ -126,8 +136,9 @@ def test_every_comparison_sheet_has_zh_and_en_document_labels_grade_caveats_and_
             assert header[zh - 1] == "doc_id" and header[zh + 1] == "document_en"
             assert list(got["document_zh"].fillna("")) == [labels.get(d, ("", ""))[0] for d in frame["doc_id"]]
             assert list(got["document_en"].fillna("")) == [labels.get(d, ("", ""))[1] for d in frame["doc_id"]]
-            assert all(re.search(r"[\u4e00-\u9fff]", v) and not re.search(r"[A-Za-z]", v)
-                       for v in got["document_zh"].dropna())  # no English in a Chinese label
+            assert all(
+                re.search(r"[\u4e00-\u9fff]", v) and not re.search(r"[A-Za-z]", v) for v in got["document_zh"].dropna()
+            )  # no English in a Chinese label
             assert not any(re.search(r"[\u4e00-\u9fff]", v) for v in got["document_en"].dropna())
             assert got["document_en"].notna().sum() >= len(tables["documents"]) or name == "indicator_comparison"
     assert with_docs >= 5
@@ -135,7 +146,13 @@ def test_every_comparison_sheet_has_zh_and_en_document_labels_grade_caveats_and_
     assert {"indicator_comparison", "plan_against_result", "theme_text_shares"} <= set(side_by_side)
     quotes = [n for n, f in registry.items() if any(c.startswith("quote") for c in f.columns)]
     assert {"indicator_comparison", "commitment_levels", "double_reduction_matrix"} <= set(quotes)
-    assert sum(got.notna().sum() for got in [sheet_frame([[c.value for c in r] for r in book["commitment_levels"].iter_rows()])["quote"]]) > 50
+    assert (
+        sum(
+            got.notna().sum()
+            for got in [sheet_frame([[c.value for c in r] for r in book["commitment_levels"].iter_rows()])["quote"]]
+        )
+        > 50
+    )
 
 
 def test_readme_says_in_zh_and_en_which_sheets_are_data_and_which_are_derived(book, tables):
@@ -162,8 +179,10 @@ def test_counting_criteria_come_from_the_lists_sheet_not_from_header_text(book):
 
 
 def test_foreign_key_drop_downs_follow_the_table_they_refer_to(book):
-    rules = {get_column_letter(min(c.min_col for c in r.sqref.ranges)): r
-             for r in book["targets"].data_validations.dataValidation}
+    rules = {
+        get_column_letter(min(c.min_col for c in r.sqref.ranges)): r
+        for r in book["targets"].data_validations.dataValidation
+    }
     header = [c.value for c in book["targets"][1]]
     doc_rule = rules[get_column_letter(header.index("doc_id") + 1)]
     assert doc_rule.formula1.startswith("OFFSET('documents'!$A$2") and "COUNTA('documents'!$A:$A)" in doc_rule.formula1
@@ -176,10 +195,19 @@ def test_rows_appended_at_row_5000_are_counted_by_every_comparison_after_recalcu
     book = openpyxl.load_workbook(exported)
     doc = tables["documents"]["doc_id"].iloc[0]
     theme = next(t for t in tables["themes"]["theme_id"] if t != "web_furniture")
-    target = tables["targets"].iloc[0].to_dict() | {"target_id": "ROW5000-T001", "doc_id": doc, "theme_id": theme,
-                                                   "kind": "baseline"}
-    clause = tables["clauses"].iloc[0].to_dict() | {"doc_id": doc, "clause_id": "row5000", "theme_id": theme,
-                                                   "char_start": "0", "char_end": "1000"}
+    target = tables["targets"].iloc[0].to_dict() | {
+        "target_id": "ROW5000-T001",
+        "doc_id": doc,
+        "theme_id": theme,
+        "kind": "baseline",
+    }
+    clause = tables["clauses"].iloc[0].to_dict() | {
+        "doc_id": doc,
+        "clause_id": "row5000",
+        "theme_id": theme,
+        "char_start": "0",
+        "char_end": "1000",
+    }
     coded = tables["commitments"]
     twice = coded[coded["doc_id"] == doc].iloc[-1]  # the same pair coded again, far below: must show up
     commitment = twice.to_dict() | {"level": "2"}
@@ -202,13 +230,17 @@ def test_rows_appended_at_row_5000_are_counted_by_every_comparison_after_recalcu
     counts = sheet_frame(grids["target_counts"])
     row = counts[(counts["doc_id"] == doc) & (counts["theme_id"] == theme)].iloc[0]
     want = registry["target_counts"].set_index(["doc_id", "theme_id"]).loc[(doc, theme)]
-    assert row["baseline"] == want["baseline"] == compare.target_counts(tables).set_index(
-        ["doc_id", "theme_id"]).loc[(doc, theme), "baseline"] + 1
+    assert (
+        row["baseline"]
+        == want["baseline"]
+        == compare.target_counts(tables).set_index(["doc_id", "theme_id"]).loc[(doc, theme), "baseline"] + 1
+    )
     assert row["quantities"] == want["quantities"]
     overview = sheet_frame(grids["corpus_overview"]).set_index("doc_id")
     assert overview.loc[doc, "quantities"] == registry["corpus_overview"].set_index("doc_id").loc[doc, "quantities"]
     assert overview.loc[doc, "quantities_per_10k_chars"] == pytest.approx(
-        registry["corpus_overview"].set_index("doc_id").loc[doc, "quantities_per_10k_chars"])
+        registry["corpus_overview"].set_index("doc_id").loc[doc, "quantities_per_10k_chars"]
+    )
     assert overview.loc[doc, "clauses"] == len(tables["clauses"][tables["clauses"]["doc_id"] == doc]) + 1
     shares = sheet_frame(grids["theme_text_shares"])
     want_shares = registry["theme_text_shares"]
@@ -259,6 +291,7 @@ def test_a_commitment_coded_twice_shows_duplicate_and_the_check_cell_flags_it(da
     root = tmp_path / "dup"
     shutil.copytree(data_root / "data", root / "data")
     from analysis.curated import write_tables
+
     loaded = load_tables(root)
     commitments = loaded["commitments"]
     write_tables({"commitments": pd.concat([commitments, commitments.iloc[[0]]], ignore_index=True)}, root)

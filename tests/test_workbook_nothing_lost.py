@@ -1,5 +1,6 @@
 """Workbook imports lose nothing: a stale workbook never reverts newer edits, a huge file is refused fast,
 and the messages say what to do (issue 11, items 1, 8 and 13)."""
+
 from __future__ import annotations
 
 import time
@@ -104,8 +105,11 @@ def test_a_table_changed_while_the_import_was_checked_is_refused_with_a_message_
     targets.loc[1, "notes"] = "saved by someone else meanwhile"
     write_tables({"targets": targets}, project_copy)
     before = table_path("targets", project_copy).read_bytes()
-    with pytest.raises(WorkbookError, match="'targets' in data/curated changed while this import was being checked.*"
-                                            "nothing written.*Run the same import again: it keeps the newer rows"):
+    with pytest.raises(
+        WorkbookError,
+        match="'targets' in data/curated changed while this import was being checked.*"
+        "nothing written.*Run the same import again: it keeps the newer rows",
+    ):
         apply_import(plan, project_copy)
     assert table_path("targets", project_copy).read_bytes() == before
 

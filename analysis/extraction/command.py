@@ -5,6 +5,7 @@ other. Temporary files live in one private folder that is removed on any exit (a
 ``-o`` is written through a temporary file in its own folder and renamed into place only on success,
 so an existing file is never truncated by a failed run (:func:`atomic_output`).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.extraction.files import (FileSummary, PlanReadError, candidates_csv_text, extract_file, plan_files)
+from analysis.extraction.files import FileSummary, PlanReadError, candidates_csv_text, extract_file, plan_files
 from analysis.extraction.finding import CANDIDATE_COLUMNS, DEFAULT_CHUNK_CHARS, LEFT_OUT_COLUMNS
 from analysis.extraction.ingest import DOCUMENT_SUFFIXES, IngestError, ingest_document
 from analysis.extraction.review import write_review_workbook
@@ -35,11 +36,13 @@ def extract_to_csv_files(job: tuple[str, str, str, int, bool, str]) -> tuple[Fil
     and both paths."""
     doc, path, root, chunk_chars, left_out, folder = job
     themes = _themes(root)
-    handles = [tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".csv", delete=False, newline="", dir=folder)
-               for _ in range(2)]
+    handles = [
+        tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".csv", delete=False, newline="", dir=folder)
+        for _ in range(2)
+    ]
     summary = None
     with handles[0], handles[1]:
-        for summary, result in extract_file(Path(path), doc, themes, chunk_chars=chunk_chars, left_out=left_out):
+        for summary, result in extract_file(Path(path), doc, themes, chunk_chars=chunk_chars, left_out=left_out):  # noqa: B007 (the last summary is the file's)
             handles[0].write(candidates_csv_text(result.candidates, header=False))
             handles[1].write(candidates_csv_text(result.left_out, header=False))
     return summary, handles[0].name, handles[1].name
@@ -93,8 +96,17 @@ def ingest_arguments(arguments: list[str], root: Path, log) -> list[str]:
     return result
 
 
-def run_extract(arguments: list[str], root: Path, output, log, *, review: Path | None = None, jobs: int = 0,
-                chunk_chars: int = DEFAULT_CHUNK_CHARS, progress: bool = True) -> list[FileSummary]:
+def run_extract(
+    arguments: list[str],
+    root: Path,
+    output,
+    log,
+    *,
+    review: Path | None = None,
+    jobs: int = 0,
+    chunk_chars: int = DEFAULT_CHUNK_CHARS,
+    progress: bool = True,
+) -> list[FileSummary]:
     """Extract every file (folders are walked for .txt files): candidates as CSV to ``output`` (a text
     stream), one line per file to ``log``; with ``review``, also the review workbook.
 
@@ -151,8 +163,13 @@ def run_extract(arguments: list[str], root: Path, output, log, *, review: Path |
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     if review is not None:
-        write_review_workbook(review, files, root, pd.concat(kept_candidates, ignore_index=True),
-                              pd.concat(kept_left_out, ignore_index=True))
+        write_review_workbook(
+            review,
+            files,
+            root,
+            pd.concat(kept_candidates, ignore_index=True),
+            pd.concat(kept_left_out, ignore_index=True),
+        )
         print(f"review workbook: {review}", file=log)
     return summaries
 

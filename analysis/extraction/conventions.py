@@ -5,6 +5,7 @@ rows map them (data/curated/README.md): 达到/达/保持 → ``>=`` in a plan (
 不低于/不少于/以上/力争 → ``>=``, 不超过/控制在…以内 → ``<=``; 约/近/左右/余/多 are the qualifier
 ``approx`` (one rule, see docs/number_forms.md).
 """
+
 from __future__ import annotations
 
 import re
@@ -114,8 +115,17 @@ def looks_like_report(text: str) -> bool:
     >>> looks_like_report("累计建成了3所学校,先后交流教师300名。" * 3), looks_like_report("力争新建3所学校。" * 30)
     (True, False)
     """
-    markers = (text.count("了") - text.count("为了") - text.count("除了") + text.count("已经") + text.count("累计")
-               + text.count("先后") + text.count("以来") + text.count("截至") + text.count("截止"))
+    markers = (
+        text.count("了")
+        - text.count("为了")
+        - text.count("除了")
+        + text.count("已经")
+        + text.count("累计")
+        + text.count("先后")
+        + text.count("以来")
+        + text.count("截至")
+        + text.count("截止")
+    )
     return markers * 1000 >= max(len(text), 1)
 
 
@@ -154,7 +164,7 @@ def guess_indicator(left: str, right: str, unit: str, width: int = 30) -> str:
         match = _CUE_TAIL_RE.search(core, max(0, len(core) - 3))  # cue words have at most 3 characters
         if not match:
             break
-        core = core[:match.start()].rstrip()
+        core = core[: match.start()].rstrip()
     tail = (_RIGHT_LEAD_RE.sub("", right) if right[:1] in _RIGHT_LEAD_FIRST else right).strip()
     tail = _TAIL_SPLIT_RE.split(tail, maxsplit=1)[0]
     if unit not in _MEASURE_UNITS_EXCLUDED and len(tail) >= 2:

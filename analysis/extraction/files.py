@@ -1,16 +1,23 @@
 """Reading plans (the edge): encodings, chunks, files; a file is extracted chunk by chunk."""
+
 from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pandas as pd
 
-from analysis.extraction.finding import CANDIDATE_COLUMNS, DEFAULT_CHUNK_CHARS, LEFT_OUT_COLUMNS, ChunkResult, extract_text
 from analysis.extraction.conventions import looks_like_report
+from analysis.extraction.finding import (
+    CANDIDATE_COLUMNS,
+    DEFAULT_CHUNK_CHARS,
+    LEFT_OUT_COLUMNS,
+    ChunkResult,
+    extract_text,
+)
 from analysis.normalize import normalize
 
 # ---------------------------------------------------------------------------------------------
@@ -62,16 +69,23 @@ def _check_decodes(path: Path, encoding: str) -> None:
             block = stream.read(_BLOCK)
             nul = block.find(b"\x00")
             if nul >= 0:
-                raise PlanReadError(f"{path}: holds NUL bytes (first at byte {offset + nul}, line "
-                                    f"{lines + block[:nul].count(10)}): not a text file (UTF-16, a binary, or a damaged file)")
+                raise PlanReadError(
+                    f"{path}: holds NUL bytes (first at byte {offset + nul}, line "
+                    f"{lines + block[:nul].count(10)}): not a text file (UTF-16, a binary, or a damaged file)"
+                )
             pending = len(decoder.getstate()[0])
             try:
                 decoder.decode(block, final=not block)
             except UnicodeDecodeError as error:
                 position = offset - pending + error.start
-                line = lines + block[:max(0, position - offset)].count(10)
-                raise UnicodeDecodeError(error.encoding, error.object, error.start, error.end,
-                                         f"bad byte at byte {position} of the file, line {line}") from None
+                line = lines + block[: max(0, position - offset)].count(10)
+                raise UnicodeDecodeError(
+                    error.encoding,
+                    error.object,
+                    error.start,
+                    error.end,
+                    f"bad byte at byte {position} of the file, line {line}",
+                ) from None
             if not block:
                 return
             offset += len(block)
@@ -138,11 +152,16 @@ class FileSummary:
         if self.encoding == "gb18030":
             said.append("decoded from GBK; offsets are characters of the decoded text")
         if self.script == "traditional":
-            said.append("traditional script, normalised to simplified for matching (quotes keep the original characters)")
+            said.append(
+                "traditional script, normalised to simplified for matching (quotes keep the original characters)"
+            )
         if self.report:
             said.append("reads as a report of results: quantities guessed as achievements")
-        left = ("other numbers not listed (--review lists them with reasons)" if self.left_out is None
-                else f"{self.left_out} numbers left out")
+        left = (
+            "other numbers not listed (--review lists them with reasons)"
+            if self.left_out is None
+            else f"{self.left_out} numbers left out"
+        )
         return f"{self.doc}: {self.chars:,} characters, {self.candidates} candidates, {left} ({'; '.join(said)})"
 
 
@@ -167,8 +186,15 @@ def detect_script(sample: str) -> str:
     return "traditional" if changed >= 0.05 * len(han) else "simplified"
 
 
-def extract_file(path: Path, doc: str, themes: pd.DataFrame, *, chunk_chars: int = DEFAULT_CHUNK_CHARS,
-                 report: bool | None = None, left_out: bool = True) -> Iterator[tuple[FileSummary, ChunkResult]]:
+def extract_file(
+    path: Path,
+    doc: str,
+    themes: pd.DataFrame,
+    *,
+    chunk_chars: int = DEFAULT_CHUNK_CHARS,
+    report: bool | None = None,
+    left_out: bool = True,
+) -> Iterator[tuple[FileSummary, ChunkResult]]:
     """Extract a plan chunk by chunk; yields the running summary with each chunk's result.
 
     Whether the text is a report of results is decided once, on its first 100,000 characters
@@ -191,8 +217,10 @@ def extract_file(path: Path, doc: str, themes: pd.DataFrame, *, chunk_chars: int
         summary.report = bool(report)
         yield summary, result
     if summary is None:  # an empty file
-        yield FileSummary(doc, encoding, "simplified"), ChunkResult(
-            pd.DataFrame(columns=list(CANDIDATE_COLUMNS)), pd.DataFrame(columns=list(LEFT_OUT_COLUMNS)))
+        yield (
+            FileSummary(doc, encoding, "simplified"),
+            ChunkResult(pd.DataFrame(columns=list(CANDIDATE_COLUMNS)), pd.DataFrame(columns=list(LEFT_OUT_COLUMNS))),
+        )
 
 
 def plan_files(arguments: Iterable[str], suffixes: tuple[str, ...] = (".txt",)) -> list[tuple[str, Path]]:
@@ -202,8 +230,10 @@ def plan_files(arguments: Iterable[str], suffixes: tuple[str, ...] = (".txt",)) 
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            children = [(str(Path(argument) / child.relative_to(path)), child) for child in
-                        sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)]
+            children = [
+                (str(Path(argument) / child.relative_to(path)), child)
+                for child in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+            ]
         elif path.is_file():
             children = [(argument, path)]
         else:
@@ -218,5 +248,3 @@ def plan_files(arguments: Iterable[str], suffixes: tuple[str, ...] = (".txt",)) 
 def candidates_csv_text(frame: pd.DataFrame, header: bool) -> str:
     """CSV text of candidate rows (UTF-8, LF line ends)."""
     return frame.to_csv(index=False, header=header, lineterminator="\n")
-
-

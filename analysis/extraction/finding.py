@@ -20,6 +20,7 @@ Layout:
 Offsets are Python code points into the decoded text (no BOM), end exclusive, as everywhere
 in the project. Nothing here names a region or a document.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -29,9 +30,17 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.coding import FALLBACK_THEME, keyword_scores
-from analysis.extraction.conventions import (_ACHIEVEMENT_RE, _BASELINE_RE, _CONNECTIVE_RE, _MEASURE_UNITS_EXCLUDED,
-                                             guess_comparator, qualifier_of,
-                                             guess_indicator, guess_kind, looks_like_report)
+from analysis.extraction.conventions import (
+    _ACHIEVEMENT_RE,
+    _BASELINE_RE,
+    _CONNECTIVE_RE,
+    _MEASURE_UNITS_EXCLUDED,
+    guess_comparator,
+    guess_indicator,
+    guess_kind,
+    looks_like_report,
+    qualifier_of,
+)
 from analysis.normalize import furniture_line_spans, normalize
 from analysis.numbers import CN_NUMERAL_CHARS, NumberToken, format_decimal, scan_numbers
 
@@ -39,9 +48,25 @@ from analysis.numbers import CN_NUMERAL_CHARS, NumberToken, format_decimal, scan
 # Output columns
 
 CANDIDATE_COLUMNS: tuple[str, ...] = (
-    "doc", "char_start", "char_end", "quote", "number_text", "number_start", "number_end",
-    "value", "value_max", "unit", "unit_original", "comparator", "kind", "indicator", "theme_id",
-    "clause", "clause_start", "clause_end", "qualifier",
+    "doc",
+    "char_start",
+    "char_end",
+    "quote",
+    "number_text",
+    "number_start",
+    "number_end",
+    "value",
+    "value_max",
+    "unit",
+    "unit_original",
+    "comparator",
+    "kind",
+    "indicator",
+    "theme_id",
+    "clause",
+    "clause_start",
+    "clause_end",
+    "qualifier",
 )
 _INDICATOR = CANDIDATE_COLUMNS.index("indicator")
 LEFT_OUT_COLUMNS: tuple[str, ...] = ("doc", "char_start", "char_end", "text", "reason", "context")
@@ -49,10 +74,30 @@ LEFT_OUT_COLUMNS: tuple[str, ...] = ("doc", "char_start", "char_end", "text", "r
 # Reasons a number is left out, in the vocabulary of excluded_numbers.csv. The scanner's own
 # reasons are mapped onto it; anything else becomes "other".
 EXCLUSION_REASONS: tuple[str, ...] = (
-    "year", "date", "time_of_day", "item_number", "ordinal", "programme_name", "slogan",
-    "party_congress_or_plan", "document_number", "document_title", "anniversary", "birth_cohort",
-    "school_name", "grade_name", "rank_name", "structure_name", "list_count", "indefinite",
-    "age_band", "time_window", "page_furniture", "duplicate_of_body", "foreign_digits", "other",
+    "year",
+    "date",
+    "time_of_day",
+    "item_number",
+    "ordinal",
+    "programme_name",
+    "slogan",
+    "party_congress_or_plan",
+    "document_number",
+    "document_title",
+    "anniversary",
+    "birth_cohort",
+    "school_name",
+    "grade_name",
+    "rank_name",
+    "structure_name",
+    "list_count",
+    "indefinite",
+    "age_band",
+    "time_window",
+    "page_furniture",
+    "duplicate_of_body",
+    "foreign_digits",
+    "other",
 )
 _EXCLUSION_REASON_SET = frozenset(EXCLUSION_REASONS)
 _SCANNER_REASONS = {"five_year_plan": "party_congress_or_plan", "party_congress": "party_congress_or_plan"}
@@ -62,7 +107,7 @@ DEFAULT_CHUNK_CHARS = 1 << 18  # 262144 code points per chunk
 # ---------------------------------------------------------------------------------------------
 # Segments: where a quote starts and ends
 
-_SEGMENT_END_RE = re.compile(r"[,;。!?\n]|:(?!\d)")        # normalised text: commas are half-width
+_SEGMENT_END_RE = re.compile(r"[,;。!?\n]|:(?!\d)")  # normalised text: commas are half-width
 _SEGMENT_END_REVERSED_RE = re.compile(r"[,;。!?\n]|(?<!\d):")  # the same, searched in the reversed text
 _SENTENCE_END_RE = re.compile(r"[;。!?\n]")
 _INLINE_ITEM_RE = re.compile(
@@ -86,7 +131,7 @@ def item_spans(text: str) -> list[tuple[int, int]]:
     while position >= 0:
         following = text.find("\n", position + 1)
         line_end = len(text) if following < 0 else following
-        if not text[position + 1:line_end].isspace() and line_end > position + 1:
+        if not text[position + 1 : line_end].isspace() and line_end > position + 1:
             starts.append(position + 1)
         position = following
     spans = []
@@ -100,7 +145,7 @@ def item_spans(text: str) -> list[tuple[int, int]]:
             result.extend((a, b) for a, b in zip(cuts, cuts[1:] + [end]) if b > a)
         else:
             result.append((start, end))
-    if len(result) > 1 and not text[result[0][0]:result[0][1]].strip():
+    if len(result) > 1 and not text[result[0][0] : result[0][1]].strip():
         result[1] = (result[0][0], result[1][1])  # leading blank lines join the first item
         result.pop(0)
     return [(a, b) for a, b in result if b > a]
@@ -111,7 +156,7 @@ def item_label(item_text: str, width: int = 24) -> str:
     head = item_text.strip().split("\n", 1)[0]
     stop = head.find("。")
     if 0 <= stop < width:
-        head = head[:stop + 1]
+        head = head[: stop + 1]
     return head[:width] + ("…" if len(head) > width else "")
 
 
@@ -119,12 +164,18 @@ def item_label(item_text: str, width: int = 24) -> str:
 # What is not a target quantity, beyond what the scanner refuses
 
 _QUOTE_PAIRS = (("“", "”"), ("「", "」"), ("『", "』"), ("《", "》"))
-_FORMULA_AFTER_RE = re.compile(r"(?:意识|自信|维护|确立|服务|回归|坚持|相统一|面向|优先|全面|必须|并举|一课|一做|三实|严三实|规定)")
+_FORMULA_AFTER_RE = re.compile(
+    r"(?:意识|自信|维护|确立|服务|回归|坚持|相统一|面向|优先|全面|必须|并举|一课|一做|三实|严三实|规定)"
+)
 _STRUCTURE_AFTER_RE = re.compile(r"一体")
 # 一年有起色、两年见成效、三年大变样: stages of a plan named by years, not durations to measure
-_STAGE_AFTER_RE = re.compile(r"(?:有|见|大|上|打|出|显|初见|基本|全面)(?:起色|成效|发展|变样|变化|台阶|基础|成果|突破|提升|见效)")
+_STAGE_AFTER_RE = re.compile(
+    r"(?:有|见|大|上|打|出|显|初见|基本|全面)(?:起色|成效|发展|变样|变化|台阶|基础|成果|突破|提升|见效)"
+)
 _TERM_AFTER_RE = re.compile(r"(?:分配|创业)")  # 二次分配: a term, not twice
-_SCHOOL_SYSTEM_AFTER_RE = re.compile(r"(?:一贯制|制|[^,;。\d]{0,4}教育)")  # 九年一贯制, 十五年免费教育: kinds of schooling
+_SCHOOL_SYSTEM_AFTER_RE = re.compile(
+    r"(?:一贯制|制|[^,;。\d]{0,4}教育)"
+)  # 九年一贯制, 十五年免费教育: kinds of schooling
 # 专栏3, 附件1, 表2: labels of boxes, annexes and tables
 _LABEL_BEFORE_RE = re.compile(r"(?:专栏|附件|附表|附录|表|图|栏目)\s*$")
 _INLINE_ITEM_AFTER_RE = re.compile(r"[、.](?![\d\s])")  # …发展1、学前…: an item number run into the text
@@ -149,7 +200,11 @@ def _inside_quotes(text: str, token: NumberToken, sentence_start: int, sentence_
         return False
     for opening, closing in _QUOTE_PAIRS:
         opened = text.rfind(opening, sentence_start, token.start)
-        if opened >= 0 and text.rfind(closing, opened, token.start) < 0 and text.find(closing, token.end, sentence_end) >= 0:
+        if (
+            opened >= 0
+            and text.rfind(closing, opened, token.start) < 0
+            and text.find(closing, token.end, sentence_end) >= 0
+        ):
             return True
     straight = text.count('"', sentence_start, token.start)
     return straight % 2 == 1 and text.find('"', token.end, sentence_end) >= 0
@@ -165,7 +220,7 @@ def _alone_on_its_line(text: str, token: NumberToken) -> bool:
     line_end = len(text) if line_end < 0 else line_end
     if line_end - line_start > 24:
         return False
-    return bool(_PAGE_LINE_RE.match(text[line_start:token.start]) and _PAGE_LINE_RE.match(text[token.end:line_end]))
+    return bool(_PAGE_LINE_RE.match(text[line_start : token.start]) and _PAGE_LINE_RE.match(text[token.end : line_end]))
 
 
 def _list_count(text: str, token: NumberToken, segment_start: int) -> bool:
@@ -173,7 +228,7 @@ def _list_count(text: str, token: NumberToken, segment_start: int) -> bool:
     quantity = token.quantity
     if quantity.value_max is not None or quantity.unit in _MEASURE_UNITS_EXCLUDED or quantity.value < 2:
         return False
-    left = text[segment_start:token.start].rstrip()
+    left = text[segment_start : token.start].rstrip()
     etc = left.endswith("等")
     left = left.rstrip("等").rstrip()
     if "、" not in left:
@@ -183,8 +238,9 @@ def _list_count(text: str, token: NumberToken, segment_start: int) -> bool:
     return count == quantity.value or (etc and 2 <= count <= quantity.value)
 
 
-def left_out_reason(text: str, token: NumberToken, segment_start: int, sentence_start: int,
-                    sentence_end: int) -> str | None:
+def left_out_reason(
+    text: str, token: NumberToken, segment_start: int, sentence_start: int, sentence_end: int
+) -> str | None:
     """Why a number the scanner reads as a quantity is still not a target quantity (or None).
 
     General rules, not fitted to one plan: a number inside a quoted name (“三个100%”), a numbered
@@ -193,12 +249,12 @@ def left_out_reason(text: str, token: NumberToken, segment_start: int, sentence_
     a time window (近三年, 三年来), an age band (0—3岁婴幼儿), and codes (5G, 电话 …, 3号).
     """
     quantity = token.quantity
-    after = text[token.end:token.end + 6]
+    after = text[token.end : token.end + 6]
     numeral_start = token.start + 1 if quantity.is_rank else token.start
     numeral_match = _NUMERAL_RUN_RE.match(text, numeral_start)  # None for 翻一番
     numeral = numeral_match.group(0) if numeral_match else ""
     chinese = text[numeral_start] in CN_NUMERAL_CHARS
-    before_char = text[token.start - 1:token.start]
+    before_char = text[token.start - 1 : token.start]
     if _inside_quotes(text, token, sentence_start, sentence_end):
         return "programme_name"
     if _alone_on_its_line(text, token):
@@ -217,12 +273,14 @@ def left_out_reason(text: str, token: NumberToken, segment_start: int, sentence_
     if chinese and quantity.unit == "次" and _TERM_AFTER_RE.match(after):
         return "other"
     if chinese and quantity.unit == "级":
-        return "rank_name" if _RANK_BEFORE_RE.search(text[max(0, token.start - 3):token.start]) else "structure_name"
+        return "rank_name" if _RANK_BEFORE_RE.search(text[max(0, token.start - 3) : token.start]) else "structure_name"
     if chinese and _list_count(text, token, segment_start):
         return "list_count"
     if quantity.unit in ("年", "个月", "天", "周") and (
-            _TIME_WINDOW_BEFORE_RE.search(text[max(0, token.start - 2):token.start])
-            or after.startswith(("来", "以来")) or (quantity.is_rank and quantity.unit == "年")):
+        _TIME_WINDOW_BEFORE_RE.search(text[max(0, token.start - 2) : token.start])
+        or after.startswith(("来", "以来"))
+        or (quantity.is_rank and quantity.unit == "年")
+    ):
         return "time_window"
     if quantity.unit in ("岁", "周岁") and (quantity.value_max is not None or _AGE_AFTER_RE.match(after)):
         return "age_band"
@@ -237,7 +295,7 @@ def left_out_reason(text: str, token: NumberToken, segment_start: int, sentence_
             return "other"  # 3号楼, a telephone number
         if not quantity.unit and _LABEL_BEFORE_RE.search(text, max(0, token.start - 4), token.start):
             return "item_number"
-        if _IDENTIFIER_BEFORE_RE.search(text[max(0, token.start - 8):token.start]):
+        if _IDENTIFIER_BEFORE_RE.search(text[max(0, token.start - 8) : token.start]):
             return "other"
     return None
 
@@ -264,16 +322,20 @@ def _counting_chains(text: str, tokens: list[NumberToken], bounds) -> set[int]:
             continue
         if chain:
             previous = chain[-1]
-            gap = text[previous.end:token.start]
-            if (quantity.value == previous.quantity.value + 1 and len(gap) <= 12 and "、" in gap and "," not in gap
-                    and bounds(previous.start, previous.end, True) == bounds(token.start, token.end, True)):
+            gap = text[previous.end : token.start]
+            if (
+                quantity.value == previous.quantity.value + 1
+                and len(gap) <= 12
+                and "、" in gap
+                and "," not in gap
+                and bounds(previous.start, previous.end, True) == bounds(token.start, token.end, True)
+            ):
                 chain.append(token)
                 continue
             close()
         chain = [token]
     close()
     return chained
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -313,8 +375,9 @@ def _bounds_finder(text: str):
     return bounds
 
 
-def extract_text(raw: str, doc: str, themes: pd.DataFrame, *, offset: int = 0,
-                 report: bool | None = None, left_out: bool = True) -> ChunkResult:
+def extract_text(
+    raw: str, doc: str, themes: pd.DataFrame, *, offset: int = 0, report: bool | None = None, left_out: bool = True
+) -> ChunkResult:
     """Candidate target quantities in ``raw`` and the numbers left out, with offsets ``+ offset``.
 
     ``raw`` is decoded text (a whole plan, or a chunk of one that starts at ``offset`` and is cut
@@ -370,7 +433,9 @@ def extract_text(raw: str, doc: str, themes: pd.DataFrame, *, offset: int = 0,
         if not left_out:
             continue
         a, b = raw_index[token.start], raw_index[token.end - 1] + 1
-        left_rows.append((doc, a + offset, b + offset, raw[a:b], reason, raw[max(0, a - 12):b + 8].replace("\n", " ")))
+        left_rows.append(
+            (doc, a + offset, b + offset, raw[a:b], reason, raw[max(0, a - 12) : b + 8].replace("\n", " "))
+        )
 
     records: list[tuple] = []
     theme_texts: dict[tuple[int, int], str] = {}
@@ -388,15 +453,19 @@ def extract_text(raw: str, doc: str, themes: pd.DataFrame, *, offset: int = 0,
             if index >= 0 and previous_end < furniture[index][1] <= start:
                 previous_end = furniture[index][1]
         next_start = following.start if following is not None and following.start < segment_end else segment_end
-        left = text[max(previous_end, start - 16):start]
+        left = text[max(previous_end, start - 16) : start]
         right = text[end:next_start]
         unit = quantity.unit
         comparator_left = left
         if previous_end > segment_start and _CONNECTIVE_RE.match(left):
             # 分别下降18和29个百分点: a coordinated number shares the words before the first one
-            comparator_left = text[max(segment_start, previous.start - 16):previous.start]
+            comparator_left = text[max(segment_start, previous.start - 16) : previous.start]
         if not unit:
-            if following is not None and following.start < segment_end and _CONNECTIVE_RE.match(text[end:following.start] or "x"):
+            if (
+                following is not None
+                and following.start < segment_end
+                and _CONNECTIVE_RE.match(text[end : following.start] or "x")
+            ):
                 unit = following.quantity.unit  # 18和29个百分点: the unit is written once
             elif "系数" in text[segment_start:start]:
                 unit = "系数"  # 差异系数0.24: a coefficient
@@ -430,20 +499,38 @@ def extract_text(raw: str, doc: str, themes: pd.DataFrame, *, offset: int = 0,
         if (sentence_start, sentence_end) not in theme_texts:
             theme_texts[(sentence_start, sentence_end)] = text[sentence_start:sentence_end]
         if (item_start, item_end) not in theme_texts:
-            theme_texts[(item_start, item_end)] = text[item_start:item_start + ITEM_HEAD_CHARS]
-        records.append((
-            doc, q_start + offset, q_end + offset, raw[q_start:q_end],
-            raw[n_start:n_end], n_start + offset, n_end + offset,
-            format_decimal(quantity.value), format_decimal(quantity.value_max),
-            unit, quantity.unit_original if quantity.unit_original != unit else "",
-            comparator, kind, indicator,
-            None, label, c_start + offset, c_end + offset, qualifier,
-            (sentence_start, sentence_end), (item_start, item_end)))
+            theme_texts[(item_start, item_end)] = text[item_start : item_start + ITEM_HEAD_CHARS]
+        records.append(
+            (
+                doc,
+                q_start + offset,
+                q_end + offset,
+                raw[q_start:q_end],
+                raw[n_start:n_end],
+                n_start + offset,
+                n_end + offset,
+                format_decimal(quantity.value),
+                format_decimal(quantity.value_max),
+                unit,
+                quantity.unit_original if quantity.unit_original != unit else "",
+                comparator,
+                kind,
+                indicator,
+                None,
+                label,
+                c_start + offset,
+                c_end + offset,
+                qualifier,
+                (sentence_start, sentence_end),
+                (item_start, item_end),
+            )
+        )
     candidates = pd.DataFrame.from_records(records, columns=[*CANDIDATE_COLUMNS, "_sentence", "_item"]).astype(object)
     candidates["theme_id"] = guess_themes(candidates, theme_texts, themes)
     candidates = candidates[list(CANDIDATE_COLUMNS)]
-    return ChunkResult(candidates, pd.DataFrame(left_rows, columns=list(LEFT_OUT_COLUMNS), dtype=object),
-                       report, len(raw))
+    return ChunkResult(
+        candidates, pd.DataFrame(left_rows, columns=list(LEFT_OUT_COLUMNS), dtype=object), report, len(raw)
+    )
 
 
 ITEM_HEAD_CHARS = 30
@@ -461,11 +548,16 @@ def guess_themes(candidates: pd.DataFrame, theme_texts: dict[tuple[int, int], st
     themes = themes[themes["theme_id"] != "web_furniture"]
     sentences = list(dict.fromkeys(candidates["_sentence"]))
     best = _best_themes(sentences, theme_texts, themes)
-    heads = list(dict.fromkeys(item for sentence, item in zip(candidates["_sentence"], candidates["_item"])
-                               if best[sentence] is None))
+    heads = list(
+        dict.fromkeys(
+            item for sentence, item in zip(candidates["_sentence"], candidates["_item"]) if best[sentence] is None
+        )
+    )
     best.update(_best_themes(heads, theme_texts, themes))
-    return [best[sentence] or best[item] or FALLBACK_THEME
-            for sentence, item in zip(candidates["_sentence"], candidates["_item"])]
+    return [
+        best[sentence] or best[item] or FALLBACK_THEME
+        for sentence, item in zip(candidates["_sentence"], candidates["_item"])
+    ]
 
 
 def _best_themes(keys: list, theme_texts: dict, themes: pd.DataFrame) -> dict:
@@ -479,5 +571,3 @@ def _best_themes(keys: list, theme_texts: dict, themes: pd.DataFrame) -> dict:
     columns = list(scores.columns)
     best, hits = values.argmax(axis=1).tolist(), values.max(axis=1).tolist()
     return {key: (columns[index] if hit > 0 else None) for key, index, hit in zip(keys, best, hits)}
-
-

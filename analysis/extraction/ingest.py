@@ -15,6 +15,7 @@ What the extraction does, and nothing more:
 Kangxi radicals and compatibility ideographs (⽂ for 文) stay in the raw text as the PDF has them;
 :func:`analysis.normalize.normalize` maps them for matching, offsets intact.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -49,10 +50,12 @@ class Ingested:
 
     def describe(self) -> str:
         pages = f"{self.pages} page(s)" if self.original_path.suffix == ".pdf" else "Word file"
-        return (f"{self.original_path.name}: {pages} → {self.text_path} ({self.char_count:,} characters, "
-                f"UTF-8); original kept as {self.original_path} (sha256 {self.original_sha256[:12]}…); manifest: "
-                f"raw_file={self.text_path.name} sha256={self.sha256} original_file={self.original_path.name} "
-                f"original_sha256={self.original_sha256} char_count={self.char_count}")
+        return (
+            f"{self.original_path.name}: {pages} → {self.text_path} ({self.char_count:,} characters, "
+            f"UTF-8); original kept as {self.original_path} (sha256 {self.original_sha256[:12]}…); manifest: "
+            f"raw_file={self.text_path.name} sha256={self.sha256} original_file={self.original_path.name} "
+            f"original_sha256={self.original_sha256} char_count={self.char_count}"
+        )
 
 
 def join_broken_lines(lines: list[str]) -> list[str]:
@@ -64,9 +67,15 @@ def join_broken_lines(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in lines:
         line = line.rstrip()
-        if (out and len(out[-1]) >= _BROKEN_LINE_MIN and out[-1][-1:] not in _SENTENCE_END
-                and line.strip() and not _ITEM_START_RE.match(line) and not _PAGE_NUMBER_RE.match(out[-1])
-                and not _PAGE_NUMBER_RE.match(line)):
+        if (
+            out
+            and len(out[-1]) >= _BROKEN_LINE_MIN
+            and out[-1][-1:] not in _SENTENCE_END
+            and line.strip()
+            and not _ITEM_START_RE.match(line)
+            and not _PAGE_NUMBER_RE.match(out[-1])
+            and not _PAGE_NUMBER_RE.match(line)
+        ):
             out[-1] += line.lstrip()
         else:
             out.append(line)
@@ -90,7 +99,8 @@ def pdf_pages(path: Path) -> list[str]:
     if not any(page.strip() for page in pages):
         raise IngestError(
             f"{path}: no text layer on any of its {len(pages)} page(s): it is a scan or an image. The project does "
-            "no OCR; run an OCR tool first (and check its text), or find a text version of the plan.")
+            "no OCR; run an OCR tool first (and check its text), or find a text version of the plan."
+        )
     return pages
 
 
@@ -111,8 +121,10 @@ def docx_text(path: Path) -> tuple[str, int]:
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise IngestError(f"{path}: not a readable Word (.docx) file ({type(error).__name__}); a .doc file must be "
-                          "saved as .docx first") from None
+        raise IngestError(
+            f"{path}: not a readable Word (.docx) file ({type(error).__name__}); a .doc file must be "
+            "saved as .docx first"
+        ) from None
     lines = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
@@ -154,8 +166,9 @@ def ingest_document(source: Path, root: Path, stem: str | None = None) -> Ingest
     encoded = text.encode("utf-8")
     for path, data in ((text_path, encoded), (original_path, original)):
         if path.exists() and path.read_bytes() != data and path.resolve() != source.resolve():
-            raise IngestError(f"{path} exists with other contents; raw files are never replaced. Give the new plan "
-                              "another file name.")
+            raise IngestError(
+                f"{path} exists with other contents; raw files are never replaced. Give the new plan another file name."
+            )
     if not text_path.exists():
         write_text_atomic(text_path, text)
     if not original_path.exists():

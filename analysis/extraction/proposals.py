@@ -19,6 +19,7 @@ A component is proposed present when a sentence of the body matches its ``compon
 the quote is that sentence (the first one). Everything here is pure: strings and DataFrames in,
 DataFrames out, offsets into the raw text.
 """
+
 from __future__ import annotations
 
 import re
@@ -65,8 +66,9 @@ def _quote(raw: str, span: tuple[int, int], trigger: tuple[int, int] | None = No
     return raw[a:b], a, b
 
 
-def propose_commitments(raw: str, doc_id: str, body_start: int, body_end: int, themes: pd.DataFrame,
-                        candidates: pd.DataFrame | None = None) -> pd.DataFrame:
+def propose_commitments(
+    raw: str, doc_id: str, body_start: int, body_end: int, themes: pd.DataFrame, candidates: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One proposed row of ``commitments.csv`` per theme (web furniture left out), with its rule in ``notes``.
 
     ``candidates`` are the extractor's candidates of this document (``theme_id``, ``kind``, ``quote``,
@@ -96,10 +98,21 @@ def propose_commitments(raw: str, doc_id: str, body_start: int, body_end: int, t
                 level = "2" if measures else "1"
                 rule = "keywords and a named measure" if measures else "keywords, no measure"
                 start, end = str(a), str(b)
-        rows.append({"doc_id": doc_id, "theme_id": theme, "level": level, "quote": quote, "char_start": start,
-                     "char_end": end, "instruments": "", "notes": PROPOSED_NOTE.format(rule=f"level {level}: {rule}")})
-    return pd.DataFrame(rows, columns=["doc_id", "theme_id", "level", "quote", "char_start", "char_end", "instruments",
-                                       "notes"]).astype(object)
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "theme_id": theme,
+                "level": level,
+                "quote": quote,
+                "char_start": start,
+                "char_end": end,
+                "instruments": "",
+                "notes": PROPOSED_NOTE.format(rule=f"level {level}: {rule}"),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["doc_id", "theme_id", "level", "quote", "char_start", "char_end", "instruments", "notes"]
+    ).astype(object)
 
 
 def propose_components(raw: str, doc_id: str, body_start: int, body_end: int, components: pd.DataFrame) -> pd.DataFrame:
@@ -118,15 +131,32 @@ def propose_components(raw: str, doc_id: str, body_start: int, body_end: int, co
                     break
         if found:
             quote, start, end = _quote(raw, found[:2])
-            rows.append({"doc_id": doc_id, "component": component.component, "present": "true", "quote": quote,
-                         "char_start": str(start), "char_end": str(end),
-                         "notes": PROPOSED_NOTE.format(rule=f"the text says {found[2]}")})
+            rows.append(
+                {
+                    "doc_id": doc_id,
+                    "component": component.component,
+                    "present": "true",
+                    "quote": quote,
+                    "char_start": str(start),
+                    "char_end": str(end),
+                    "notes": PROPOSED_NOTE.format(rule=f"the text says {found[2]}"),
+                }
+            )
         else:
-            rows.append({"doc_id": doc_id, "component": component.component, "present": "false", "quote": "",
-                         "char_start": "", "char_end": "",
-                         "notes": PROPOSED_NOTE.format(rule="none of its keywords occurs")})
-    return pd.DataFrame(rows, columns=["doc_id", "component", "present", "quote", "char_start", "char_end",
-                                       "notes"]).astype(object)
+            rows.append(
+                {
+                    "doc_id": doc_id,
+                    "component": component.component,
+                    "present": "false",
+                    "quote": "",
+                    "char_start": "",
+                    "char_end": "",
+                    "notes": PROPOSED_NOTE.format(rule="none of its keywords occurs"),
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["doc_id", "component", "present", "quote", "char_start", "char_end", "notes"]
+    ).astype(object)
 
 
 def agreement(proposed: pd.DataFrame, curated: pd.DataFrame, keys: list[str], column: str) -> pd.DataFrame:

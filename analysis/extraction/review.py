@@ -6,6 +6,7 @@ proposed clauses); :func:`read_review` reads it back; :func:`plan_review_import`
 into rows of ``targets.csv``, ``excluded_numbers.csv`` and ``clauses.csv``; and
 :func:`import_review` writes them only when the project still validates.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,9 @@ from analysis.normalize import normalize
 from analysis.numbers import format_decimal
 
 
-def write_review_workbook(path: Path, files: list[tuple[str, Path]], root: Path, candidates: pd.DataFrame,
-                          left_out: pd.DataFrame) -> None:
+def write_review_workbook(
+    path: Path, files: list[tuple[str, Path]], root: Path, candidates: pd.DataFrame, left_out: pd.DataFrame
+) -> None:
     """Write the review workbook, proposing clauses for files in the manifest that have none yet."""
     from analysis.curated import load_tables
 
@@ -41,7 +43,9 @@ def write_review_workbook(path: Path, files: list[tuple[str, Path]], root: Path,
         raw = file_path.read_bytes().decode(encoding)
         if not (clauses["doc_id"] == doc_id).any():
             proposed = propose_clauses(raw, doc_id, *body, themes)
-            proposed["text"] = [item_label(raw[int(a):int(b)], 40) for a, b in zip(proposed["char_start"], proposed["char_end"])]
+            proposed["text"] = [
+                item_label(raw[int(a) : int(b)], 40) for a, b in zip(proposed["char_start"], proposed["char_end"])
+            ]
             proposals.append(proposed)
         if not (tables["commitments"]["doc_id"] == doc_id).any():
             levels.append(propose_commitments(raw, doc_id, *body, themes, candidates[candidates["doc"] == doc]))
@@ -124,33 +128,116 @@ def propose_clauses(raw: str, doc_id: str, body_start: int, body_end: int, theme
         used.add(clause_id)
         row_scores = scores.iloc[index] if not scores.empty else pd.Series(dtype=int)
         theme = row_scores.idxmax() if len(row_scores) and row_scores.max() > 0 else FALLBACK_THEME
-        rows.append({"doc_id": doc_id, "clause_id": clause_id, "clause_type": clause_type,
-                     "heading_path": item_label(raw[start:end], 12), "char_start": start, "char_end": end,
-                     "theme_id": theme, "secondary_theme_ids": "", "notes": "proposed by the extractor; check the theme"})
-    return pd.DataFrame(rows, columns=["doc_id", "clause_id", "clause_type", "heading_path", "char_start",
-                                       "char_end", "theme_id", "secondary_theme_ids", "notes"]).astype(object)
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "clause_id": clause_id,
+                "clause_type": clause_type,
+                "heading_path": item_label(raw[start:end], 12),
+                "char_start": start,
+                "char_end": end,
+                "theme_id": theme,
+                "secondary_theme_ids": "",
+                "notes": "proposed by the extractor; check the theme",
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "doc_id",
+            "clause_id",
+            "clause_type",
+            "heading_path",
+            "char_start",
+            "char_end",
+            "theme_id",
+            "secondary_theme_ids",
+            "notes",
+        ],
+    ).astype(object)
 
 
 # ---------------------------------------------------------------------------------------------
 # The review loop: a workbook with an accept column, and its import into the curated tables
 
 REVIEW_COLUMNS: tuple[str, ...] = (
-    "accept", "doc_id", "target_id", "kind", "theme_id", "indicator_zh", "indicator_en", "value", "value_max",
-    "unit", "unit_original", "comparator", "target_year", "notes", "number_text", "quote", "quote_en",
-    "quote_en_by", "char_start", "char_end", "clause_id", "exclude_reason", "doc", "clause", "number_start", "number_end",
+    "accept",
+    "doc_id",
+    "target_id",
+    "kind",
+    "theme_id",
+    "indicator_zh",
+    "indicator_en",
+    "value",
+    "value_max",
+    "unit",
+    "unit_original",
+    "comparator",
+    "target_year",
+    "notes",
+    "number_text",
+    "quote",
+    "quote_en",
+    "quote_en_by",
+    "char_start",
+    "char_end",
+    "clause_id",
+    "exclude_reason",
+    "doc",
+    "clause",
+    "number_start",
+    "number_end",
 )
-OTHER_COLUMNS: tuple[str, ...] = ("exclude", "doc_id", "char_start", "char_end", "text", "reason", "notes", "context", "doc")
+OTHER_COLUMNS: tuple[str, ...] = (
+    "exclude",
+    "doc_id",
+    "char_start",
+    "char_end",
+    "text",
+    "reason",
+    "notes",
+    "context",
+    "doc",
+)
 CLAUSE_COLUMNS: tuple[str, ...] = (
-    "import", "doc_id", "clause_id", "clause_type", "heading_path", "char_start", "char_end", "theme_id",
-    "secondary_theme_ids", "notes", "text",
+    "import",
+    "doc_id",
+    "clause_id",
+    "clause_type",
+    "heading_path",
+    "char_start",
+    "char_end",
+    "theme_id",
+    "secondary_theme_ids",
+    "notes",
+    "text",
 )
 COMMITMENT_COLUMNS: tuple[str, ...] = (
-    "confirm", "doc_id", "theme_id", "level", "quote", "char_start", "char_end", "instruments", "notes")
+    "confirm",
+    "doc_id",
+    "theme_id",
+    "level",
+    "quote",
+    "char_start",
+    "char_end",
+    "instruments",
+    "notes",
+)
 COMPONENT_COLUMNS: tuple[str, ...] = (
-    "confirm", "doc_id", "component", "present", "quote", "char_start", "char_end", "notes")
+    "confirm",
+    "doc_id",
+    "component",
+    "present",
+    "quote",
+    "char_start",
+    "char_end",
+    "notes",
+)
 # Sheets of proposed coding: sheet name → (table, columns, key columns)
-CONFIRM_SHEETS = {"commitments": ("commitments", COMMITMENT_COLUMNS, ("doc_id", "theme_id")),
-                  "components": ("document_components", COMPONENT_COLUMNS, ("doc_id", "component"))}
+CONFIRM_SHEETS = {
+    "commitments": ("commitments", COMMITMENT_COLUMNS, ("doc_id", "theme_id")),
+    "components": ("document_components", COMPONENT_COLUMNS, ("doc_id", "component")),
+}
 KINDS = ("target", "baseline", "achievement")
 COMPARATORS = (">=", ">", "<=", "<", "=", "approx", "increase", "decrease", "rank_top")
 CLAUSE_TYPES = ("title", "preamble", "heading", "item", "goal", "safeguard", "paragraph", "furniture")
@@ -189,8 +276,21 @@ READ_ME = (
 
 
 # Columns of a reviewed candidate compared with the stored row when the candidate is already imported.
-_COMPARED_COLUMNS = ("kind", "theme_id", "indicator_zh", "indicator_en", "value", "value_max", "unit", "unit_original",
-                     "comparator", "target_year", "notes", "clause_id", "target_id")
+_COMPARED_COLUMNS = (
+    "kind",
+    "theme_id",
+    "indicator_zh",
+    "indicator_en",
+    "value",
+    "value_max",
+    "unit",
+    "unit_original",
+    "comparator",
+    "target_year",
+    "notes",
+    "clause_id",
+    "target_id",
+)
 
 
 class ReviewError(ValueError):
@@ -213,8 +313,11 @@ def _target_year(quote: str, default: str) -> str:
 
 
 def _clause_for_span(clauses: pd.DataFrame, doc_id: str, start: int, end: int) -> str:
-    rows = clauses[(clauses["doc_id"] == doc_id) & (clauses["char_start"].astype(int) <= start)
-                   & (clauses["char_end"].astype(int) >= end)]
+    rows = clauses[
+        (clauses["doc_id"] == doc_id)
+        & (clauses["char_start"].astype(int) <= start)
+        & (clauses["char_end"].astype(int) >= end)
+    ]
     return str(rows["clause_id"].iloc[0]) if len(rows) else ""
 
 
@@ -231,9 +334,14 @@ def _proposed_model(row, entry) -> dict[str, str]:
     return {"measure": measure, "basis": basis, "period_start_year": first, "period_end_year": last}
 
 
-def review_frames(candidates: pd.DataFrame, left_out: pd.DataFrame, documents: pd.DataFrame | None,
-                  clauses: pd.DataFrame | None, proposed_clauses: pd.DataFrame | None = None,
-                  target_columns: list[str] | None = None) -> dict[str, pd.DataFrame]:
+def review_frames(
+    candidates: pd.DataFrame,
+    left_out: pd.DataFrame,
+    documents: pd.DataFrame | None,
+    clauses: pd.DataFrame | None,
+    proposed_clauses: pd.DataFrame | None = None,
+    target_columns: list[str] | None = None,
+) -> dict[str, pd.DataFrame]:
     """The sheets of a review workbook as DataFrames: ``candidates``, ``other_numbers``, ``clauses``.
 
     ``doc_id``, ``target_year`` (the plan's end year, or 到20XX年 in the quote) and ``clause_id`` are
@@ -241,40 +349,79 @@ def review_frames(candidates: pd.DataFrame, left_out: pd.DataFrame, documents: p
     ``targets.csv`` (``target_columns``; columns other engineers add to the schema) follows as an
     empty column to fill in, and is imported with the row."""
     manifest = _manifest_lookup(documents)
-    known_clauses = pd.concat([c for c in (clauses, proposed_clauses) if c is not None and len(c)],
-                              ignore_index=True) if any(c is not None and len(c) for c in (clauses, proposed_clauses)) else None
+    known_clauses = (
+        pd.concat([c for c in (clauses, proposed_clauses) if c is not None and len(c)], ignore_index=True)
+        if any(c is not None and len(c) for c in (clauses, proposed_clauses))
+        else None
+    )
     rows = []
     for row in candidates.itertuples(index=False):
         entry = manifest.get(Path(row.doc).name)
         doc_id = entry["doc_id"] if entry is not None else ""
         default_year = str(entry["period_end_year"]) if entry is not None and row.kind == "target" else ""
-        clause_id = _clause_for_span(known_clauses, doc_id, int(row.char_start), int(row.char_end)) if (
-            doc_id and known_clauses is not None) else ""
-        rows.append({
-            "accept": "", "doc_id": doc_id, "target_id": "", "kind": row.kind, "theme_id": row.theme_id,
-            "indicator_zh": row.indicator, "indicator_en": "", "value": row.value, "value_max": row.value_max,
-            "unit": row.unit, "unit_original": row.unit_original, "comparator": row.comparator,
-            "target_year": _target_year(row.quote, default_year) if row.kind == "target" else "",
-            "notes": _qualifier_note(getattr(row, "qualifier", "")), "number_text": row.number_text, "quote": row.quote,
-            "quote_en": "", "quote_en_by": "", "char_start": row.char_start,
-            "char_end": row.char_end, "clause_id": clause_id, "exclude_reason": "", "doc": row.doc,
-            "clause": row.clause, "number_start": row.number_start, "number_end": row.number_end,
-            **_proposed_model(row, entry)})
+        clause_id = (
+            _clause_for_span(known_clauses, doc_id, int(row.char_start), int(row.char_end))
+            if (doc_id and known_clauses is not None)
+            else ""
+        )
+        rows.append(
+            {
+                "accept": "",
+                "doc_id": doc_id,
+                "target_id": "",
+                "kind": row.kind,
+                "theme_id": row.theme_id,
+                "indicator_zh": row.indicator,
+                "indicator_en": "",
+                "value": row.value,
+                "value_max": row.value_max,
+                "unit": row.unit,
+                "unit_original": row.unit_original,
+                "comparator": row.comparator,
+                "target_year": _target_year(row.quote, default_year) if row.kind == "target" else "",
+                "notes": _qualifier_note(getattr(row, "qualifier", "")),
+                "number_text": row.number_text,
+                "quote": row.quote,
+                "quote_en": "",
+                "quote_en_by": "",
+                "char_start": row.char_start,
+                "char_end": row.char_end,
+                "clause_id": clause_id,
+                "exclude_reason": "",
+                "doc": row.doc,
+                "clause": row.clause,
+                "number_start": row.number_start,
+                "number_end": row.number_end,
+                **_proposed_model(row, entry),
+            }
+        )
     others = []
     for row in left_out.itertuples(index=False):
         entry = manifest.get(Path(row.doc).name)
-        others.append({"exclude": "", "doc_id": entry["doc_id"] if entry is not None else "",
-                       "char_start": row.char_start, "char_end": row.char_end, "text": row.text,
-                       "reason": row.reason, "notes": "", "context": row.context, "doc": row.doc})
+        others.append(
+            {
+                "exclude": "",
+                "doc_id": entry["doc_id"] if entry is not None else "",
+                "char_start": row.char_start,
+                "char_end": row.char_end,
+                "text": row.text,
+                "reason": row.reason,
+                "notes": "",
+                "context": row.context,
+                "doc": row.doc,
+            }
+        )
     proposed = proposed_clauses if proposed_clauses is not None else pd.DataFrame(columns=list(CLAUSE_COLUMNS[1:]))
     proposed = proposed.copy()
     proposed.insert(0, "import", "yes")
     if "text" not in proposed:
         proposed["text"] = ""
     extra = [c for c in (target_columns or []) if c not in REVIEW_COLUMNS]
-    return {"candidates": pd.DataFrame(rows, columns=[*REVIEW_COLUMNS, *extra]).astype(object).fillna(""),
-            "other_numbers": pd.DataFrame(others, columns=list(OTHER_COLUMNS)),
-            "clauses": proposed[list(CLAUSE_COLUMNS)]}
+    return {
+        "candidates": pd.DataFrame(rows, columns=[*REVIEW_COLUMNS, *extra]).astype(object).fillna(""),
+        "other_numbers": pd.DataFrame(others, columns=list(OTHER_COLUMNS)),
+        "clauses": proposed[list(CLAUSE_COLUMNS)],
+    }
 
 
 def review_workbook(frames: dict[str, pd.DataFrame], themes: pd.DataFrame):
@@ -290,8 +437,14 @@ def review_workbook(frames: dict[str, pd.DataFrame], themes: pd.DataFrame):
     for line in READ_ME:
         readme.append([line])
     readme.column_dimensions["A"].width = 110
-    lists = {"yes_no": ["yes", "no"], "kind": list(KINDS), "comparator": list(COMPARATORS),
-             "theme_id": list(themes["theme_id"]), "reason": list(EXCLUSION_REASONS), "clause_type": list(CLAUSE_TYPES)}
+    lists = {
+        "yes_no": ["yes", "no"],
+        "kind": list(KINDS),
+        "comparator": list(COMPARATORS),
+        "theme_id": list(themes["theme_id"]),
+        "reason": list(EXCLUSION_REASONS),
+        "clause_type": list(CLAUSE_TYPES),
+    }
     list_sheet = workbook.create_sheet("lists")
     ranges = {}
     for column, (name, values) in enumerate(lists.items(), start=1):
@@ -309,11 +462,46 @@ def review_workbook(frames: dict[str, pd.DataFrame], themes: pd.DataFrame):
         for row, value in enumerate(lists[name], start=2):
             list_sheet.cell(row, column, value)
         ranges[name] = f"lists!${letter}$2:${letter}${len(lists[name]) + 1}"
-    choices = {"confirm": "yes_no", "level": "level", "present": "true_false", "accept": "yes_no", "exclude": "yes_no", "import": "yes_no", "kind": "kind", "comparator": "comparator",
-               "theme_id": "theme_id", "exclude_reason": "reason", "reason": "reason", "clause_type": "clause_type"}
-    fill_in = {"accept", "exclude", "import", "doc_id", "target_id", "kind", "theme_id", "indicator_zh",
-               "indicator_en", "quote_en", "quote_en_by", "comparator", "target_year", "notes", "clause_id", "exclude_reason", "reason",
-               "clause_type", "secondary_theme_ids", "confirm", "level", "present", "quote", "instruments"}
+    choices = {
+        "confirm": "yes_no",
+        "level": "level",
+        "present": "true_false",
+        "accept": "yes_no",
+        "exclude": "yes_no",
+        "import": "yes_no",
+        "kind": "kind",
+        "comparator": "comparator",
+        "theme_id": "theme_id",
+        "exclude_reason": "reason",
+        "reason": "reason",
+        "clause_type": "clause_type",
+    }
+    fill_in = {
+        "accept",
+        "exclude",
+        "import",
+        "doc_id",
+        "target_id",
+        "kind",
+        "theme_id",
+        "indicator_zh",
+        "indicator_en",
+        "quote_en",
+        "quote_en_by",
+        "comparator",
+        "target_year",
+        "notes",
+        "clause_id",
+        "exclude_reason",
+        "reason",
+        "clause_type",
+        "secondary_theme_ids",
+        "confirm",
+        "level",
+        "present",
+        "quote",
+        "instruments",
+    }
     names = [n for n in ("candidates", "other_numbers", "clauses", "commitments", "components") if n in frames]
     for name in names:
         frame = frames[name]
@@ -335,8 +523,18 @@ def review_workbook(frames: dict[str, pd.DataFrame], themes: pd.DataFrame):
             cell.font = Font(bold=True)
             if header in fill_in:
                 cell.fill = editable
-            width = {"quote": 50, "quote_en": 50, "context": 40, "indicator_zh": 28, "indicator_en": 28, "notes": 30, "text": 40,
-                     "clause": 26, "doc": 24, "heading_path": 20}.get(header, 12)
+            width = {
+                "quote": 50,
+                "quote_en": 50,
+                "context": 40,
+                "indicator_zh": 28,
+                "indicator_en": 28,
+                "notes": 30,
+                "text": 40,
+                "clause": 26,
+                "doc": 24,
+                "heading_path": 20,
+            }.get(header, 12)
             sheet.column_dimensions[letter].width = width
             if header in ("quote", "context", "text"):
                 for row in range(2, last + 1):
@@ -380,8 +578,13 @@ def read_review(path: Path) -> dict[str, tuple[pd.DataFrame, list[int]]]:
     if "candidates" not in workbook.sheetnames:
         raise ReviewError([f"{path}: no sheet 'candidates' (is this a review workbook from `extract --review`?)"])
     result = {}
-    for name, columns in (("candidates", REVIEW_COLUMNS), ("other_numbers", OTHER_COLUMNS), ("clauses", CLAUSE_COLUMNS),
-                          ("commitments", COMMITMENT_COLUMNS), ("components", COMPONENT_COLUMNS)):
+    for name, columns in (
+        ("candidates", REVIEW_COLUMNS),
+        ("other_numbers", OTHER_COLUMNS),
+        ("clauses", CLAUSE_COLUMNS),
+        ("commitments", COMMITMENT_COLUMNS),
+        ("components", COMPONENT_COLUMNS),
+    ):
         if name not in workbook.sheetnames:
             result[name] = (pd.DataFrame(columns=list(columns)), [])
             continue
@@ -389,7 +592,9 @@ def read_review(path: Path) -> dict[str, tuple[pd.DataFrame, list[int]]]:
         header = [_cell_text(v) for v in rows[0]] if rows else []
         missing = [c for c in columns if c not in header]
         if missing:
-            raise ReviewError([f"{path}: sheet '{name}', row 1: column(s) {', '.join(missing)} missing from the header"])
+            raise ReviewError(
+                [f"{path}: sheet '{name}', row 1: column(s) {', '.join(missing)} missing from the header"]
+            )
         extra = [h for h in header if h and h not in columns] if name == "candidates" else []
         data, numbers = [], []
         for number, values in enumerate(rows[1:], start=2):
@@ -432,8 +637,9 @@ class ReviewImport:
         return lines + [f"skipped: {note}" for note in self.skipped]
 
 
-def plan_review_import(sheets: dict[str, tuple[pd.DataFrame, list[int]]], tables: dict[str, pd.DataFrame]
-                       ) -> ReviewImport:
+def plan_review_import(
+    sheets: dict[str, tuple[pd.DataFrame, list[int]]], tables: dict[str, pd.DataFrame]
+) -> ReviewImport:
     """Accepted candidates → new ``targets`` rows; rows marked for exclusion → ``excluded_numbers``;
     clauses marked for import → ``clauses``. Pure: reads the sheets and the current tables only."""
     problems: list[str] = []
@@ -458,8 +664,9 @@ def plan_review_import(sheets: dict[str, tuple[pd.DataFrame, list[int]]], tables
     all_clauses = pd.concat([clauses, new_clauses], ignore_index=True)
 
     target_rows, target_sources, exclusion_rows, exclusion_sources = [], [], [], []
-    have_targets = {(r["doc_id"], str(r["char_start"]), str(r["char_end"]), r["number_text"]): r
-                     for r in targets.to_dict("records")}
+    have_targets = {
+        (r["doc_id"], str(r["char_start"]), str(r["char_end"]), r["number_text"]): r for r in targets.to_dict("records")
+    }
     have_exclusions = {(r["doc_id"], str(r["char_start"])): r for r in excluded.to_dict("records")}
     next_number: dict[str, int] = {}
     used_ids = set(targets["target_id"])
@@ -469,8 +676,20 @@ def plan_review_import(sheets: dict[str, tuple[pd.DataFrame, list[int]]], tables
         accepted = _choice(row["accept"], f"{where}, column 'accept'", problems)
         if not accepted:
             if row["exclude_reason"]:
-                _add_exclusion(row, row["number_start"], row["number_end"], row["number_text"], row["exclude_reason"],
-                               where, known_docs, have_exclusions, exclusion_rows, exclusion_sources, problems, skipped)
+                _add_exclusion(
+                    row,
+                    row["number_start"],
+                    row["number_end"],
+                    row["number_text"],
+                    row["exclude_reason"],
+                    where,
+                    known_docs,
+                    have_exclusions,
+                    exclusion_rows,
+                    exclusion_sources,
+                    problems,
+                    skipped,
+                )
             continue
         if _unknown_document(row, where, known_docs, problems):
             continue
@@ -479,10 +698,12 @@ def plan_review_import(sheets: dict[str, tuple[pd.DataFrame, list[int]]], tables
             stored = have_targets[key]
             differ = [c for c in _COMPARED_COLUMNS if c in stored and row.get(c, "") and row[c] != stored[c]]
             if differ:
-                problems.append(f"{where}: already in targets.csv as {stored['target_id']}, and column(s) "
-                                f"{', '.join(differ)} differ from it ({'; '.join(f'{c}: {stored[c]!r} there, {row[c]!r} here' for c in differ)}). "
-                                "An import only adds rows: correct the stored row with `workbook import`, or set accept "
-                                "to no for this row")
+                problems.append(
+                    f"{where}: already in targets.csv as {stored['target_id']}, and column(s) "
+                    f"{', '.join(differ)} differ from it ({'; '.join(f'{c}: {stored[c]!r} there, {row[c]!r} here' for c in differ)}). "
+                    "An import only adds rows: correct the stored row with `workbook import`, or set accept "
+                    "to no for this row"
+                )
             else:
                 skipped.append(f"{where}: already in targets.csv as {stored['target_id']}, unchanged")
             continue
@@ -490,22 +711,57 @@ def plan_review_import(sheets: dict[str, tuple[pd.DataFrame, list[int]]], tables
         if not clause_id and row["char_start"].isdigit() and row["char_end"].isdigit():
             clause_id = _clause_for_span(all_clauses, row["doc_id"], int(row["char_start"]), int(row["char_end"]))
             if not clause_id:
-                problems.append(f"{where}, column 'clause_id': no clause of {row['doc_id']} holds characters "
-                                f"{row['char_start']}:{row['char_end']}; code the document's clauses (or import the "
-                                "sheet 'clauses') first, or fill in clause_id")
+                problems.append(
+                    f"{where}, column 'clause_id': no clause of {row['doc_id']} holds characters "
+                    f"{row['char_start']}:{row['char_end']}; code the document's clauses (or import the "
+                    "sheet 'clauses') first, or fill in clause_id"
+                )
                 continue
         target_id = row["target_id"]
         if not target_id:
             prefix = _id_prefix(row["doc_id"], targets)
             if prefix not in next_number:
-                taken = [int(t.rsplit("-T", 1)[1]) for t in used_ids if t.startswith(prefix + "-T") and t.rsplit("-T", 1)[1].isdigit()]
+                taken = [
+                    int(t.rsplit("-T", 1)[1])
+                    for t in used_ids
+                    if t.startswith(prefix + "-T") and t.rsplit("-T", 1)[1].isdigit()
+                ]
                 next_number[prefix] = max(taken, default=0) + 1
             target_id = f"{prefix}-T{next_number[prefix]:03d}"
             next_number[prefix] += 1
         used_ids.add(target_id)
         new = {c: "" for c in targets.columns}
-        new.update({c: row[c] for c in ("doc_id", "kind", "theme_id", "indicator_zh", "indicator_en", "value",
-                                         "value_max", "unit", "unit_original", "comparator", "target_year",
+        new.update(
+            {
+                c: row[c]
+                for c in (
+                    "doc_id",
+                    "kind",
+                    "theme_id",
+                    "indicator_zh",
+                    "indicator_en",
+                    "value",
+                    "value_max",
+                    "unit",
+                    "unit_original",
+                    "comparator",
+                    "target_year",
+                    "number_text",
+                    "quote",
+                    "char_start",
+                    "char_end",
+                    "notes",
+                    "quote_en",
+                    "quote_en_by",
+                )
+                if c in new
+            }
+        )
+        if "quote_en_reviewed" in new:
+            new["quote_en_reviewed"] = "false"
+        new.update(
+            {c: row[c] for c in targets.columns if c in row and c not in REVIEW_COLUMNS}
+        )  # columns added to the schema
         new.update(target_id=target_id, clause_id=clause_id)
         target_rows.append(new)
         target_sources.append(where)
@@ -513,8 +769,21 @@ def plan_review_import(sheets: dict[str, tuple[pd.DataFrame, list[int]]], tables
     for row, number in zip(frame.to_dict("records"), numbers):
         where = f"sheet 'other_numbers', row {number}"
         if _choice(row["exclude"], f"{where}, column 'exclude'", problems):
-            _add_exclusion(row, row["char_start"], row["char_end"], row["text"], row["reason"], where, known_docs,
-                           have_exclusions, exclusion_rows, exclusion_sources, problems, skipped, notes=row["notes"])
+            _add_exclusion(
+                row,
+                row["char_start"],
+                row["char_end"],
+                row["text"],
+                row["reason"],
+                where,
+                known_docs,
+                have_exclusions,
+                exclusion_rows,
+                exclusion_sources,
+                problems,
+                skipped,
+                notes=row["notes"],
+            )
     added = {
         "targets": pd.DataFrame(target_rows, columns=list(targets.columns), dtype=object),
         "excluded_numbers": pd.DataFrame(exclusion_rows, columns=list(excluded.columns), dtype=object),
@@ -522,15 +791,23 @@ def plan_review_import(sheets: dict[str, tuple[pd.DataFrame, list[int]]], tables
     }
     sources = {"targets": target_sources, "excluded_numbers": exclusion_sources, "clauses": clause_sources}
     for sheet_name, (table, _, keys) in CONFIRM_SHEETS.items():
-        rows, where_rows = _confirmed_rows(sheets.get(sheet_name), sheet_name, tables[table], keys, known_docs,
-                                           problems, skipped)
+        rows, where_rows = _confirmed_rows(
+            sheets.get(sheet_name), sheet_name, tables[table], keys, known_docs, problems, skipped
+        )
         added[table] = rows
         sources[table] = where_rows
     return ReviewImport(added, sources, skipped, problems)
 
 
-def _confirmed_rows(sheet, sheet_name: str, table: pd.DataFrame, keys: tuple[str, ...], known_docs, problems: list[str],
-                    skipped: list[str]) -> tuple[pd.DataFrame, list[str]]:
+def _confirmed_rows(
+    sheet,
+    sheet_name: str,
+    table: pd.DataFrame,
+    keys: tuple[str, ...],
+    known_docs,
+    problems: list[str],
+    skipped: list[str],
+) -> tuple[pd.DataFrame, list[str]]:
     """Rows of a proposal sheet marked ``confirm: yes`` → new rows of ``table`` (commitments, document_components).
 
     A key (document × theme, document × component) already coded in the table is refused by name:
@@ -548,16 +825,24 @@ def _confirmed_rows(sheet, sheet_name: str, table: pd.DataFrame, keys: tuple[str
             continue
         key = tuple(row[k] for k in keys)
         if key in have:
-            problems.append(f"{where}: {' × '.join(key)} is already coded in {table_label(table)}; set confirm to no, "
-                            "or change the stored row with `workbook import`")
+            problems.append(
+                f"{where}: {' × '.join(key)} is already coded in {table_label(table)}; set confirm to no, "
+                "or change the stored row with `workbook import`"
+            )
             continue
         if key in seen:
             problems.append(f"{where}: {' × '.join(key)} is confirmed twice in this sheet")
             continue
         seen.add(key)
         notes = row.get("notes", "")
-        rows.append({c: row.get(c, "") for c in table.columns} | {"notes": notes.replace(
-            "proposed by the extractor", "proposed by the extractor, confirmed in review").replace("; confirm or correct", "")})
+        rows.append(
+            {c: row.get(c, "") for c in table.columns}
+            | {
+                "notes": notes.replace(
+                    "proposed by the extractor", "proposed by the extractor, confirmed in review"
+                ).replace("; confirm or correct", "")
+            }
+        )
         sources.append(where)
     return pd.DataFrame(rows, columns=list(table.columns), dtype=object), sources
 
@@ -572,7 +857,9 @@ def _unknown_document(row, where: str, known_docs, problems: list[str]) -> bool:
         problems.append(f"{where}, column 'doc_id': the row needs the document's doc_id (documents.csv)")
         return True
     if row["doc_id"] not in known_docs:
-        problems.append(f"{where}, column 'doc_id': {row['doc_id']!r} is not in documents.csv; add its manifest row first")
+        problems.append(
+            f"{where}, column 'doc_id': {row['doc_id']!r} is not in documents.csv; add its manifest row first"
+        )
         return True
     return False
 
@@ -583,15 +870,18 @@ def _add_exclusion(row, start, end, text, reason, where, known_docs, have, rows,
     stored = have.get((row["doc_id"], str(start)))
     if stored is not None:
         if stored.get("reason") not in ("", None, reason) and reason:
-            problems.append(f"{where}: {text!r} is already in excluded_numbers.csv with reason {stored['reason']!r}, "
-                            f"not {reason!r}; an import only adds rows: change the stored row with `workbook import`, "
-                            "or leave this row unmarked")
+            problems.append(
+                f"{where}: {text!r} is already in excluded_numbers.csv with reason {stored['reason']!r}, "
+                f"not {reason!r}; an import only adds rows: change the stored row with `workbook import`, "
+                "or leave this row unmarked"
+            )
         else:
             skipped.append(f"{where}: already in excluded_numbers.csv, unchanged")
         return
     have[(row["doc_id"], str(start))] = {"reason": reason}
-    rows.append({"doc_id": row["doc_id"], "char_start": start, "char_end": end, "text": text, "reason": reason,
-                 "notes": notes})
+    rows.append(
+        {"doc_id": row["doc_id"], "char_start": start, "char_end": end, "text": text, "reason": reason, "notes": notes}
+    )
     sources.append(where)
 
 
@@ -627,7 +917,13 @@ def import_review(path: Path, root: Path, *, dry_run: bool = False) -> ReviewImp
     plan = plan_review_import(sheets, tables)
     if plan.problems:
         raise ReviewError(plan.problems)
-    order = ("clauses", "targets", "excluded_numbers", "commitments", "document_components")  # clauses first: targets refer to them
+    order = (
+        "clauses",
+        "targets",
+        "excluded_numbers",
+        "commitments",
+        "document_components",
+    )  # clauses first: targets refer to them
     changed = {name: plan.added[name] for name in order if name in plan.added and len(plan.added[name])}
     if not changed:
         return plan
@@ -669,9 +965,12 @@ def _row_problems(root: Path, merged: dict[str, pd.DataFrame], first_lines: dict
         texts = load_texts(tables["documents"], root)
     except (CuratedDataError, FileNotFoundError, ValueError):
         return []  # reported by validate_project
-    new = merged["targets"].iloc[first_lines["targets"] - 2:]
+    new = merged["targets"].iloc[first_lines["targets"] - 2 :]
     try:
-        return (quote_problems(new, "targets.csv", texts) + value_problems(new)
-                + within_clause_problems(new, tables["clauses"], "targets.csv"))
+        return (
+            quote_problems(new, "targets.csv", texts)
+            + value_problems(new)
+            + within_clause_problems(new, tables["clauses"], "targets.csv")
+        )
     except (ValueError, KeyError):
         return []  # malformed offsets: the schema check names them

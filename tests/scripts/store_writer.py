@@ -5,6 +5,7 @@ SIGKILLing itself just before the N-th ``os.replace`` / ``os.fsync``). Prints th
 ``done <status>`` once it has ended. State B is state A with " (B)" added to the notes of every row of four
 per-region tables, so one write of B touches every region file of those tables.
 """
+
 from __future__ import annotations
 
 import os
