@@ -1,6 +1,6 @@
 """Cross-region comparative analysis of Chinese local education plans.
 
-Raw texts (``data/raw``) → hand-curated tables with provenance (``data/curated``) → comparisons,
+Raw texts (``data/raw``) → curated tables with provenance (``data/curated``) → comparisons,
 figures and workbooks. Importing the package has no side effects.
 """
 

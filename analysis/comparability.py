@@ -17,30 +17,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from analysis.labels import BASIS_TEXT, MEASURE_TEXT  # noqa: F401 (the texts of the indicator model; re-exported)
+
 GRADES = ("same", "proxy", "not_comparable")
 REASONS = ("unit", "basis", "population", "subset", "duplicate")
 
 # What a basis means, for caveats.
-BASIS_TEXT = {
-    "level_at_year": ("某年达到的比率或水平", "a rate or level reached by a year"),
-    "flow_in_year": ("一年之内的增量", "a flow within one year"),
-    "total_over_period": ("多年累计总数", "a total over several years"),
-    "total_unstated_period": ("未说明时段的累计数", "a total over a period the text does not state"),
-    "stock_at_date": ("某一时点的存量", "a stock at a date"),
-}
-MEASURE_TEXT = {
-    "share": ("占比(%)", "share of a population (%)"),
-    "change_pp": ("百分点变化", "change in percentage points"),
-    "change_relative": ("相对变化(%)", "relative change (%)"),
-    "change_unstated": (
-        "以%表示、未说明是百分点还是相对变化的降幅",
-        "a change written in % that does not say whether it is relative or in percentage points",
-    ),
-    "count": ("数量", "count"),
-    "money": ("金额", "amount of money"),
-    "rank": ("名次", "rank"),
-    "ratio": ("比值", "ratio"),
-}
 
 
 def _get(row: Mapping, key: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import comparability
+from analysis.labels import SHARE_BASIS_TEXT
 
 # The national 双减 opinion (《关于进一步减轻义务教育阶段学生作业负担和校外培训负担的意见》), July 2021.
 DOUBLE_REDUCTION_OPINION = pd.Timestamp("2021-07-24")
@@ -446,7 +447,7 @@ def indicator_group_grades(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def component_matrix(tables: dict[str, pd.DataFrame], theme_id: str) -> pd.DataFrame:
-    """Which components of a focus theme each document contains (hand-coded), with the quote that shows it.
+    """Which components of a focus theme each document contains (the curated reading's codes), with the quote that shows it.
 
     One row per document × component, in the order of components.csv, labelled with region and
     document, and dated against the national 双减 opinion.
@@ -629,10 +630,7 @@ def comparison_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame
 PRIMARY_ONLY = "primary_only"
 PRIMARY_PLUS_SECONDARY = "primary_plus_secondary"
 SHARE_BASES = (PRIMARY_ONLY, PRIMARY_PLUS_SECONDARY)
-BASIS_LABELS = {
-    PRIMARY_ONLY: ("只计主题", "primary theme only"),
-    PRIMARY_PLUS_SECONDARY: ("主题加次要主题(均分)", "primary plus secondary themes, split equally"),
-}
+BASIS_LABELS = SHARE_BASIS_TEXT
 WEIGHTING_ZH = "一个条目若编有k个主题(1个主题和k−1个次要主题),其字数平均分给这k个主题,每个1/k。"
 WEIGHTING_EN = (
     "A clause coded with k themes (its primary theme and k-1 secondary themes) gives each of them "

@@ -45,7 +45,7 @@ from analysis.evidence_links import (  # noqa: F401 (re-exported)
     site_root,
     table_page,
 )
-from analysis.labels import code_label, column_label, instruments_label, other_language_column, unit_label
+from analysis.labels import CODE_LABELS, code_label, column_label, instruments_label, other_language_column, unit_label
 from analysis.paths import PROJECT_ROOT
 
 LANGS = ("zh", "en")
@@ -459,7 +459,11 @@ def _cell(site: Site, frame: pd.DataFrame, row: pd.Series, column: str, lang: st
             first, last = docs.loc[doc, "period_start_year"], docs.loc[doc, "period_end_year"]
             return escape(first if first == last else f"{first}–{last}")
         return escape(text if lang == "en" or not re.search(r"[A-Za-z]", text) else "")
-    if column in ("kind", "source", "comparability", "genre", "script", "reason") or column.startswith("comparator"):
+    if (
+        column in CODE_LABELS
+        or column.removesuffix("_plan").removesuffix("_result") in CODE_LABELS
+        or (column.startswith("comparator"))
+    ):
         text = code_label(column, text, lang)
     if column.startswith("quote") and text:
         suffix = column.removeprefix("quote").removeprefix("_en")
@@ -756,6 +760,14 @@ TABLE_TITLES = {
     "target_counts": ("各主题量化数", "Quantities per theme"),
     "double_reduction_matrix": ("“双减”各组成部分", "'Double reduction' components"),
     "teacher_rotation_mechanisms": ("教师交流轮岗机制", "Teacher-rotation mechanisms"),
+    "theme_text_shares_by_basis": (
+        "各主题占正文比例:两种口径(只计主题;主题加次要主题)",
+        "Share of text per theme on two bases (primary only; primary plus secondary)",
+    ),
+    "quantified_commitments": (
+        "强度为3的承诺及其量化数(数值、单位、测量类型)",
+        "Level-3 commitments and the quantities behind them (value, unit, kind of measure)",
+    ),
     "01_corpus_timeline": ("文件、覆盖时期与全国政策节点", "Documents, periods and national milestones"),
     "02_teacher_rotation_mechanisms": (
         "教师交流轮岗:各文件提及的机制",

@@ -7,7 +7,20 @@ into spaces, so a new column is readable (if plain) until someone labels it.
 
 from __future__ import annotations
 
+# The two bases of theme text shares (analysis.compare.theme_text_shares_by_basis).
+SHARE_BASIS_TEXT = {
+    "primary_only": ("只计主题", "primary theme only"),
+    "primary_plus_secondary": ("主题加次要主题(均分)", "primary plus secondary themes, split equally"),
+}
+
 COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    "share_basis": ("份额口径", "Share basis"),
+    "share_basis_zh": ("份额口径", "Share basis"),
+    "share_basis_en": ("份额口径", "Share basis"),
+    "measure": ("测量类型", "Kind of measure"),
+    "measure_kind": ("测量类型", "Kind of measure"),
+    "basis": ("统计基础", "Basis"),
+    "genre_class": ("文本类别", "Plan or report"),
     "doc_id": ("文件", "Document"),
     "doc_id_plan": ("规划文件", "Plan document"),
     "doc_id_result": ("报道文件", "Report document"),
@@ -107,6 +120,31 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "clause_id": ("条款", "Clause"),
 }
 
+# What a number measures and on what basis it is stated (the indicator model of targets.csv).
+BASIS_TEXT = {
+    "level_at_year": ("某年达到的比率或水平", "a rate or level reached by a year"),
+    "flow_in_year": ("一年之内的增量", "a flow within one year"),
+    "total_over_period": ("多年累计总数", "a total over several years"),
+    "total_unstated_period": ("未说明时段的累计数", "a total over a period the text does not state"),
+    "stock_at_date": ("某一时点的存量", "a stock at a date"),
+}
+MEASURE_TEXT = {
+    "share": ("占比(%)", "share of a population (%)"),
+    "change_pp": ("百分点变化", "change in percentage points"),
+    "change_relative": ("相对变化(%)", "relative change (%)"),
+    "change_unstated": (
+        "以%表示、未说明是百分点还是相对变化的降幅",
+        "a change written in % that does not say whether it is relative or in percentage points",
+    ),
+    "count": ("数量", "count"),
+    "money": ("金额", "amount of money"),
+    "rank": ("名次", "rank"),
+    "ratio": ("比值", "ratio"),
+    "duration": ("时长", "duration"),
+    "clock_time": ("时刻", "time of day"),
+}
+
+
 CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "kind": {
         "target": ("目标", "target"),
@@ -115,6 +153,10 @@ CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "benchmark": ("全国基准", "national benchmark"),
     },
     "source": {"local": ("地方", "local"), "national": ("全国", "national")},
+    "measure": MEASURE_TEXT,
+    "measure_kind": MEASURE_TEXT,
+    "basis": BASIS_TEXT,
+    "genre_class": {"plan": ("规划", "plan"), "report": ("成效报道", "results report")},
     "comparability": {
         "same": ("同类可比", "same measure"),
         "proxy": ("近似可比", "proxy"),
@@ -166,7 +208,11 @@ CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "<": ("<", "<"),
         "~": ("约", "about"),
         "approx": ("约", "about"),
+        "increase": ("提高", "increase"),
+        "decrease": ("下降", "decrease"),
+        "rank_top": ("进入前列", "within the top"),
     },
+    "share_basis": SHARE_BASIS_TEXT,
 }
 
 

@@ -133,6 +133,7 @@ def main_job_steps(
 ) -> list[Step]:
     """Every step of the main job after validation, in the order they are listed to the user."""
     from analysis.evidence import build_site, site_root
+    from analysis.exports import write_codebook
     from analysis.methods import write_methods
     from analysis.report import write_agreement_reports
     from analysis.tables import write_comparison_tables
@@ -158,9 +159,12 @@ def main_job_steps(
         ),
         Step(
             "tables",
-            (reports / "tables",),
+            (reports / "tables", reports / "tables" / "codebook.csv"),
             made_from,
-            lambda: write_comparison_tables(tables, reports / "tables", root),
+            lambda: (
+                write_comparison_tables(tables, reports / "tables", root),
+                write_codebook(reports / "tables", root, tables),
+            ),
         ),
         Step("workbook", (default_workbook_path(root),), made_from, lambda: export_workbook(root)),
     ]

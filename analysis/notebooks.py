@@ -38,7 +38,12 @@ def execute_notebook(path: Path, working_dir: Path, timeout: int = 600) -> nbfor
 
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(working_dir)}}
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(working_dir)}},
+        # the kernel's own start-up notices (TCP on localhost) are not the researcher's concern; errors still show
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
     client.execute()
     return notebook

@@ -228,14 +228,11 @@ def reading_problems(tables: dict[str, pd.DataFrame], root: Path = PROJECT_ROOT)
     kept in reading_codes, names a unit that exists (clause, theme or component of its document)
     and holds a value of the codebook (theme_ids, levels 0-3, true/false).
     """
-    from analysis.curated import Problem, table_path
+    from analysis.curated import Problem
 
     def label(name: str) -> str:
-        path = table_path(name, root)
-        try:
-            return str(path.relative_to(root))
-        except ValueError:
-            return str(path)
+        # the logical table: validation maps its lines to the region file that holds each row
+        return f"data/curated/{name}.csv"
 
     readings, codes = tables["readings"], tables["reading_codes"]
     problems = []

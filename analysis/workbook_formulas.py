@@ -199,6 +199,8 @@ def _counts(frame, layout, criteria, row, values):
 
 
 def _shares(frame, layout, criteria, row, values):
+    if values.get("share_basis", "primary_only") != "primary_only":
+        return {}  # the other basis splits a clause among its themes: a value, not a SUMIFS over primary themes
     c = layout["clauses"]
     doc, theme = _cell(frame, "doc_id", row), _cell(frame, "theme_id", row)
     end, start, docs, themes = c.range("char_end"), c.range("char_start"), c.range("doc_id"), c.range("theme_id")

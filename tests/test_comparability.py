@@ -29,6 +29,8 @@ SIDE_BY_SIDE = [
     "plan_against_result_not_comparable",
     "double_reduction_matrix",
     "teacher_rotation_mechanisms",
+    "theme_text_shares_by_basis",
+    "quantified_commitments",
 ]
 
 
@@ -132,7 +134,7 @@ def test_tables_command_writes_one_utf8_csv_per_table_byte_identically(tmp_path,
     assert main(["tables", "--out", str(tmp_path / "a")]) == 0
     assert main(["tables", "--out", str(tmp_path / "b")]) == 0
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert names == sorted(f"{n}.csv" for n in SIDE_BY_SIDE)
+    assert names == sorted([f"{n}.csv" for n in SIDE_BY_SIDE] + ["codebook.csv"])
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     pairs = pd.read_csv(tmp_path / "a" / "plan_against_result.csv", encoding="utf-8", dtype=str)

@@ -88,6 +88,10 @@ def confirm_everything(path, *, skip_component: str | None = None) -> None:
             sheet.cell(row, header.index(mark) + 1).value = value
             if name == "candidates":
                 sheet.cell(row, header.index("indicator_en") + 1).value = "indicator (made up)"
+            quote = sheet.cell(row, header.index("quote") + 1).value if "quote" in header else None
+            if quote and "quote_en" in header:  # every curated quote carries its English gloss and who wrote it
+                sheet.cell(row, header.index("quote_en") + 1).value = "an English gloss (made up for a test)"
+                sheet.cell(row, header.index("quote_en_by") + 1).value = "the test reviewer"
     workbook.save(path)
 
 
@@ -140,6 +144,10 @@ def test_a_fifth_region_from_a_pdf_to_a_validated_project_timed(project_copy, ca
         period_end_year="2024",
         period_label="2024",
         script="simplified",
+        source_url="not recorded",
+        accessed="not recorded",
+        document_number="not recorded",
+        publication_status="not recorded",
         original_file="mouxian_2024_work_points.pdf",
         original_sha256=original_sha,
         notes="made up for a test",

@@ -34,7 +34,21 @@ def test_a_missing_gloss_is_reported_by_file_line_and_column(project_copy):
     targets.loc[3, "quote_en"] = ""
     write_tables({"targets": targets}, project_copy)
     problems = [str(p) for p in validate_project(project_copy)]
-    assert "data/curated/targets.csv, line 5, column 'quote_en': the quote has no English gloss" in problems
+    region = load_table("documents", project_copy).set_index("doc_id").loc[targets.loc[3, "doc_id"], "region_id"]
+    line = (
+        2
+        + int(
+            (
+                targets.loc[:3, "doc_id"].map(load_table("documents", project_copy).set_index("doc_id")["region_id"])
+                == region
+            ).sum()
+        )
+        - 1
+    )
+    expected = (
+        f"data/curated/regions/{region}/targets.csv, line {line}, column 'quote_en': the quote has no English gloss"
+    )
+    assert expected in problems, problems
 
 
 def test_documents_say_where_they_came_from_or_that_nothing_records_it():

@@ -88,10 +88,11 @@ def test_validation_names_file_line_and_column_of_a_bad_stored_code(project_copy
     readings.loc[readings["reading_id"] == "second_blind", "is_curated"] = "true"
     write_tables({"reading_codes": codes, "readings": readings}, project_copy)
     problems = [str(p) for p in validate_project(project_copy, closed_world=False)]
+    region = tables["documents"].set_index("doc_id").loc[codes.loc[0, "doc_id"], "region_id"]
     assert (
-        "data/curated/reading_codes.csv, line 2, column 'value': 'no_such_theme' is not a theme_id of themes.csv"
-        in problems
-    )
+        f"data/curated/regions/{region}/reading_codes.csv, line 2, column 'value': "
+        "'no_such_theme' is not a theme_id of themes.csv" in problems
+    ), problems
     assert any("reading_codes.csv, line 3, column 'unit_id': no clause 'no_such_clause'" in p for p in problems)
     assert any("readings.csv, column 'is_curated': exactly one reading must be curated, found 2" in p for p in problems)
 

@@ -148,7 +148,7 @@ def test_a_workbook_that_unpacks_to_200_mb_of_sheet_xml_is_refused_quickly(proje
     path = _huge(exported, tmp_path / "huge.xlsx", chunks)
     assert path.stat().st_size < 2 * 2**20  # small on disk
     started = time.perf_counter()
-    with pytest.raises(WorkbookError, match=r"unpacks to 200 MB, more than the 100 MB.*refused before reading it"):
+    with pytest.raises(WorkbookError, match=r"unpacks to 20[0-9] MB, more than the 100 MB.*refused before reading it"):
         plan_import(path, project_copy)
     assert time.perf_counter() - started < 5
 

@@ -64,6 +64,9 @@ def _confirm_sheet(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.D
         return pd.DataFrame(columns=list(columns))
     frame = pd.concat(frames, ignore_index=True)
     frame.insert(0, "confirm", "")
+    for column in columns:  # to fill in by the researcher (the English gloss of each quote, say)
+        if column not in frame.columns:
+            frame[column] = ""
     return frame[list(columns)]
 
 
@@ -218,6 +221,8 @@ COMMITMENT_COLUMNS: tuple[str, ...] = (
     "theme_id",
     "level",
     "quote",
+    "quote_en",
+    "quote_en_by",
     "char_start",
     "char_end",
     "instruments",
@@ -229,6 +234,8 @@ COMPONENT_COLUMNS: tuple[str, ...] = (
     "component",
     "present",
     "quote",
+    "quote_en",
+    "quote_en_by",
     "char_start",
     "char_end",
     "notes",
@@ -757,11 +764,10 @@ def plan_review_import(
                 if c in new
             }
         )
-        if "quote_en_reviewed" in new:
-            new["quote_en_reviewed"] = "false"
-        new.update(
-            {c: row[c] for c in targets.columns if c in row and c not in REVIEW_COLUMNS}
-        )  # columns added to the schema
+        # columns added to the schema travel with the row
+        new.update({c: row[c] for c in targets.columns if c in row and c not in REVIEW_COLUMNS})
+        if "quote_en_reviewed" in new and not new["quote_en_reviewed"]:
+            new["quote_en_reviewed"] = "false"  # a gloss typed in review has not been reviewed by anyone else
         new.update(target_id=target_id, clause_id=clause_id)
         target_rows.append(new)
         target_sources.append(where)
@@ -835,8 +841,12 @@ def _confirmed_rows(
             continue
         seen.add(key)
         notes = row.get("notes", "")
+        reviewed = (
+            {"quote_en_reviewed": "false"} if "quote_en_reviewed" in table.columns and row.get("quote_en") else {}
+        )
         rows.append(
             {c: row.get(c, "") for c in table.columns}
+            | reviewed
             | {
                 "notes": notes.replace(
                     "proposed by the extractor", "proposed by the extractor, confirmed in review"
