@@ -276,6 +276,10 @@ def _lookups(frame, layout, criteria, row, values):
     return out
 
 
+# Tables whose rows are chosen by data values (level-3 commitments): an edit can add or drop rows, which a sheet
+# with rows fixed at export cannot follow, so their cells are values as exported (re-export after an edit).
+FIXED_AT_EXPORT = frozenset({"quantified_commitments"})
+
 RECIPES = (  # (columns a table must have, recipe)
     ({"doc_id", "theme_id", "target", "baseline", "achievement"}, _counts),
     ({"doc_id", "theme_id", "chars", "share"}, _shares),
@@ -304,7 +308,7 @@ def comparison_sheet(
 ) -> SheetSpec:
     """One comparison table as a sheet: labels added, numbers as formulas cached with the package's values."""
     shown = with_labels(frame, tables)
-    recipes = [recipe for needed, recipe in RECIPES if needed <= set(shown.columns)]
+    recipes = [] if name in FIXED_AT_EXPORT else [recipe for needed, recipe in RECIPES if needed <= set(shown.columns)]
     rows = [list(shown.columns)]
     formula_columns: set[str] = set()
     for number, record in enumerate(shown.to_dict("records"), start=2):

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The test suite: set up .venv/ the same way as the main job, then run pytest.
+# The test suite: set up .venv/ the same way as the main job, then run every test (slow ones included) on all
+# cores with pytest-xdist. PYTEST_WORKERS=1 runs them in one process; extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 bash scripts/system_packages.sh
-exec .venv/bin/python -m pytest "$@"
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" "$@"
