@@ -31,7 +31,9 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from analysis.evidence_links import (  # noqa: F401 (re-exported)
+    ASSETS,
     BENCHMARKS_PAGE,
+    FONT_FILE,
     ID_COLUMNS,
     SITE_DIR,
     EvidenceLinks,
@@ -49,8 +51,6 @@ from analysis.labels import CODE_LABELS, code_label, column_label, instruments_l
 from analysis.paths import PROJECT_ROOT
 
 LANGS = ("zh", "en")
-ASSETS = "assets"
-FONT_FILE = "NotoSansCJKsc-Regular-subset.otf"
 HIDDEN_COLUMNS = {
     "char_start",
     "char_end",

@@ -16,6 +16,8 @@ import pandas as pd
 from analysis.paths import PROJECT_ROOT
 
 SITE_DIR = Path("reports") / "evidence"
+ASSETS = "assets"
+FONT_FILE = "NotoSansCJKsc-Regular-subset.otf"  # the site's CJK font subset, in SITE_DIR / ASSETS
 ID_COLUMNS = ("target_id", "reference_id", "target_id_plan", "target_id_result", "benchmark_id")
 
 

@@ -65,7 +65,25 @@ def to_html(notebook: nbformat.NotebookNode, title: str | None = None) -> str:
 
     name = title or notebook_title(notebook)
     body, _ = HTMLExporter(template_name="lab").from_notebook_node(notebook, resources={"metadata": {"name": name}})
-    return body
+    return body.replace("</head>", CJK_FONT_STYLE + "</head>", 1)
+
+
+def _cjk_font_style() -> str:
+    """CSS that sets the page's text in the evidence site's CJK font subset, so Chinese in the tables and
+    sentences renders on a machine without CJK fonts (the copies sit in reports/notebooks/, the site in
+    reports/evidence/; without the site the browser falls back to its own fonts)."""
+    from analysis.evidence_links import ASSETS, FONT_FILE, SITE_DIR
+
+    font = f"../{SITE_DIR.name}/{ASSETS}/{FONT_FILE}"
+    family = "Noto Sans CJK SC (project subset)"
+    return (
+        f'<style>@font-face{{font-family:"{family}";src:url("{font}")}}'
+        f'body,.jp-RenderedHTMLCommon,.jp-OutputArea-output{{font-family:system-ui,-apple-system,"Segoe UI",'
+        f'"{family}",sans-serif}}</style>\n'
+    )
+
+
+CJK_FONT_STYLE = _cjk_font_style()
 
 
 def run_one(path: Path, out_dir: Path, working_dir: Path) -> list[Path]:

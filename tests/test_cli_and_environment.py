@@ -9,7 +9,7 @@ import tomllib
 
 from helpers import tree_digest
 
-from analysis.cli import COMMANDS, main
+from analysis.cli import COMMANDS
 from analysis.paths import PROJECT_ROOT
 
 
@@ -56,21 +56,21 @@ def test_validate_exits_non_zero_with_located_messages_on_broken_data(project_co
     assert "validation failed" in result.stderr
 
 
-def test_build_writes_report_figures_and_workbook_and_changes_no_curated_csv(project_copy, capsys):
-    before = {k: v for k, v in tree_digest(project_copy / "data").items() if not k.endswith(".xlsx")}
-    assert main(["--root", str(project_copy), "build", "--skip-notebooks"]) == 0
-    report = (project_copy / "reports/validation_report.md").read_bytes()
-    assert b"PASSED" in report
-    after = {k: v for k, v in tree_digest(project_copy / "data").items() if not k.endswith(".xlsx")}
-    assert after == before
-    assert (project_copy / "figures" / "01_corpus_timeline_zh.png").is_file()
-    assert list((project_copy / "data" / "curated").glob("*.xlsx"))
-    out = capsys.readouterr().out
+def test_build_writes_report_figures_and_workbook_and_changes_no_curated_csv(built_project):
+    root = built_project.root
+
+    def curated(folder):  # the data files, without the workbook and the store's hidden lock and journal
+        return {k: v for k, v in tree_digest(folder).items() if not k.endswith(".xlsx") and "/." not in "/" + k}
+
+    source, after = curated(PROJECT_ROOT / "data"), curated(root / "data")
+    assert after == source
+    assert b"PASSED" in (root / "reports/validation_report.md").read_bytes()
+    assert (root / "figures" / "01_corpus_timeline_zh.png").is_file()
+    assert list((root / "data" / "curated").glob("*.xlsx"))
+    out = built_project.output
     assert re.search(r"\[1/\d+\] validate curated data", out) and "build done" in out
-    assert "evidence site" in out and (project_copy / "reports" / "evidence" / "index.html").is_file()
-    assert (project_copy / "reports" / "methods_en.pdf").is_file() and (
-        project_copy / "reports" / "methods_zh.md"
-    ).is_file()
+    assert "evidence site" in out and (root / "reports" / "evidence" / "index.html").is_file()
+    assert (root / "reports" / "methods_en.pdf").is_file() and (root / "reports" / "methods_zh.md").is_file()
 
 
 def test_parse_command_prints_exact_values():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import nbformat
 import pandas as pd
@@ -128,3 +129,18 @@ def test_notebook_html_is_titled_after_the_notebook():
     assert title == notebook.cells[0].source.splitlines()[0].lstrip("# ").strip()
     html = to_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 测试 · A test")]))
     assert "<title>测试 · A test</title>" in html
+
+
+def test_notebook_html_copies_set_chinese_in_the_evidence_sites_font_subset():
+    """Colleagues without CJK fonts open the HTML copies: the text must not fall back to empty boxes."""
+    import nbformat
+
+    from analysis.evidence_links import ASSETS, FONT_FILE, SITE_DIR
+    from analysis.notebooks import to_html
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell("# 学前教育普及普惠")]
+    page = to_html(notebook, "学前教育普及普惠 · Kindergarten coverage")
+    assert "@font-face" in page and f'url("../{SITE_DIR.name}/{ASSETS}/{FONT_FILE}")' in page
+    copies = Path("reports") / "notebooks"
+    assert (copies / ".." / SITE_DIR.name / ASSETS / FONT_FILE).resolve() == (SITE_DIR / ASSETS / FONT_FILE).resolve()
