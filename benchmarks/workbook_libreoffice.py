@@ -34,7 +34,7 @@ from openpyxl.utils import get_column_letter
 from analysis.curated import load_tables
 from analysis.paths import PROJECT_ROOT
 from analysis.workbook import export_workbook, plan_import
-from analysis.workbook_formulas import (
+from analysis.workbook.formulas import (
     CHECKS_SHEET,
     MATRIX_SHEET,
     comparison_registry,

@@ -46,3 +46,10 @@ def copy_of_built(built: BuiltProject, target: Path) -> Path:
     """A private copy of the built project (data, outputs and the build's record of what it made)."""
     shutil.copytree(built.root, target, symlinks=True)
     return target
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that read the built project run on one xdist worker (``--dist loadgroup``), so it is built once."""
+    for item in items:
+        if "built_project" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("built_project"))

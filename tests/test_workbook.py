@@ -38,13 +38,13 @@ from analysis.workbook import (
     plan_import,
     table_changes,
 )
-from analysis.workbook_formulas import (
+from analysis.workbook.formulas import (
     CHECKS_SHEET,
     MATRIX_SHEET,
     comparison_registry,
     grids_from_workbook,
 )
-from analysis.workbook_state import STATE_SHEET
+from analysis.workbook.state import STATE_SHEET
 
 QUANTITIES_SHEET, INDICATORS_SHEET, COMMITMENTS_SHEET = "target_counts", "indicator_comparison", MATRIX_SHEET
 

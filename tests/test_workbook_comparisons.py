@@ -19,7 +19,7 @@ from analysis import compare
 from analysis.curated import load_tables
 from analysis.paths import PROJECT_ROOT
 from analysis.workbook import README_SHEET, export_workbook
-from analysis.workbook_formulas import (
+from analysis.workbook.formulas import (
     CHECKS_SHEET,
     DUPLICATE,
     LISTS_SHEET,

@@ -21,7 +21,7 @@ from analysis.workbook import (
     import_workbook,
     plan_import,
 )
-from analysis.workbook_state import STATE_SHEET
+from analysis.workbook.state import STATE_SHEET
 
 
 def set_cell(path: Path, table: str, key_column: str, key: str, column: str, value: str) -> None:

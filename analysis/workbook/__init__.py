@@ -2,8 +2,8 @@
 
 Export (XlsxWriter) writes one sheet per resource of ``datapackage.json`` (typed cells, drop-downs for
 coded columns), a bilingual README sheet, one derived sheet per comparison table of the package with
-formulas stored together with their results (:mod:`analysis.workbook_formulas`), and a hidden record of
-the data it was exported from (:mod:`analysis.workbook_state`). Same data, same bytes.
+formulas stored together with their results (:mod:`analysis.workbook.formulas`), and a hidden record of
+the data it was exported from (:mod:`analysis.workbook.state`). Same data, same bytes.
 
 Import reads an edited workbook defensively (size, row and cell limits before parsing; no macros, no
 external links, defusedxml, refuses XML entity declarations), turns every cell back into the text the
@@ -45,7 +45,7 @@ from analysis.curated import (
     write_tables,
 )
 from analysis.paths import PROJECT_ROOT
-from analysis.workbook_formulas import (
+from analysis.workbook.formulas import (
     LISTS_SHEET,
     ROW_LIMIT,
     CodeList,
@@ -59,7 +59,7 @@ from analysis.workbook_formulas import (
     lists_columns,
     readme_rows,
 )
-from analysis.workbook_state import (
+from analysis.workbook.state import (
     STATE_SHEET,
     merge_table,
     parse_state,
@@ -792,7 +792,7 @@ def plan_import(path: Path, root: Path = PROJECT_ROOT) -> ImportPlan:
     """Read and validate an edited workbook against the project at ``root``; writes nothing.
 
     The workbook's tables are merged row by row with the tables on disk through the state recorded
-    at export (:mod:`analysis.workbook_state`): edits made in data/curated since then are kept, and
+    at export (:mod:`analysis.workbook.state`): edits made in data/curated since then are kept, and
     a row edited on both sides is a problem naming it. Raises :class:`WorkbookError` when the file is
     no readable workbook, has no export record, or a data sheet is missing.
     """
