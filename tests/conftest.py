@@ -29,27 +29,29 @@ class BuiltProject:
 
 
 @pytest.fixture(scope="session")
-def built_project(tmp_path_factory) -> BuiltProject:
-    """The main job run once per test session (per worker), shared by every test that only reads its outputs;
-    a test that edits data copies it first (:func:`copy_of_built`)."""
+def built_project(tmp_path_factory, worker_id) -> BuiltProject:
+    """The main job run once per test run, shared by every test that only reads its outputs (a test that edits
+    data copies it first: :func:`copy_of_built`). Under pytest-xdist the first worker builds it in the run's
+    shared temporary folder while the others wait on a lock, so it is built once, not once per worker."""
+    import fcntl
+    import json
+
     from analysis.cli import main
 
-    root = tmp_path_factory.mktemp("built")
-    shutil.copytree(PROJECT_ROOT / "data", root / "data", ignore=shutil.ignore_patterns("_staging", "*.xlsx"))
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        assert main(["--root", str(root), "build", "--skip-notebooks"]) == 0
-    return BuiltProject(root, printed.getvalue())
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    root, done = shared / "built_project", shared / "built_project.json"
+    with open(shared / "built_project.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.copytree(PROJECT_ROOT / "data", root / "data", ignore=shutil.ignore_patterns("_staging", "*.xlsx"))
+            printed = io.StringIO()
+            with contextlib.redirect_stdout(printed):
+                assert main(["--root", str(root), "build", "--skip-notebooks"]) == 0
+            done.write_text(json.dumps({"output": printed.getvalue()}), encoding="utf-8")
+    return BuiltProject(root, json.loads(done.read_text(encoding="utf-8"))["output"])
 
 
 def copy_of_built(built: BuiltProject, target: Path) -> Path:
     """A private copy of the built project (data, outputs and the build's record of what it made)."""
     shutil.copytree(built.root, target, symlinks=True)
     return target
-
-
-def pytest_collection_modifyitems(items):
-    """Tests that read the built project run on one xdist worker (``--dist loadgroup``), so it is built once."""
-    for item in items:
-        if "built_project" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("built_project"))
