@@ -973,21 +973,39 @@ def write_methods(
 
     out_dir = Path(out_dir) if out_dir else root / "reports"
     facts = methods_facts(root)
-    written = []
+    written, unchanged = [], set()
     for lang in languages:
         text = methods_markdown(facts, lang)
         md = out_dir / f"methods_{lang}.md"
-        write_text_atomic(md, text)
         font = out_dir / f"methods_{lang}_font.ttf"
-        write_bytes_atomic(font, web_font(text, root).read_bytes())
+        font_bytes = web_font(text, root).read_bytes()
         page = out_dir / f"methods_{lang}.html"
-        write_text_atomic(page, methods_html(text, lang, font.name))
+        html = methods_html(text, lang, font.name)
+        pdf_file = out_dir / f"methods_{lang}.pdf"
+        if (
+            _same_text(page, html)
+            and _same_text(md, text)
+            and font.is_file()
+            and font.read_bytes() == font_bytes
+            and pdf_file.is_file()
+        ):
+            unchanged.add(lang)  # the PDF prints exactly this HTML and font: no need to print it again
+        write_text_atomic(md, text)
+        write_bytes_atomic(font, font_bytes)
+        write_text_atomic(page, html)
         written += [md, page]
     if pdf:  # after every Markdown and HTML file, so a missing Chromium still leaves those
         written += [
-            html_to_pdf(out_dir / f"methods_{lang}.html", out_dir / f"methods_{lang}.pdf") for lang in languages
+            out_dir / f"methods_{lang}.pdf"
+            if lang in unchanged
+            else html_to_pdf(out_dir / f"methods_{lang}.html", out_dir / f"methods_{lang}.pdf")
+            for lang in languages
         ]
     return written
+
+
+def _same_text(path: Path, text: str) -> bool:
+    return path.is_file() and path.read_text(encoding="utf-8") == text
 
 
 __all__ = ["html_to_pdf", "methods_facts", "methods_html", "methods_markdown", "write_methods"]
