@@ -184,28 +184,10 @@ def dta_bytes(frame: pd.DataFrame, title: str, descriptions: dict[str, str], enu
 
 
 def write_bytes_atomic(path: Path, payload: bytes) -> None:
-    """Write binary data atomically (a temporary file, then a rename)."""
-    import os
-    import tempfile
+    """Write binary data atomically with the mode of a plain write (:func:`analysis.atomic.write_bytes_atomic`)."""
+    from analysis.atomic import write_bytes_atomic as write
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    import os
-
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    write(path, payload)
 
 
 def export_frames(tables: dict[str, pd.DataFrame], descriptor: dict) -> dict[str, tuple[str, pd.DataFrame, str | None]]:

@@ -15,9 +15,7 @@ values that are ``not_comparable`` are left off the axes and listed, with their 
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -1284,26 +1282,11 @@ def _indicator_specs(everything: pd.DataFrame, width: float) -> list[FigureSpec]
     return specs
 
 
-def _umask_mode() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return 0o666 & ~current
-
-
 def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write a file atomically (temporary file in the same folder, then a rename) with the umask's mode."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, _umask_mode())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write a file atomically with the mode of a plain write (:func:`analysis.atomic.write_bytes_atomic`)."""
+    from analysis.atomic import write_bytes_atomic as write
+
+    write(path, data)
 
 
 def save_figure(figure: Figure, stem: Path) -> list[Path]:

@@ -20,11 +20,11 @@ from __future__ import annotations
 import io
 import uuid
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from analysis.coding_workbook import CodingImport
 from analysis.paths import PROJECT_ROOT
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -255,29 +255,10 @@ def _xml_bytes(root) -> bytes:
 
 
 def _write_atomic(path: Path, data: bytes) -> Path:
-    import os
-    import tempfile
+    from analysis.atomic import write_bytes_atomic
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def _umask() -> int:
-    import os
-
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    write_bytes_atomic(Path(path), data)
+    return Path(path)
 
 
 def qdpx_bytes(
@@ -344,13 +325,8 @@ def export_qda(
 # Import
 
 
-@dataclass
-class QdaImport:
+class QdaImport(CodingImport):
     """A reading read from a QDA project: its readings row, its codes, and notes for the user."""
-
-    reading: dict
-    codes: pd.DataFrame
-    warnings: list[str] = field(default_factory=list)
 
     def summary_lines(self) -> list[str]:
         counts = self.codes["variable"].value_counts()

@@ -46,7 +46,7 @@ def test_a_failing_save_keeps_the_previous_file_and_leaves_no_temporary(tmp_path
     figures.save_figure(small_figure(), tmp_path / "01_demo_zh")
     before = (tmp_path / "01_demo_zh.png").read_bytes()
 
-    monkeypatch.setattr(figures.os, "fsync", lambda fd: (_ for _ in ()).throw(OSError("disk full")))
+    monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError("disk full")))
     with pytest.raises(OSError, match="disk full"):
         figures.save_figure(small_figure(), tmp_path / "01_demo_zh")
     assert (tmp_path / "01_demo_zh.png").read_bytes() == before
