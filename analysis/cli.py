@@ -162,7 +162,11 @@ def cmd_notebooks(args: argparse.Namespace) -> int:
 
     root = Path(args.root)
     written = run_all(
-        root / "notebooks", root / "reports" / "notebooks", root, lambda name: print(f"  running {name}", flush=True)
+        root / "notebooks",
+        root / "reports" / "notebooks",
+        root,
+        lambda name: print(f"  running {name}", flush=True),
+        root=root,
     )
     print(f"wrote {len(written)} files to {root / 'reports' / 'notebooks'}")
     return 0

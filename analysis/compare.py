@@ -6,6 +6,9 @@ or document added to the data appears in every comparison without a code change.
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
+
 import pandas as pd
 
 from analysis import comparability
@@ -589,13 +592,42 @@ def plan_against_result_not_comparable(tables: dict[str, pd.DataFrame]) -> pd.Da
     return pairs[pairs["comparability"] == "not_comparable"].reset_index(drop=True)
 
 
+def tables_fingerprint(tables: dict[str, pd.DataFrame]) -> str:
+    """A digest of a loaded state of the tables by content (names, columns, index and every cell)."""
+    hasher = hashlib.sha256()
+    for name in sorted(tables):
+        frame = tables[name]
+        hasher.update(f"{name}\0{list(frame.columns)!r}\0".encode())
+        hasher.update(pd.util.hash_pandas_object(frame, index=True).values.tobytes())
+    return hasher.hexdigest()
+
+
+# The last few registries by the fingerprint of the tables they were computed from. A figure, the
+# findings, the evidence site and the workbook each ask for the registry of the same state; it is
+# computed once (about 0.3 s) and handed out as copies, so a caller changing a frame changes nothing here.
+_REGISTRY_CACHE: OrderedDict[str, dict[str, pd.DataFrame]] = OrderedDict()
+_REGISTRY_CACHE_SIZE = 4
+
+
 def comparison_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Every comparison table by file-stem name, in a fixed order (``python -m analysis tables`` writes them).
 
     Each table that sets values side by side carries ``comparability`` (same / proxy / not_comparable),
     ``comparability_reason``, ``caveat_zh`` and ``caveat_en``, and keeps its ids.
     """
+    try:
+        key = tables_fingerprint(tables)
+    except TypeError:  # a cell pandas cannot hash (a list, say): compute without the cache
+        return _comparison_tables(tables)
+    if key not in _REGISTRY_CACHE:
+        _REGISTRY_CACHE[key] = _comparison_tables(tables)
+        while len(_REGISTRY_CACHE) > _REGISTRY_CACHE_SIZE:
+            _REGISTRY_CACHE.popitem(last=False)
+    _REGISTRY_CACHE.move_to_end(key)
+    return {name: frame.copy() for name, frame in _REGISTRY_CACHE[key].items()}
 
+
+def _comparison_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return {
         "corpus_overview": corpus_overview(tables),
         "theme_text_shares": theme_text_shares(tables),

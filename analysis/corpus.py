@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.normalize import NormalizedText, normalize
-from analysis.paths import PROJECT_ROOT, raw_path
+from analysis.paths import PROJECT_ROOT, current_root, raw_path
 
 
 class TextEncodingError(ValueError):
@@ -93,8 +93,10 @@ def read_raw_text(raw_file: str, root: Path = PROJECT_ROOT) -> str:
     return decode_utf8_strict(path.read_bytes(), f"data/raw/{raw_file}")
 
 
-def load_texts(documents: pd.DataFrame, root: Path = PROJECT_ROOT) -> dict[str, str]:
-    """Raw text of every document in the manifest, keyed by ``doc_id``."""
+def load_texts(documents: pd.DataFrame, root: Path | None = None) -> dict[str, str]:
+    """Raw text of every document in the manifest, keyed by ``doc_id`` (without ``root``, from
+    :func:`analysis.paths.current_root`)."""
+    root = root if root is not None else current_root()
     return {row.doc_id: read_raw_text(row.raw_file, root) for row in documents.itertuples()}
 
 

@@ -40,11 +40,15 @@ def load_table(name: str, root: Path = PROJECT_ROOT, descriptor: dict | None = N
     return store.load_one(name, root, descriptor)
 
 
-def load_tables(root: Path = PROJECT_ROOT) -> dict[str, pd.DataFrame]:
-    """Every resource of the Data Package as a text DataFrame; all problems raised together."""
-    from analysis import store
+def load_tables(root: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Every resource of the Data Package as a text DataFrame; all problems raised together.
 
-    return store.load(root).tables
+    Without ``root``, the project :func:`analysis.paths.current_root` names (this checkout, unless the main
+    job runs the notebook on another)."""
+    from analysis import store
+    from analysis.paths import current_root
+
+    return store.load(root if root is not None else current_root()).tables
 
 
 def typed(frame: pd.DataFrame, descriptor: dict, name: str) -> pd.DataFrame:

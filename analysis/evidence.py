@@ -245,6 +245,8 @@ class Site:
     figures: dict[str, Callable[[], pd.DataFrame]] = field(default_factory=dict)
     links: EvidenceLinks | None = None
     theme_style: dict[str, int] = field(init=False)
+    # Labels and caveats looked up once per site (a page asks for the same ones thousands of times).
+    _memo: dict = field(init=False, default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.links = self.links or EvidenceLinks(self.tables)
@@ -254,12 +256,23 @@ class Site:
         )
         self.theme_style = {theme: n for n, theme in enumerate(ordered)}
 
+    def _remembered(self, key: tuple, make: Callable[[], object]):
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
     def theme_name(self, theme_id: str, lang: str) -> str:
+        return self._remembered(("theme", theme_id, lang), lambda: self._theme_name(theme_id, lang))
+
+    def _theme_name(self, theme_id: str, lang: str) -> str:
         rows = self.tables["themes"][self.tables["themes"]["theme_id"] == theme_id]
         return rows.iloc[0][f"name_{lang}"] if len(rows) else theme_id
 
     def doc_label(self, doc_id: str, lang: str) -> str:
         """Short name of a document: region, period and genre."""
+        return self._remembered(("doc", doc_id, lang), lambda: self._doc_label(doc_id, lang))
+
+    def _doc_label(self, doc_id: str, lang: str) -> str:
         docs = self.tables["documents"]
         row = docs[docs["doc_id"] == doc_id]
         if row.empty:
@@ -273,12 +286,18 @@ class Site:
         return f"{region} {years} {code_label('genre', row['genre'], lang)}"
 
     def group_name(self, group: str, lang: str) -> str:
+        return self._remembered(("group", group, lang), lambda: self._group_name(group, lang))
+
+    def _group_name(self, group: str, lang: str) -> str:
         groups = self.tables["indicator_groups"]
         rows = groups[groups["indicator_group"] == group]
         return rows.iloc[0][f"name_{lang}"] if len(rows) else group
 
     def caveats(self) -> dict[str, list[tuple[str, str, str, str]]]:
         """Per id: (table, comparability, caveat zh, caveat en) of every comparison row it stands in."""
+        return self._remembered(("caveats",), self._caveats)
+
+    def _caveats(self) -> dict[str, list[tuple[str, str, str, str]]]:
         found: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
         for name, frame in self.comparisons.items():
             if "comparability" not in frame.columns:

@@ -6,7 +6,8 @@ successful run and its outputs exist:
 
 - a figure: the values it plots and every other value its drawing closes over, its labels and colours,
   the font and the package's code; an edit that changes no plotted value redraws nothing;
-- a notebook: the notebook, the curated data and the code;
+- a notebook: the notebook, the code and what its cells show (worked out without a kernel, so an edit
+  no notebook shows runs none; :mod:`analysis.notebook_view`);
 - comparison tables, workbook, evidence site, agreement reports: the curated data and the code.
 
 Every step draws from one state of the data, read once (:func:`analysis.snapshot.load_state`).
@@ -20,27 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.pipeline import Step, code_digest, data_digest, digest_of, run_steps
-
-
-def value_digest(value: object) -> str:
-    """A stable text for a value a figure is drawn from (frames by content, functions by name)."""
-    if isinstance(value, pd.DataFrame):
-        return value.to_csv(index=True, lineterminator="\n")
-    if isinstance(value, pd.Series):
-        return value.to_csv(index=True, lineterminator="\n")
-    if callable(value) and hasattr(value, "__qualname__"):
-        inner = [value_digest(cell.cell_contents) for cell in (getattr(value, "__closure__", None) or ())]
-        defaults = [value_digest(v) for v in (getattr(value, "__defaults__", None) or ())]
-        return f"{value.__module__}.{value.__qualname__}({'|'.join(inner)};{'|'.join(defaults)})"
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{k!r}:{value_digest(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list | tuple | set | frozenset):
-        items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
-        return "[" + ",".join(value_digest(v) for v in items) + "]"
-    if hasattr(value, "__dataclass_fields__"):
-        return value_digest({name: getattr(value, name) for name in value.__dataclass_fields__})
-    return repr(value)
+from analysis.pipeline import Step, code_digest, data_digest, digest_of, run_steps, value_digest  # noqa: F401
 
 
 def figure_steps(root: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str], code: str) -> list[Step]:
@@ -110,19 +91,89 @@ def figure_steps(root: Path, tables: dict[str, pd.DataFrame], texts: dict[str, s
     return steps
 
 
+NOTEBOOK_VIEWS = Path("build") / "notebook-views.json"
+
+
+def notebook_views(root: Path, paths: list[Path], made_from: dict[str, str]) -> dict[str, str | None]:
+    """What each notebook shows (:func:`analysis.notebook_view.notebook_view`), worked out again only for a
+    notebook whose data, code or source changed since it was last worked out (kept in ``build/``)."""
+    import json
+
+    from analysis import figures
+    from analysis.atomic import write_bytes_atomic
+    from analysis.notebook_view import FigurePlanner, notebook_view
+
+    record = root / NOTEBOOK_VIEWS
+    try:
+        known = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    views, changed = {}, []
+    for path in paths:
+        entry = known.get(path.name, {})
+        if entry.get("made_from") == made_from[path.name]:
+            views[path.name] = entry.get("view")
+        else:
+            changed.append(path)
+    if changed:
+        started = time.perf_counter()
+        planner = FigurePlanner(figures)
+        for path in changed:
+            views[path.name] = notebook_view(path, root, planner)
+        print(
+            f"  worked out what {len(changed)} notebook(s) show in {time.perf_counter() - started:.1f} s "
+            "(a notebook runs only when that changed)",
+            flush=True,
+        )
+        entries = {name: {"made_from": made_from[name], "view": views[name]} for name in sorted(views)}
+        record.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(record, (json.dumps(entries, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+    return views
+
+
+def notebooks_made_from(root: Path, code: str, data: str) -> tuple[list[Path], dict[str, str]]:
+    """The numbered notebooks and, for each, the digest of its source, the code and all the curated data."""
+    from analysis.notebooks import notebook_paths
+
+    paths = notebook_paths(root / "notebooks")
+    return paths, {path.name: digest_of(code, data, path) for path in paths}
+
+
+def work_out_views_ahead(root: Path):
+    """Start working out what the notebooks show in a forked process, beside validation; join it before the
+    notebook steps are made (they then find every view in ``build/``). None where fork is not available."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+
+    def work() -> None:
+        notebook_views(root, *notebooks_made_from(root, code_digest(), data_digest(root)))
+
+    process = multiprocessing.get_context("fork").Process(target=work, name="notebook views", daemon=True)
+    process.start()
+    return process
+
+
 def notebook_steps(root: Path, data: str, code: str) -> list[Step]:
-    """One step per notebook: executed copy and HTML rendering in reports/notebooks/."""
-    from analysis.notebooks import notebook_paths, run_one
+    """One step per notebook: executed copy and HTML rendering in reports/notebooks/.
+
+    A notebook is made from its source, the code and what its cells show; when what they show cannot be
+    worked out without a kernel, from its source, the code and all the curated data."""
+    from analysis.notebooks import run_one
 
     out_dir = root / "reports" / "notebooks"
+    paths, made_from = notebooks_made_from(root, code, data)
+    views = notebook_views(root, paths, made_from)
     steps = []
-    for path in notebook_paths(root / "notebooks"):
+    for path in paths:
+        view = views[path.name]
         steps.append(
             Step(
                 f"notebook:{path.stem}",
                 (out_dir / path.name, out_dir / path.with_suffix(".html").name),
-                digest_of(code, data, path),
-                lambda path=path: run_one(path, out_dir, root),
+                digest_of(code, path, "view", view) if view is not None else made_from[path.name],
+                lambda path=path: run_one(path, out_dir, root, root=root),
             )
         )
     return steps
@@ -212,14 +263,19 @@ def run_main_job(root: Path, *, force: bool = False, jobs: int | None = None, no
     check = Step(
         "validate", (root / "reports" / "validation_report.md",), digest_of(code_digest(), data_digest(root)), validate
     )
-    if run_steps([check], root, force=force, jobs=1) != 0:
-        print("build stopped: the curated data does not validate", file=sys.stderr)
-        return 1
+    ahead = work_out_views_ahead(root) if notebooks else None
     try:
-        tables, texts = load_state(root)  # one state of the data for every step of this build
-    except DataChangedError as error:
-        print(f"build stopped: {error}", file=sys.stderr)
-        return 1
+        if run_steps([check], root, force=force, jobs=1) != 0:
+            print("build stopped: the curated data does not validate", file=sys.stderr)
+            return 1
+        try:
+            tables, texts = load_state(root)  # one state of the data for every step of this build
+        except DataChangedError as error:
+            print(f"build stopped: {error}", file=sys.stderr)
+            return 1
+    finally:
+        if ahead is not None:  # what it did not finish, the notebook steps work out themselves
+            ahead.join()
     steps = main_job_steps(root, tables, texts, notebooks=notebooks)
     print(
         f"[2/2] {len(steps)} outputs: comparison tables, workbook, methods appendix, figures (zh, en), evidence site"

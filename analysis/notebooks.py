@@ -6,9 +6,21 @@ copies and HTML renderings go to ``reports/notebooks/`` for colleagues without J
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import nbformat
+
+from analysis.paths import ROOT_VARIABLE
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
+
+
+def without_addresses(text: str) -> str:
+    """Plain text of a shown object without its memory address (``<Styler at 0x7f…>`` → ``<Styler>``), which
+    differs on every run and would make two runs of the same notebook differ."""
+    return _ADDRESS.sub(">", text)
 
 
 def notebook_paths(folder: Path) -> list[Path]:
@@ -32,8 +44,12 @@ def strip_outputs(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return clean
 
 
-def execute_notebook(path: Path, working_dir: Path, timeout: int = 600) -> nbformat.NotebookNode:
-    """Run a notebook top to bottom in a fresh python3 kernel; raise on the first failing cell."""
+def execute_notebook(
+    path: Path, working_dir: Path, timeout: int = 600, root: Path | None = None
+) -> nbformat.NotebookNode:
+    """Run a notebook top to bottom in a fresh python3 kernel in ``working_dir``; raise on the first failing cell.
+
+    With ``root``, the notebook's ``load_tables()`` reads that project's data instead of this checkout's."""
     from nbclient import NotebookClient
 
     notebook = nbformat.read(path, as_version=4)
@@ -45,7 +61,13 @@ def execute_notebook(path: Path, working_dir: Path, timeout: int = 600) -> nbfor
         # the kernel's own start-up notices (TCP on localhost) are not the researcher's concern; errors still show
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
-    client.execute()
+    env = {**os.environ, ROOT_VARIABLE: str(Path(root).resolve())} if root is not None else None
+    client.execute(**({"env": env} if env else {}))
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            plain = output.get("data", {}).get("text/plain")
+            if plain is not None:
+                output["data"]["text/plain"] = without_addresses(plain)
     return notebook
 
 
@@ -86,12 +108,12 @@ def _cjk_font_style() -> str:
 CJK_FONT_STYLE = _cjk_font_style()
 
 
-def run_one(path: Path, out_dir: Path, working_dir: Path) -> list[Path]:
+def run_one(path: Path, out_dir: Path, working_dir: Path, root: Path | None = None) -> list[Path]:
     """Execute one notebook; write ``<name>.ipynb`` (executed) and ``<name>.html`` into ``out_dir``."""
     from analysis.curated import write_text_atomic
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    executed = execute_notebook(path, working_dir)
+    executed = execute_notebook(path, working_dir, root=root)
     for cell in executed.cells:  # execution timestamps would make every rebuild differ
         cell.get("metadata", {}).pop("execution", None)
     target = out_dir / path.name
@@ -101,11 +123,12 @@ def run_one(path: Path, out_dir: Path, working_dir: Path) -> list[Path]:
     return [target, html]
 
 
-def run_all(folder: Path, out_dir: Path, working_dir: Path, progress=None) -> list[Path]:
-    """Execute every notebook, write ``<name>.ipynb`` (executed) and ``<name>.html`` into ``out_dir``."""
+def run_all(folder: Path, out_dir: Path, working_dir: Path, progress=None, root: Path | None = None) -> list[Path]:
+    """Execute every notebook, write ``<name>.ipynb`` (executed) and ``<name>.html`` into ``out_dir``
+    (with ``root``, on that project's data)."""
     written = []
     for path in notebook_paths(folder):
         if progress:
             progress(path.name)
-        written += run_one(path, out_dir, working_dir)
+        written += run_one(path, out_dir, working_dir, root=root)
     return written

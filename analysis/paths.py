@@ -5,6 +5,10 @@ NOTE: this module imports nothing else from the package.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -15,6 +19,31 @@ DATAPACKAGE = CURATED_DIR / "datapackage.json"
 FIGURES_DIR = PROJECT_ROOT / "figures"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
+
+# The main job runs notebooks on the project it builds, which may not be this checkout (``--root``).
+ROOT_VARIABLE = "ANALYSIS_PROJECT_ROOT"
+_reading_root: ContextVar[Path | None] = ContextVar("reading_root", default=None)
+
+
+def current_root() -> Path:
+    """The project whose data a notebook's ``load_tables()`` reads: the one :func:`reading_root` names in this
+    process, else the one ``ANALYSIS_PROJECT_ROOT`` names (the main job sets it for the kernels it starts),
+    else this checkout."""
+    root = _reading_root.get()
+    if root is not None:
+        return root
+    named = os.environ.get(ROOT_VARIABLE)
+    return Path(named) if named else PROJECT_ROOT
+
+
+@contextmanager
+def reading_root(root: Path) -> Iterator[None]:
+    """Within the block, :func:`current_root` is ``root``."""
+    token = _reading_root.set(Path(root))
+    try:
+        yield
+    finally:
+        _reading_root.reset(token)
 
 
 def raw_path(raw_file: str, root: Path = PROJECT_ROOT) -> Path:

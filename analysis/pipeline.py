@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from analysis.paths import PROJECT_ROOT
 
 STATE_FILE = Path("build") / "doit-state.json"
@@ -46,6 +48,26 @@ def digest_of(*parts: object) -> str:
             hasher.update(str(part).encode("utf-8"))
         hasher.update(b"\0")
     return hasher.hexdigest()
+
+
+def value_digest(value: object) -> str:
+    """A stable text for a value a figure is drawn from (frames by content, functions by name)."""
+    if isinstance(value, pd.DataFrame):
+        return value.to_csv(index=True, lineterminator="\n")
+    if isinstance(value, pd.Series):
+        return value.to_csv(index=True, lineterminator="\n")
+    if callable(value) and hasattr(value, "__qualname__"):
+        inner = [value_digest(cell.cell_contents) for cell in (getattr(value, "__closure__", None) or ())]
+        defaults = [value_digest(v) for v in (getattr(value, "__defaults__", None) or ())]
+        return f"{value.__module__}.{value.__qualname__}({'|'.join(inner)};{'|'.join(defaults)})"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{k!r}:{value_digest(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
+        return "[" + ",".join(value_digest(v) for v in items) + "]"
+    if hasattr(value, "__dataclass_fields__"):
+        return value_digest({name: getattr(value, name) for name in value.__dataclass_fields__})
+    return repr(value)
 
 
 def code_digest(root: Path = PROJECT_ROOT) -> str:

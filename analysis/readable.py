@@ -101,3 +101,9 @@ def per_10k_chars(frame: pd.DataFrame, tables: dict[str, pd.DataFrame], counts: 
         position = list(out.columns).index(column) + 1
         out.insert(position, f"{column}_per_10k", (out[column] / out["doc_id"].map(chars) * 10_000).round(1))
     return out
+
+
+def stable(styler):
+    """The styled table with an id drawn from its data, so the same data give the same HTML (pandas draws a random one)."""
+    digest = hashlib.sha256(styler.data.to_csv().encode("utf-8")).hexdigest()[:10]
+    return styler.set_uuid(digest)

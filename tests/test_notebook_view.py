@@ -1,0 +1,112 @@
+"""A notebook runs again only when what it shows changed, and a run gives the same bytes as a fresh one."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import copy_of_built
+
+from analysis import figures
+from analysis.cli import main
+from analysis.curated import load_table, write_tables
+from analysis.notebook_view import FigurePlanner, notebook_view
+from analysis.notebooks import execute_notebook, run_one
+from analysis.paths import NOTEBOOKS_DIR
+
+ROTATION, KINDERGARTEN = "02-teacher-rotation.ipynb", "03-kindergarten-coverage.ipynb"
+
+
+def _notebook(folder: Path, *sources: str) -> Path:
+    path = folder / "99-made-up.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources]), path)
+    return path
+
+
+def _edit_target(root: Path, column: str, suffix: str) -> None:
+    """Append to one kindergarten-coverage target's ``column``, as a curator does in an editor."""
+    targets = load_table("targets", root)
+    row = targets.index[targets["indicator_group"].eq("kg_inclusive_coverage")][0]
+    targets.loc[row, column] = targets.loc[row, column] + suffix
+    write_tables({"targets": targets}, root)
+
+
+def _views(root: Path) -> dict[str, str | None]:
+    planner = FigurePlanner(figures)
+    return {name: notebook_view(NOTEBOOKS_DIR / name, root, planner) for name in (ROTATION, KINDERGARTEN)}
+
+
+def test_a_notes_edit_changes_no_view_and_a_shown_label_changes_only_the_notebook_that_shows_it(project_copy):
+    before = _views(project_copy)
+    assert all(before.values()), "the numbered notebooks are thin enough to be worked out without a kernel"
+    _edit_target(project_copy, "notes", " Checked again.")
+    assert _views(project_copy) == before
+    _edit_target(project_copy, "indicator_zh", "(核)")  # the kindergarten notebook lists this label
+    after = _views(project_copy)
+    assert after[ROTATION] == before[ROTATION]
+    assert after[KINDERGARTEN] != before[KINDERGARTEN]
+
+
+def test_a_view_reads_the_project_it_is_given_and_counts_printed_text_and_display(project_copy, tmp_path):
+    path = _notebook(
+        tmp_path,
+        "from analysis.curated import load_tables\nfrom IPython.display import display",
+        "print(load_tables()['regions'].iloc[0].to_dict())",
+        "display(load_tables()['documents'].shape)",
+    )
+    first = notebook_view(path, project_copy)
+    assert first is not None
+    regions = load_table("regions", project_copy)
+    regions.loc[0, "name_en"] = regions.loc[0, "name_en"] + " (edited in the copy)"
+    write_tables({"regions": regions}, project_copy)
+    assert notebook_view(path, project_copy) not in (None, first)  # the copy's data, not this checkout's
+
+
+def test_a_view_that_cannot_be_told_without_a_kernel_is_none(project_copy, tmp_path):
+    cases = {
+        "pyplot": "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nNone",
+        "figure": "from matplotlib.figure import Figure\nFigure()",
+        "failing cell": "1 / 0",
+        "magic": "%matplotlib inline",
+    }
+    for name, source in cases.items():
+        assert notebook_view(_notebook(tmp_path, source), project_copy) is None, name
+
+
+def test_a_kernel_reads_the_project_it_is_given_and_stores_no_memory_address(project_copy, tmp_path):
+    regions = load_table("regions", project_copy)
+    regions.loc[0, "name_zh"] = "只在副本中"
+    write_tables({"regions": regions}, project_copy)
+    path = _notebook(
+        tmp_path, "from analysis.curated import load_tables\ntables = load_tables()", "tables['regions'].style"
+    )
+    executed = nbformat.writes(execute_notebook(path, tmp_path, root=project_copy))
+    assert "只在副本中" in executed
+    assert " at 0x" not in executed and "pandas.io.formats.style.Styler" in executed
+
+
+@pytest.mark.slow
+def test_the_main_job_reruns_only_the_notebook_an_edit_shows_and_its_bytes_are_a_fresh_run(built_project, tmp_path):
+    root = copy_of_built(built_project, tmp_path / "project")
+    (root / "notebooks").mkdir(exist_ok=True)
+    shutil.copy2(NOTEBOOKS_DIR / KINDERGARTEN, root / "notebooks" / KINDERGARTEN)
+    regions = _notebook(
+        root / "notebooks",
+        "from analysis.curated import load_tables",
+        "load_tables()['regions'][['region_id', 'name_zh']]",
+    ).name
+    made = root / "reports" / "notebooks"
+    assert main(["--root", str(root), "build"]) == 0
+    stamps = {p.name: p.stat().st_mtime_ns for p in made.iterdir()}
+    _edit_target(root, "notes", " Checked again.")  # shown by neither notebook
+    _edit_target(root, "indicator_zh", "(核)")  # listed by the kindergarten notebook
+    assert main(["--root", str(root), "build"]) == 0
+    changed = {p.name for p in made.iterdir() if p.stat().st_mtime_ns != stamps[p.name]}
+    assert changed == {KINDERGARTEN, KINDERGARTEN.replace(".ipynb", ".html")}
+    assert "(核)" in (made / KINDERGARTEN).read_text(encoding="utf-8")
+    fresh = tmp_path / "fresh"
+    run_one(root / "notebooks" / regions, fresh, root, root=root)  # the notebook the build skipped, run afresh
+    for path in sorted(fresh.iterdir()):
+        assert path.read_bytes() == (made / path.name).read_bytes(), path.name
