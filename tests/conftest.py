@@ -55,3 +55,25 @@ def copy_of_built(built: BuiltProject, target: Path) -> Path:
     """A private copy of the built project (data, outputs and the build's record of what it made)."""
     shutil.copytree(built.root, target, symlinks=True)
     return target
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Make ``--dist loadgroup`` group again under pytest 9 (pytest-xdist issue #1386, fix pending in #1388).
+
+    xdist marks a grouped test by appending ``@<group>`` to its node id, but writes the field pytest 8 used;
+    pytest 9 keeps the id elsewhere, so the groups are silently ignored. This does what the fix does, and
+    nothing once xdist has already added the suffix."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        groups = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        if groups and "@" not in item.nodeid and hasattr(item, "_id"):
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(groups)}")

@@ -62,6 +62,9 @@ CJK = re.compile(r"[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\
 TOLERANCE_PX = 1.0  # bounding boxes may touch by a pixel (anti-aliasing), not overlap
 
 
+pytestmark = pytest.mark.xdist_group("figure_standards")  # one worker draws every figure once
+
+
 @pytest.fixture(scope="module")
 def rendered():
     """{(stem, lang): (figure, [(text, bbox, size_pt)])}, every figure drawn once at its print size."""

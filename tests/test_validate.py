@@ -196,3 +196,11 @@ def test_an_error_of_the_package_as_a_whole_fails_validation_instead_of_passing_
     assert any(p.startswith("data/curated/datapackage.json") and "tabular-data-resource" in p for p in problems), (
         problems
     )
+
+
+def test_data_validated_clean_once_is_checked_in_full_again_after_an_edit(project_copy):
+    assert problems_after(project_copy) == []  # Frictionless found these bytes valid: a repeat may skip its check
+    assert problems_after(project_copy) == []
+    edit_cell(project_copy, "targets.csv", 2, "theme_id", "space_programme")
+    problems = problems_after(project_copy)
+    assert any("targets.csv, line 4, column 'theme_id'" in p and "space_programme" in p for p in problems), problems

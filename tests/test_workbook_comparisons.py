@@ -35,6 +35,8 @@ from analysis.workbook.formulas import (
     sheet_frame,
 )
 
+pytestmark = pytest.mark.xdist_group("workbook_formulas")  # one worker loads the `formulas` model once
+
 
 @pytest.fixture(scope="module")
 def data_root(tmp_path_factory) -> Path:
