@@ -94,18 +94,12 @@ def figure_steps(root: Path, tables: dict[str, pd.DataFrame], texts: dict[str, s
 NOTEBOOK_VIEWS = Path("build") / "notebook-views.json"
 
 
-def notebook_views(root: Path, paths: list[Path], made_from: dict[str, str]) -> dict[str, str | None]:
-    """What each notebook shows (:func:`analysis.notebook_view.notebook_view`), worked out again only for a
-    notebook whose data, code or source changed since it was last worked out (kept in ``build/``)."""
+def known_views(root: Path, paths: list[Path], made_from: dict[str, str]) -> tuple[dict[str, str | None], list[Path]]:
+    """The views ``build/`` holds for these digests, and the notebooks whose view it does not hold."""
     import json
 
-    from analysis import figures
-    from analysis.atomic import write_bytes_atomic
-    from analysis.notebook_view import FigurePlanner, notebook_view
-
-    record = root / NOTEBOOK_VIEWS
     try:
-        known = json.loads(record.read_text(encoding="utf-8"))
+        known = json.loads((root / NOTEBOOK_VIEWS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         known = {}
     views, changed = {}, []
@@ -115,7 +109,21 @@ def notebook_views(root: Path, paths: list[Path], made_from: dict[str, str]) -> 
             views[path.name] = entry.get("view")
         else:
             changed.append(path)
+    return views, changed
+
+
+def notebook_views(root: Path, paths: list[Path], made_from: dict[str, str]) -> dict[str, str | None]:
+    """What each notebook shows (:func:`analysis.notebook_view.notebook_view`), worked out again only for a
+    notebook whose data, code or source changed since it was last worked out (kept in ``build/``)."""
+    import json
+
+    from analysis.atomic import write_bytes_atomic
+
+    views, changed = known_views(root, paths, made_from)
     if changed:
+        from analysis import figures
+        from analysis.notebook_view import FigurePlanner, notebook_view
+
         started = time.perf_counter()
         planner = FigurePlanner(figures)
         for path in changed:
@@ -126,6 +134,7 @@ def notebook_views(root: Path, paths: list[Path], made_from: dict[str, str]) -> 
             flush=True,
         )
         entries = {name: {"made_from": made_from[name], "view": views[name]} for name in sorted(views)}
+        record = root / NOTEBOOK_VIEWS
         record.parent.mkdir(parents=True, exist_ok=True)
         write_bytes_atomic(record, (json.dumps(entries, indent=1, sort_keys=True) + "\n").encode("utf-8"))
     return views
@@ -144,11 +153,12 @@ def work_out_views_ahead(root: Path):
     notebook steps are made (they then find every view in ``build/``). None where fork is not available."""
     import multiprocessing
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None
+    paths, made_from = notebooks_made_from(root, code_digest(), data_digest(root))
+    if "fork" not in multiprocessing.get_all_start_methods() or not known_views(root, paths, made_from)[1]:
+        return None  # no fork, or every view already known
 
     def work() -> None:
-        notebook_views(root, *notebooks_made_from(root, code_digest(), data_digest(root)))
+        notebook_views(root, paths, made_from)
 
     process = multiprocessing.get_context("fork").Process(target=work, name="notebook views", daemon=True)
     process.start()

@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from analysis.paths import ROOT_VARIABLE
+
+if TYPE_CHECKING:  # nbformat (and the jsonschema it loads) is imported where a notebook is read, not here
+    import nbformat
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
 
@@ -37,6 +39,8 @@ def outputs_present(notebook: nbformat.NotebookNode) -> bool:
 
 def strip_outputs(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy of the notebook with outputs and execution counts removed."""
+    import nbformat
+
     clean = nbformat.from_dict(notebook)
     for cell in clean.cells:
         if cell.cell_type == "code":
@@ -50,6 +54,7 @@ def execute_notebook(
     """Run a notebook top to bottom in a fresh python3 kernel in ``working_dir``; raise on the first failing cell.
 
     With ``root``, the notebook's ``load_tables()`` reads that project's data instead of this checkout's."""
+    import nbformat
     from nbclient import NotebookClient
 
     notebook = nbformat.read(path, as_version=4)
@@ -110,6 +115,8 @@ CJK_FONT_STYLE = _cjk_font_style()
 
 def run_one(path: Path, out_dir: Path, working_dir: Path, root: Path | None = None) -> list[Path]:
     """Execute one notebook; write ``<name>.ipynb`` (executed) and ``<name>.html`` into ``out_dir``."""
+    import nbformat
+
     from analysis.curated import write_text_atomic
 
     out_dir.mkdir(parents=True, exist_ok=True)
