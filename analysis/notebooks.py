@@ -96,17 +96,22 @@ def to_html(notebook: nbformat.NotebookNode, title: str | None = None) -> str:
 
 
 def _cjk_font_style() -> str:
-    """CSS that sets the page's text in the evidence site's CJK font subset, so Chinese in the tables and
-    sentences renders on a machine without CJK fonts (the copies sit in reports/notebooks/, the site in
-    reports/evidence/; without the site the browser falls back to its own fonts)."""
+    """CSS that sets the page's Chinese in the evidence site's CJK font subset, so it renders on a machine without
+    CJK fonts (the copies sit in reports/notebooks/, the site in reports/evidence/; without the site the browser
+    falls back to its own fonts). The face covers CJK code points only (``unicode-range``) and comes first, so
+    headings, captions and table headers get it too while Latin text keeps the system font."""
     from analysis.evidence_links import ASSETS, FONT_FILE, SITE_DIR
 
     font = f"../{SITE_DIR.name}/{ASSETS}/{FONT_FILE}"
     family = "Noto Sans CJK SC (project subset)"
+    cjk = "U+2E80-9FFF,U+F900-FAFF,U+FE30-FE4F,U+FF00-FFEF"  # radicals to ideographs, compatibility, full width
+    text = ",".join(
+        ["body", ".jp-RenderedHTMLCommon", ".jp-OutputArea-output", "caption", "th", "td"]
+        + [f".jp-RenderedHTMLCommon h{n}" for n in range(1, 7)]
+    )
     return (
-        f'<style>@font-face{{font-family:"{family}";src:url("{font}")}}'
-        f'body,.jp-RenderedHTMLCommon,.jp-OutputArea-output{{font-family:system-ui,-apple-system,"Segoe UI",'
-        f'"{family}",sans-serif}}</style>\n'
+        f'<style>@font-face{{font-family:"{family}";src:url("{font}");unicode-range:{cjk}}}'
+        f'{text}{{font-family:"{family}",system-ui,-apple-system,"Segoe UI",sans-serif}}</style>\n'
     )
 
 

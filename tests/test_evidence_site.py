@@ -296,3 +296,40 @@ def test_evidence_command_names_a_missing_raw_file_and_writes_nothing(project_co
     err = capsys.readouterr().err
     assert "data/raw/hailing_2023_work_points.txt" in err and "missing" in err
     assert not (project_copy / "reports" / "evidence").exists()
+
+
+def test_chinese_in_a_notebook_copy_renders_in_the_project_font_in_headings_captions_and_tables(
+    site, browser, tmp_path
+):
+    """On a machine without CJK fonts (as here), the HTML copy of a notebook sets every Chinese character, in a
+    heading as in a table, in the evidence site's font subset, not in a fallback that draws empty boxes."""
+    import nbformat
+
+    from analysis.evidence_links import ASSETS, FONT_FILE, SITE_DIR
+    from analysis.notebooks import to_html
+    from analysis.readable import stable
+
+    (tmp_path / SITE_DIR.name / ASSETS).mkdir(parents=True)
+    shutil.copyfile(site / ASSETS / FONT_FILE, tmp_path / SITE_DIR.name / ASSETS / FONT_FILE)
+    table = stable(pd.DataFrame({"份额": ["4.2%"]}, index=["义务教育"]).style.set_caption("各主题占正文比例"))
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# 全部主题 · All themes\n\n各主题占文件正文的比例"),
+        nbformat.v4.new_code_cell(
+            "table",
+            outputs=[nbformat.v4.new_output("execute_result", {"text/html": table.to_html()}, execution_count=1)],
+        ),
+    ]
+    page = tmp_path / "notebooks" / "page.html"
+    page.parent.mkdir()
+    page.write_text(to_html(notebook, "全部主题"), encoding="utf-8")
+    browser.get(page.as_uri())
+    browser.execute_script("return document.fonts.ready.then(() => true)")
+    root = browser.execute_cdp_cmd("DOM.getDocument", {})["root"]["nodeId"]
+    browser.execute_cdp_cmd("CSS.enable", {})
+    for selector in ("h1", "p", "caption", "th.row_heading", "th.col_heading"):
+        node = browser.execute_cdp_cmd("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        assert node, selector
+        fonts = browser.execute_cdp_cmd("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        cjk = [f["familyName"] for f in fonts if "CJK" in f["familyName"] or "subset" in f["familyName"].lower()]
+        assert cjk, f"{selector}: Chinese set in {[f['familyName'] for f in fonts]}"
