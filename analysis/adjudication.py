@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.paths import PROJECT_ROOT
+from analysis.readings import DISAGREEMENT_COLUMNS
 
 DECISIONS = ("a", "b", "other")
 SHEET = "disagreements"
@@ -89,18 +90,7 @@ def _read_sheet(path: Path) -> tuple[pd.DataFrame, list[int], str]:
         book,
         SHEET,
         path,
-        [
-            "reading_a",
-            "reading_b",
-            "variable",
-            "doc_id",
-            "unit_id",
-            "value_a",
-            "value_b",
-            "decision",
-            "adjudicated_value",
-            "how",
-        ],
+        [c for c in DISAGREEMENT_COLUMNS if c != "text"],  # the clause text is shown, not read back
         problems,
     )
     if problems:

@@ -1419,9 +1419,15 @@ def draw(
     from analysis.paths import PROJECT_ROOT
 
     families = register_fonts(figure_characters(tables), root or PROJECT_ROOT)
-    specs = {spec.stem: spec for spec in figure_specs(tables, texts)}
-    if stem not in specs and f"{stem}_1" in specs:
-        stem = f"{stem}_1"  # a figure split into parts: its first part
-    if stem not in specs:
-        raise KeyError(f"no figure {stem!r}; choose one of {sorted(specs)}")
-    return specs[stem].draw(make_labels(tables, lang), region_colours(tables), families)
+    spec = spec_by_stem(figure_specs(tables, texts), stem)
+    return spec.draw(make_labels(tables, lang), region_colours(tables), families)
+
+
+def spec_by_stem(specs: list[FigureSpec], stem: str) -> FigureSpec:
+    """The figure named ``stem``; for a figure split into parts, its first part. KeyError lists the names."""
+    named = {spec.stem: spec for spec in specs}
+    if stem not in named and f"{stem}_1" in named:
+        stem = f"{stem}_1"
+    if stem not in named:
+        raise KeyError(f"no figure {stem!r}; choose one of {sorted(named)}")
+    return named[stem]

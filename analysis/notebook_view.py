@@ -72,23 +72,18 @@ class FigurePlanner:
         key = digest_of(tables_fingerprint(tables), *(sorted((texts or {}).items())))
         if key not in self._plans:
             self._plans[key] = {
-                "specs": {spec.stem: spec for spec in figures.figure_specs(tables, texts)},
+                "specs": figures.figure_specs(tables, texts),
                 "families": register_fonts(figures.figure_characters(tables)),
                 "labels": {},
                 "colours": value_digest(figures.region_colours(tables)),
             }
         found = self._plans[key]
-        specs = found["specs"]
-        if stem not in specs and f"{stem}_1" in specs:
-            stem = f"{stem}_1"
-        if stem not in specs:
-            raise KeyError(f"no figure {stem!r}; choose one of {sorted(specs)}")
+        spec = figures.spec_by_stem(found["specs"], stem)
         if lang not in found["labels"]:
             found["labels"][lang] = value_digest(figures.make_labels(tables, lang))
-        spec = specs[stem]
         return FigurePlan(
             digest_of(
-                stem,
+                spec.stem,
                 lang,
                 value_digest(spec.data),
                 value_digest(spec.draw),

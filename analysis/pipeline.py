@@ -77,14 +77,17 @@ def code_digest(root: Path = PROJECT_ROOT) -> str:
     return digest_of(*[str(p.relative_to(package)) for p in files], *files)
 
 
+def folder_digest(folder: Path, suffixes: set[str], relative_to: Path | None = None) -> str:
+    """Digest of every file under ``folder`` with one of ``suffixes`` (its path relative to ``relative_to``,
+    default ``folder``, and its bytes), staging folders left out."""
+    base = relative_to or folder
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in suffixes and "_staging" not in p.parts)
+    return digest_of(*[str(p.relative_to(base)) for p in files], *files)
+
+
 def data_digest(root: Path) -> str:
     """Digest of every file under ``data/`` that the curated tables and raw texts consist of."""
-    files = sorted(
-        p
-        for p in (root / "data").rglob("*")
-        if p.is_file() and p.suffix in {".csv", ".json", ".txt", ".md"} and "_staging" not in p.parts
-    )
-    return digest_of(*[str(p.relative_to(root)) for p in files], *files)
+    return folder_digest(root / "data", {".csv", ".json", ".txt", ".md"}, relative_to=root)
 
 
 # Steps of the running build, by name. Worker processes are forked from the process that set this,

@@ -71,8 +71,7 @@ def readable(
 ):
     """A styled, linked, labelled table for a notebook (``pandas.io.formats.style.Styler``)."""
     cells = readable_frame(frame, tables, lang, columns, root=root, link_from=link_from)
-    digest = hashlib.sha256(cells.to_csv(index=False).encode("utf-8")).hexdigest()[:10]
-    styler = cells.style.hide(axis="index").set_table_styles(TABLE_STYLES).set_uuid(digest)  # same data, same bytes
+    styler = stable(cells.style.hide(axis="index").set_table_styles(TABLE_STYLES))  # same data, same bytes
     text = caption if caption is not None else caveat_caption(frame, lang)
     if text:
         styler = styler.set_caption(text)

@@ -328,6 +328,23 @@ def agreement_table(
     return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
 
 
+# The disagreement sheet's columns: the two readings, the unit, both values, the clause text (shown, not read
+# back) and the adjudicator's decision (analysis.adjudication reads the sheet back by these names).
+DISAGREEMENT_COLUMNS = [
+    "reading_a",
+    "reading_b",
+    "variable",
+    "doc_id",
+    "unit_id",
+    "value_a",
+    "value_b",
+    "text",
+    "decision",
+    "adjudicated_value",
+    "how",
+]
+
+
 def disagreements(
     tables: dict[str, pd.DataFrame], texts: dict[str, str], codes: dict[str, pd.DataFrame] | None = None
 ) -> pd.DataFrame:
@@ -343,19 +360,7 @@ def disagreements(
                 if differ.empty:
                     continue
                 parts.append(differ.assign(reading_a=first, reading_b=second, variable=variable))
-    columns = [
-        "reading_a",
-        "reading_b",
-        "variable",
-        "doc_id",
-        "unit_id",
-        "value_a",
-        "value_b",
-        "text",
-        "decision",
-        "adjudicated_value",
-        "how",
-    ]
+    columns = DISAGREEMENT_COLUMNS
     if not parts:
         return pd.DataFrame(columns=columns)
     frame = pd.concat(parts, ignore_index=True)

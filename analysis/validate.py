@@ -71,13 +71,10 @@ _CLEAN_PACKAGES: set[str] = set()
 
 def _curated_contents_digest(curated: Path) -> str | None:
     """sha256 of every CSV and JSON file under ``data/curated`` (relative path and bytes); None if one cannot be read."""
-    from analysis.pipeline import digest_of
+    from analysis.pipeline import folder_digest
 
     try:
-        files = sorted(
-            p for p in curated.rglob("*") if p.suffix in {".csv", ".json"} and "_staging" not in p.parts and p.is_file()
-        )
-        return digest_of(*[str(p.relative_to(curated)) for p in files], *[p.read_bytes() for p in files])
+        return folder_digest(curated, {".csv", ".json"})
     except OSError:
         return None
 

@@ -15,6 +15,16 @@ def tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
+def edit_target(root: Path, column: str, suffix: str) -> None:
+    """Append ``suffix`` to one kindergarten-coverage target's ``column``, as a curator does in an editor."""
+    from analysis.curated import load_table, write_tables
+
+    targets = load_table("targets", root)
+    row = targets.index[targets["indicator_group"].eq("kg_inclusive_coverage")][0]
+    targets.loc[row, column] = (targets.loc[row, column] + suffix).strip()
+    write_tables({"targets": targets}, root)
+
+
 MADE_UP_TEXT = "测试县教育局2024年工作要点\n\n一、重点任务\n\n1.普惠性幼儿园覆盖率达到88%以上。\n\n2.深化县管校聘改革,交流轮岗教师50名。\n"
 
 

@@ -7,7 +7,7 @@ import shutil
 import pandas as pd
 import pytest
 from conftest import copy_of_built
-from helpers import tree_digest
+from helpers import edit_target, tree_digest
 
 from analysis.cli import main
 from analysis.curated import load_table, write_tables
@@ -36,10 +36,7 @@ def test_an_edit_rebuilds_only_what_it_touches_and_equals_a_forced_rebuild(built
     assert "0 step(s) made" in out and "skipped" in out and "figure ×" in out
     assert _outputs(root) == first
 
-    targets = load_table("targets", root)
-    row = targets.index[targets["indicator_group"].eq("kg_inclusive_coverage")][0]
-    targets.loc[row, "notes"] = (targets.loc[row, "notes"] + " Checked again.").strip()
-    write_tables({"targets": targets}, root)
+    edit_target(root, "notes", " Checked again.")
     assert main(["--root", str(root), "build", "--skip-notebooks"]) == 0
     out = capsys.readouterr().out
     assert "skipped" in out and "figure ×" in out  # the figures that do not draw the edited row are skipped, by name

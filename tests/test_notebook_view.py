@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import copy_of_built
+from helpers import edit_target
 
 from analysis import figures
 from analysis.cli import main
@@ -25,14 +26,6 @@ def _notebook(folder: Path, *sources: str) -> Path:
     return path
 
 
-def _edit_target(root: Path, column: str, suffix: str) -> None:
-    """Append to one kindergarten-coverage target's ``column``, as a curator does in an editor."""
-    targets = load_table("targets", root)
-    row = targets.index[targets["indicator_group"].eq("kg_inclusive_coverage")][0]
-    targets.loc[row, column] = targets.loc[row, column] + suffix
-    write_tables({"targets": targets}, root)
-
-
 def _views(root: Path) -> dict[str, str | None]:
     planner = FigurePlanner(figures)
     return {name: notebook_view(NOTEBOOKS_DIR / name, root, planner) for name in (ROTATION, KINDERGARTEN)}
@@ -41,9 +34,9 @@ def _views(root: Path) -> dict[str, str | None]:
 def test_a_notes_edit_changes_no_view_and_a_shown_label_changes_only_the_notebook_that_shows_it(project_copy):
     before = _views(project_copy)
     assert all(before.values()), "the numbered notebooks are thin enough to be worked out without a kernel"
-    _edit_target(project_copy, "notes", " Checked again.")
+    edit_target(project_copy, "notes", " Checked again.")
     assert _views(project_copy) == before
-    _edit_target(project_copy, "indicator_zh", "(核)")  # the kindergarten notebook lists this label
+    edit_target(project_copy, "indicator_zh", "(核)")  # the kindergarten notebook lists this label
     after = _views(project_copy)
     assert after[ROTATION] == before[ROTATION]
     assert after[KINDERGARTEN] != before[KINDERGARTEN]
@@ -100,8 +93,8 @@ def test_the_main_job_reruns_only_the_notebook_an_edit_shows_and_its_bytes_are_a
     made = root / "reports" / "notebooks"
     assert main(["--root", str(root), "build"]) == 0
     stamps = {p.name: p.stat().st_mtime_ns for p in made.iterdir()}
-    _edit_target(root, "notes", " Checked again.")  # shown by neither notebook
-    _edit_target(root, "indicator_zh", "(核)")  # listed by the kindergarten notebook
+    edit_target(root, "notes", " Checked again.")  # shown by neither notebook
+    edit_target(root, "indicator_zh", "(核)")  # listed by the kindergarten notebook
     assert main(["--root", str(root), "build"]) == 0
     changed = {p.name for p in made.iterdir() if p.stat().st_mtime_ns != stamps[p.name]}
     assert changed == {KINDERGARTEN, KINDERGARTEN.replace(".ipynb", ".html")}
