@@ -67,13 +67,40 @@ def execute_notebook(
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
     env = {**os.environ, ROOT_VARIABLE: str(Path(root).resolve())} if root is not None else None
-    client.execute(**({"env": env} if env else {}))
+    from nbclient.exceptions import CellExecutionError
+
+    try:
+        client.execute(**({"env": env} if env else {}))
+    except CellExecutionError as error:
+        raise NotebookError(_failure_message(path, notebook, error)) from None
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             plain = output.get("data", {}).get("text/plain")
             if plain is not None:
                 output["data"]["text/plain"] = without_addresses(plain)
     return notebook
+
+
+class NotebookError(RuntimeError):
+    """A notebook's cell failed in the kernel; the message names the notebook, the cell and the error."""
+
+
+def _failure_message(path: Path, notebook, error) -> str:
+    """``notebooks/x.ipynb, code cell 3 (`figures.draw(…)`): KeyError: 'x'`` without the kernel's colour codes."""
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    failed = next(
+        (n for n, cell in enumerate(code, 1) if any(o.get("output_type") == "error" for o in cell.get("outputs", []))),
+        None,
+    )
+    where = ""
+    if failed is not None:
+        first = next((line for line in code[failed - 1].source.splitlines() if line.strip()), "")
+        where = f", code cell {failed} (`{first.strip()[:80]}`)"
+    value = re.sub(r"\x1b\[[0-9;]*m", "", str(error.evalue))
+    return (
+        f"{Path(path).name}{where}: {error.ename}: {value}. "
+        "Open the notebook in JupyterLab and run it to see the whole traceback."
+    )
 
 
 def notebook_title(notebook: nbformat.NotebookNode, fallback: str = "Notebook") -> str:

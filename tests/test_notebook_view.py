@@ -14,7 +14,7 @@ from analysis import figures
 from analysis.cli import main
 from analysis.curated import load_table, write_tables
 from analysis.notebook_view import FigurePlanner, notebook_view
-from analysis.notebooks import execute_notebook, run_one
+from analysis.notebooks import NotebookError, execute_notebook, run_one
 from analysis.paths import NOTEBOOKS_DIR
 
 ROTATION, KINDERGARTEN = "02-teacher-rotation.ipynb", "03-kindergarten-coverage.ipynb"
@@ -103,3 +103,12 @@ def test_the_main_job_reruns_only_the_notebook_an_edit_shows_and_its_bytes_are_a
     run_one(root / "notebooks" / regions, fresh, root, root=root)  # the notebook the build skipped, run afresh
     for path in sorted(fresh.iterdir()):
         assert path.read_bytes() == (made / path.name).read_bytes(), path.name
+
+
+def test_a_failing_cell_is_a_message_naming_the_notebook_cell_and_error(project_copy, tmp_path):
+    path = _notebook(tmp_path, "from analysis.curated import load_tables", "load_tables()['no_such_table']")
+    with pytest.raises(NotebookError) as raised:
+        execute_notebook(path, tmp_path, root=project_copy)
+    message = str(raised.value)
+    assert message.startswith("99-made-up.ipynb, code cell 2 (`load_tables()['no_such_table']`): KeyError:")
+    assert "\x1b[" not in message and "Traceback" not in message
