@@ -114,11 +114,17 @@ def test_fifty_kills_at_random_points_of_a_multi_file_write_leave_valid_data_eve
     write_tables(b, root)
     assert validate_project(root) == []  # state B validates (state A is the project's data)
     write_tables(a, root)
+    transactions = root / "data" / "curated" / store.TRANSACTIONS_DIR
     random.seed(18)
     seen, interrupted = {"a": 0, "b": 0}, 0
     started = time.monotonic()
     for _ in range(50):
         pid = writer.start("loop")
+        # The random moment counts from the writer's first transaction, so that on a loaded machine the kills
+        # do not land before the forked writer got the processor.
+        waited = time.monotonic()
+        while not (transactions.exists() and any(transactions.iterdir())) and time.monotonic() - waited < 5:
+            time.sleep(0.002)
         time.sleep(random.uniform(0.0, 0.25))
         os.kill(pid, signal.SIGKILL)
         assert writer.wait().startswith("done")
