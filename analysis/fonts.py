@@ -52,7 +52,7 @@ def build_regular_instance(characters: str, cache_dir: Path) -> Path:
     """Subset the SC face to ``characters`` and instantiate it at weight 400; cached by content hash."""
     chars = sorted(set(characters) | set(_BASE_CHARS))
     key = hashlib.sha256("".join(chars).encode("utf-8")).hexdigest()[:16]
-    target = cache_dir / f"NotoSansCJKsc-Regular-subset-v2-{key}.ttf"
+    target = cache_dir / f"NotoSansCJKsc-Regular-subset-v3-{key}.ttf"  # v3: no cutting timestamp
     family = subset_family(target)
     if target.is_file():
         return target
@@ -80,6 +80,10 @@ def build_regular_instance(characters: str, cache_dir: Path) -> Path:
     # A unique temporary name: parallel builds or test workers may cut the same subset at once.
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=cache_dir)
     os.close(handle)
+    # The same characters give the same bytes on every machine: no "modified" timestamp of the moment of cutting
+    # (it would differ in every embedded PDF font and in the evidence site's font).
+    regular["head"].modified = regular["head"].created
+    regular.recalcTimestamp = False
     try:
         regular.save(temporary)
         os.chmod(temporary, 0o644)

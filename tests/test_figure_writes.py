@@ -75,3 +75,16 @@ def test_killing_a_writer_at_random_moments_never_leaves_a_truncated_figure(tmp_
         assert all(complete(p) for p in finished), [p.name for p in finished if not complete(p)]
     figures.remove_leftover_temporaries(tmp_path)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_the_font_subset_has_the_same_bytes_whenever_and_wherever_it_is_cut(tmp_path):
+    """Figures' PDFs, the methods PDFs and the evidence site embed this subset: cut at two moments into two
+    folders, it must not differ (fontTools would stamp the moment of saving into the 'head' table)."""
+    import time
+
+    from analysis.fonts import build_regular_instance
+
+    first = build_regular_instance("学前教育普惠", tmp_path / "one")
+    time.sleep(1.1)  # the timestamp has a resolution of one second
+    second = build_regular_instance("学前教育普惠", tmp_path / "two")
+    assert first.name == second.name and first.read_bytes() == second.read_bytes()
