@@ -41,42 +41,77 @@ def schema_problems(root: Path = PROJECT_ROOT, loaded=None) -> list[Problem]:
 
     loaded = loaded or store.load(root)
     curated = root / "data" / "curated"
-    contents = _curated_contents_digest(curated)
-    if contents in _CLEAN_PACKAGES:  # Frictionless found nothing in these very bytes before (in this process)
-        return []
-    labels = {item["name"]: store.CURATED + store.resource_parts(item)[0] for item in loaded.descriptor["resources"]}
     descriptor_path = curated / "datapackage.json"
-    report = frictionless.validate(str(descriptor_path))
-    # Errors of the package as a whole (a resource without the tabular profile, say) stop Frictionless
-    # before any table is checked: they must fail validation, never pass it silently.
-    problems = [Problem(CURATED + "datapackage.json", 0, "", _frictionless_message(error)) for error in report.errors]
-    for task in report.tasks:
-        label = labels.get(task.name, CURATED + Path(str(task.place)).name)
-        for error in task.errors:
-            line = int(getattr(error, "row_number", None) or 0)
-            column = getattr(error, "field_name", None) or ",".join(getattr(error, "field_names", None) or [])
-            where = store.stream_location(loaded, task.name, line) if line else None
-            problems.append(Problem(*(where or (label, line)), column, _frictionless_message(error)))
-    if not problems and contents is not None:
-        _CLEAN_PACKAGES.add(contents)
+    digests = _resource_digests(curated, loaded.descriptor)
+    if digests and all(d in _CLEAN_RESOURCES for d in digests.values()):
+        return []  # Frictionless found nothing in these very bytes before (in this process)
+    try:
+        package = frictionless.Package(str(descriptor_path))
+        package.to_descriptor(validate=True)
+    except frictionless.FrictionlessException as exception:
+        # Errors of the package as a whole (a resource without the tabular profile, say) stop Frictionless
+        # before any table is checked: they must fail validation, never pass it silently.
+        return [Problem(CURATED + "datapackage.json", 0, "", _frictionless_message(e)) for e in exception.to_errors()]
+    labels = {item["name"]: store.CURATED + store.resource_parts(item)[0] for item in loaded.descriptor["resources"]}
+    problems = []
+    for resource in package.resources:  # as Package.validate does, one resource after another
+        digest = digests.get(resource.name)
+        if digest in _CLEAN_RESOURCES:
+            continue
+        report = resource.validate()
+        found = [Problem(CURATED + "datapackage.json", 0, "", _frictionless_message(e)) for e in report.errors]
+        for task in report.tasks:
+            label = labels.get(task.name, CURATED + Path(str(task.place)).name)
+            for error in task.errors:
+                line = int(getattr(error, "row_number", None) or 0)
+                column = getattr(error, "field_name", None) or ",".join(getattr(error, "field_names", None) or [])
+                where = store.stream_location(loaded, task.name, line) if line else None
+                found.append(Problem(*(where or (label, line)), column, _frictionless_message(error)))
+        if not found and digest is not None:
+            _CLEAN_RESOURCES.add(digest)
+        problems += found
     return problems
 
 
-# Digests of curated folders Frictionless found valid in this process. Its check takes most of a validation
-# and depends only on the files' bytes, so a second validation of the same bytes (the methods appendix after
-# the build's own validation, a workbook import of unchanged data) skips it. Only clean results are kept: a
-# problem names its file, which differs from copy to copy.
-_CLEAN_PACKAGES: set[str] = set()
+# Digests of resources Frictionless found valid in this process. Its check takes most of a validation and
+# depends only on bytes: the descriptor, the resource's files and the files of the resources its foreign keys
+# point to. A second validation skips the resources whose bytes are unchanged: after a one-cell edit only
+# that table (and the tables that refer to it) is checked again, and the methods appendix after the build's
+# own validation checks none. Only clean results are kept: a problem names its file, which differs from copy
+# to copy.
+_CLEAN_RESOURCES: set[str] = set()
 
 
-def _curated_contents_digest(curated: Path) -> str | None:
-    """sha256 of every CSV and JSON file under ``data/curated`` (relative path and bytes); None if one cannot be read."""
-    from analysis.pipeline import folder_digest
+def _resource_digests(curated: Path, descriptor: dict) -> dict[str, str]:
+    """Per resource name, sha256 of what Frictionless's check of it reads; {} if a file cannot be read."""
+    from analysis.pipeline import digest_of
+    from analysis.store import resource_parts
+
+    items = {item["name"]: item for item in descriptor.get("resources", [])}
+
+    def files(name: str) -> list[object]:
+        return [part.encode("utf-8") for part in resource_parts(items[name])] + [
+            curated / part for part in resource_parts(items[name])
+        ]
 
     try:
-        return folder_digest(curated, {".csv", ".json"})
-    except OSError:
-        return None
+        package = (curated / "datapackage.json").read_bytes()
+        digests = {}
+        for name, item in items.items():
+            referred = sorted(
+                {
+                    key.get("reference", {}).get("resource") or name
+                    for key in item.get("schema", {}).get("foreignKeys", [])
+                }
+                - {name}
+            )
+            unknown = [r for r in referred if r not in items]
+            if unknown:  # a dangling reference: Frictionless reports it, never from memory
+                continue
+            digests[name] = digest_of(package, name, *files(name), *[f for r in referred for f in [r, *files(r)]])
+        return digests
+    except (OSError, KeyError, TypeError, AttributeError):
+        return {}
 
 
 def _frictionless_message(error) -> str:

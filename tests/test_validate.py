@@ -107,6 +107,15 @@ def test_unknown_theme_is_reported(project_copy):
     assert any("targets.csv, line 4, column 'theme_id'" in p and "space_programme" in p for p in problems), problems
 
 
+def test_a_table_found_clean_is_checked_again_when_a_table_its_foreign_keys_point_to_changes(project_copy):
+    assert problems_after(project_copy) == []  # every table found clean, so each may be skipped while unchanged
+    used = read_rows(curated_file(project_copy, "targets"))[0]["theme_id"]
+    themes = curated_file(project_copy, "themes")
+    write_rows(themes, [row for row in read_rows(themes) if row["theme_id"] != used])  # targets.csv is unchanged
+    problems = problems_after(project_copy)
+    assert any("targets.csv" in p and "column 'theme_id'" in p and used in p for p in problems), problems
+
+
 def test_duplicate_id_is_reported(project_copy):
     rows = read_rows(curated_file(project_copy, "targets"))
     edit_cell(project_copy, "targets.csv", 1, "target_id", rows[0]["target_id"])

@@ -3,11 +3,15 @@ grow, zh/en labels and caveats of every comparison table of the package, checks 
 
 from __future__ import annotations
 
+import math
+import operator
 import re
 import shutil
 from pathlib import Path
 
 import formulas
+import formulas.functions
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -36,6 +40,7 @@ from analysis.workbook.formulas import (
 )
 
 pytestmark = pytest.mark.xdist_group("workbook_formulas")  # one worker loads the `formulas` model once
+_ORIGINAL_REPLACE_EMPTY = formulas.functions.replace_empty
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +63,43 @@ def exported(data_root, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def book(exported):
     return openpyxl.load_workbook(exported)
+
+
+_IS = np.frompyfunc(operator.is_, 2, 1)
+_EMPTY = np.empty((), dtype=object)
+_EMPTY[()] = schedula.EMPTY  # a 0-d object array, so numpy does not turn the (str) token into a new string
+
+
+def replace_empty_by_identity(x, empty=0):
+    """`formulas.functions.replace_empty`, comparing by identity in C rather than through ``EMPTY.__eq__``.
+
+    The same result: schedula's ``EMPTY.__eq__`` is ``self is other``. It is called once per range argument of
+    every COUNTIFS/SUMIFS, each a 9,999-cell range, which made it two thirds of a recalculation (20 of 30 s).
+    """
+    if isinstance(x, np.ndarray):
+        if x.dtype == object:
+            blank = _IS(x, _EMPTY).astype(bool)
+            if blank.any():
+                x = np.where(blank, empty, x).view(x.__class__)
+    elif x is schedula.EMPTY:
+        return empty
+    return x
+
+
+@pytest.fixture(scope="module", autouse=True)
+def quicker_formulas():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(formulas.functions, "replace_empty", replace_empty_by_identity)
+        yield
+
+
+def test_the_quicker_replace_empty_gives_what_formulas_gives():
+    assert formulas.functions.xfilters.__globals__["replace_empty"] is replace_empty_by_identity  # COUNTIFS/SUMIFS
+    grid = np.array([[schedula.EMPTY, 1, "", "EMPTY"], [None, math.nan, schedula.EMPTY, False]], dtype=object)
+    for x in (grid, grid[:, 1:2], np.array([1.5, 2.0]), schedula.EMPTY, "", 5):
+        for empty in (0, ""):
+            want, got = _ORIGINAL_REPLACE_EMPTY(x, empty), replace_empty_by_identity(x, empty)
+            assert type(got) is type(want) and repr(np.ravel(got).tolist()) == repr(np.ravel(want).tolist())
 
 
 @pytest.fixture(scope="module")

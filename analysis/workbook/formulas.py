@@ -3,7 +3,7 @@
 Each comparison sheet is one table of :func:`analysis.compare.comparison_tables` (the like-with-like
 registry), with zh and en document and theme labels added, its comparability grade, caveats and
 quotes, header in row 1, one row per row of the package's table. The numbers are live formulas
-(COUNTIFS, SUMIFS, INDEX/MATCH: no dynamic arrays) over the data sheets, written together with their
+(COUNTIFS, SUMIFS: no dynamic arrays) over the data sheets, written together with their
 result as computed by the package, so a reader that does not recalculate (``pandas.read_excel``)
 sees the package's numbers and Excel or LibreOffice recalculate on edit. Formulas cover the rows
 ``2..ROW_LIMIT`` of every data sheet; the checks sheet flags a table that passes that limit and
@@ -225,12 +225,14 @@ def level_formula(m: DataSheet, doc: str, theme: str) -> str:
 def _per_10k(frame, layout, criteria, row, values):
     t, c, d = layout["targets"], layout["clauses"], layout["documents"]
     doc = _cell(frame, "doc_id", row)
-    at = f"MATCH({doc},{d.range('doc_id')},0)"
     out = {"quantities": f"=COUNTIFS({t.range('doc_id')},{doc})"}
     if "clauses" in frame.columns:
         out["clauses"] = f"=COUNTIFS({c.range('doc_id')},{doc})"
     if "body_chars" in frame.columns:
-        out["body_chars"] = f"=INDEX({d.range('body_char_end')},{at})-INDEX({d.range('body_char_start')},{at})"
+        docs = d.range("doc_id")
+        out["body_chars"] = (
+            f"=SUMIFS({d.range('body_char_end')},{docs},{doc})-SUMIFS({d.range('body_char_start')},{docs},{doc})"
+        )
         body = _cell(frame, "body_chars", row)
         quantities = _cell(frame, "quantities", row)
         out["quantities_per_10k_chars"] = f"=ROUND({quantities}/{body}*10000,1)"
@@ -255,11 +257,12 @@ LOOKUPS = {
 
 
 def lookup_formula(sheet: DataSheet, column: str, key: str, cell: str) -> str:
-    """The value of ``column`` in the row of ``sheet`` whose ``key`` is ``cell``; "duplicate" if two rows have it."""
+    """The number in ``column`` of the row of ``sheet`` whose ``key`` is ``cell``; "duplicate" if two rows have it,
+    blank if none. SUMIFS over the one matching row is that number (every looked-up column is a number), as
+    INDEX/MATCH would give, without building a reference per row of the range in the `formulas` package."""
     keys = sheet.range(key)
-    return (
-        f'=IF(COUNTIF({keys},{cell})>1,"{DUPLICATE}",IFERROR(INDEX({sheet.range(column)},MATCH({cell},{keys},0)),""))'
-    )
+    count = f"COUNTIF({keys},{cell})"
+    return f'=IF({count}>1,"{DUPLICATE}",IF({count}=0,"",SUMIFS({sheet.range(column)},{keys},{cell})))'
 
 
 def _lookups(frame, layout, criteria, row, values):
