@@ -54,11 +54,11 @@ def schema_problems(root: Path = PROJECT_ROOT, loaded=None) -> list[Problem]:
         return [Problem(CURATED + "datapackage.json", 0, "", _frictionless_message(e)) for e in exception.to_errors()]
     labels = {item["name"]: store.CURATED + store.resource_parts(item)[0] for item in loaded.descriptor["resources"]}
     problems = []
-    for resource in package.resources:  # as Package.validate does, one resource after another
-        digest = digests.get(resource.name)
+    for table in package.resources:  # as Package.validate does, one resource after another
+        digest = digests.get(table.name)
         if digest in _CLEAN_RESOURCES:
             continue
-        report = resource.validate()
+        report = table.validate()
         found = [Problem(CURATED + "datapackage.json", 0, "", _frictionless_message(e)) for e in report.errors]
         for task in report.tasks:
             label = labels.get(task.name, CURATED + Path(str(task.place)).name)
