@@ -553,6 +553,30 @@ def test_import_copes_with_what_people_do_in_excel(project_copy):
     assert "sheet 'regions', row 2, column 'name_en' (cell C2): took the saved result" in warnings
 
 
+def test_rows_beyond_the_dimension_a_program_saved_are_still_read(project_copy):
+    """Some programs save a sheet's <dimension> as A1 whatever it holds; the import reads the cells, not it."""
+    path = export_workbook(project_copy, project_copy / "dimension.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book["targets"]
+    last = sheet.max_row
+    set_text(sheet[f"{letter_of(sheet, 'notes')}{last}"], "typed in the last row")
+    book.save(path)
+    index = book.sheetnames.index("targets") + 1
+    data, out = io.BytesIO(path.read_bytes()), io.BytesIO()
+    with zipfile.ZipFile(data) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == f"xl/worksheets/sheet{index}.xml":
+                content, count = re.subn(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', content)
+                assert count == 1
+            target.writestr(info, content)
+    path.write_bytes(out.getvalue())
+    plan = plan_import(path, project_copy)
+    assert plan.problems == []
+    assert list(plan.changes["table"]) == ["targets"] and list(plan.changes["columns"]) == ["notes"]
+    assert "typed in the last row" in plan.texts["targets"]
+
+
 def test_a_formula_without_a_saved_result_is_refused_naming_the_cell(project_copy):
     path = export_workbook(project_copy, project_copy / "formula.xlsx")
     book = openpyxl.load_workbook(path)

@@ -31,6 +31,7 @@ import openpyxl.xml
 import pandas as pd
 import xlsxwriter
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as ILLEGAL_CHARACTERS
+from openpyxl.cell.read_only import EmptyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
@@ -546,8 +547,11 @@ def _refuse_unsafe_archive(data: bytes, label: str) -> None:
         ) from None
 
 
-def open_workbook(path: Path, *, data_only: bool = False) -> openpyxl.Workbook:
-    """Load a workbook someone sent, safely: defusedxml, no macros, no external links; clear errors."""
+def open_workbook(path: Path, *, data_only: bool = False, read_only: bool = False) -> openpyxl.Workbook:
+    """Load a workbook someone sent, safely: defusedxml, no macros, no external links; clear errors.
+
+    ``read_only`` parses a sheet only when it is read (see :func:`sheet_grid`), about three times quicker
+    when only the data sheets are needed."""
     path = Path(path)
     if not openpyxl.xml.DEFUSEDXML:
         raise WorkbookError("refusing to read workbooks without defusedxml (pip install defusedxml)")
@@ -559,7 +563,12 @@ def open_workbook(path: Path, *, data_only: bool = False) -> openpyxl.Workbook:
     _refuse_unsafe_archive(data, str(path))
     try:
         return openpyxl.load_workbook(
-            io.BytesIO(data), data_only=data_only, keep_vba=False, keep_links=False, rich_text=False
+            io.BytesIO(data),
+            read_only=read_only,
+            data_only=data_only,
+            keep_vba=False,
+            keep_links=False,
+            rich_text=False,
         )
     except Exception as error:  # openpyxl raises many kinds on a malformed package; all mean the same here
         name = type(error).__name__
@@ -567,6 +576,15 @@ def open_workbook(path: Path, *, data_only: bool = False) -> openpyxl.Workbook:
         if "Forbidden" in name + cause:  # defusedxml: DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
             raise WorkbookError(f"{path}: XML entity declarations refused ({cause or name})") from None
         raise WorkbookError(f"{path} could not be read as an Excel workbook ({name}: {error})") from None
+
+
+def sheet_grid(sheet) -> list[tuple]:
+    """Every row of a sheet, row ``i`` at index ``i - 1``; a cell never typed is None.
+
+    A read-only sheet is read whole, whatever its saved dimension says (some programs save a wrong one)."""
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()
+    return [tuple(None if isinstance(c, EmptyCell) else c for c in row) for row in sheet.iter_rows()]
 
 
 @dataclass
@@ -590,13 +608,13 @@ def _where(sheet: str, row: int | None = None, column: str | None = None, letter
 
 
 def read_sheet(
-    sheet, values_sheet, name: str, columns: list[str], kinds: dict[str, str]
+    grid: list[tuple], saved: dict[tuple[int, int], object] | None, name: str, columns: list[str], kinds: dict[str, str]
 ) -> tuple[SheetRows | None, list[str], list[str]]:
-    """A data sheet as CSV text by header name: (rows, warnings, problems). ``values_sheet`` holds cached
-    formula results (a ``data_only`` load) or is None when the sheet has no formulas."""
+    """A data sheet (its :func:`sheet_grid`) as CSV text by header name: (rows, warnings, problems). ``saved``
+    holds the cached formula results by (row, column) (a ``data_only`` load), or is None when the sheet has
+    no formulas."""
     warnings, problems = [], []
-    grid = list(sheet.iter_rows())
-    header = [("" if c.value is None else str(c.value).strip()) for c in (grid[0] if grid else [])]
+    header = [("" if c is None or c.value is None else str(c.value).strip()) for c in (grid[0] if grid else [])]
     position: dict[str, int] = {}
     for index, title in enumerate(header):
         letter = get_column_letter(index + 1)
@@ -614,24 +632,26 @@ def read_sheet(
         if title not in columns:
             warnings.append(f"{_where(name, 1, title, get_column_letter(index + 1))}: extra column, ignored")
     for index, title in enumerate(header):
-        if not title and any(len(r) > index and r[index].value not in (None, "") for r in grid[1:]):
+        if not title and any(
+            len(r) > index and r[index] is not None and r[index].value not in (None, "") for r in grid[1:]
+        ):
             warnings.append(f"{_where(name, column=get_column_letter(index + 1))}: column without a header, ignored")
     if problems:
         return None, warnings, problems
     records, sheet_rows = [], []
-    for cells in grid[1:]:
+    for row, cells in enumerate(grid[1:], start=2):
         record = {}
         for column in columns:
             index = position[column]
             cell = cells[index] if index < len(cells) else None
-            value, row = (cell.value, cell.row) if cell is not None else (None, cells[0].row)
+            value = cell.value if cell is not None else None
             place = _where(name, row, column, get_column_letter(index + 1))
             if cell is not None and cell.data_type == "e":
                 problems.append(f"{place}: the cell holds the Excel error {value}; type the value")
                 continue
             if cell is not None and (cell.data_type == "f" or isinstance(value, (ArrayFormula, DataTableFormula))):
                 formula = getattr(value, "text", value)
-                cached = values_sheet[cell.coordinate].value if values_sheet is not None else None
+                cached = (saved or {}).get((row, index + 1))
                 if cached is None:
                     problems.append(
                         f"{place}: the cell holds the formula {formula} and no saved result; type the "
@@ -653,7 +673,7 @@ def read_sheet(
             record[column] = text
         if any(v.strip() for v in record.values()) or len(record) < len(columns):
             records.append(record)
-            sheet_rows.append(cells[0].row)
+            sheet_rows.append(row)
     frame = pd.DataFrame(records, columns=columns, dtype=object).fillna("").astype(object)
     letters = {c: get_column_letter(position[c] + 1) for c in columns}
     return SheetRows(frame, sheet_rows, letters), warnings, problems
@@ -797,12 +817,12 @@ def plan_import(path: Path, root: Path = PROJECT_ROOT) -> ImportPlan:
     no readable workbook, has no export record, or a data sheet is missing.
     """
     root = Path(root)
-    workbook = open_workbook(path)
+    workbook = open_workbook(path, read_only=True)
     descriptor = read_datapackage(root)
     names = [item["name"] for item in descriptor["resources"]]
     current = load_tables(root)
     state = (
-        parse_state(list(workbook[STATE_SHEET].iter_rows(values_only=True)))
+        parse_state([tuple(None if c is None else c.value for c in r) for r in sheet_grid(workbook[STATE_SHEET])])
         if STATE_SHEET in workbook.sheetnames
         else None
     )
@@ -827,13 +847,25 @@ def plan_import(path: Path, root: Path = PROJECT_ROOT) -> ImportPlan:
         for s in workbook.sheetnames
         if s not in names and s not in generated
     ]
-    has_formulas = any(c.data_type == "f" for n in names for row in workbook[n].iter_rows() for c in row)
-    values = open_workbook(path, data_only=True) if has_formulas else None
+    grids = {name: sheet_grid(workbook[name]) for name in names}
+    with_formulas = [
+        n for n, grid in grids.items() if any(c is not None and c.data_type == "f" for r in grid for c in r)
+    ]
+    saved = {}
+    if with_formulas:
+        values = open_workbook(path, data_only=True, read_only=True)
+        for name in with_formulas:
+            saved[name] = {
+                (r, c): cell.value
+                for r, row in enumerate(sheet_grid(values[name]), start=1)
+                for c, cell in enumerate(row, start=1)
+                if cell is not None
+            }
     sheets, problems, new, merged = {}, [], {}, []
     for name in names:
         read, sheet_warnings, sheet_problems = read_sheet(
-            workbook[name],
-            values[name] if values else None,
+            grids[name],
+            saved.get(name),
             name,
             list(current[name].columns),
             field_types(descriptor, name),
