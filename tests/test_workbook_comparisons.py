@@ -199,6 +199,17 @@ def test_every_comparison_sheet_has_zh_and_en_document_labels_grade_caveats_and_
     )
 
 
+def test_a_column_of_a_comparison_sheet_recalculates_in_every_row_or_in_none(book, tables):
+    """Fresh and stale numbers never stand in one column: after an edit a column is all recalculated or all as
+    exported (and then its sheet says so)."""
+    for name in comparison_registry(tables):
+        sheet = book[name]
+        header = [c.value for c in sheet[1]]
+        for index, column in enumerate(header):
+            kinds = {c.data_type == "f" for c in next(sheet.iter_cols(index + 1, index + 1, 2, sheet.max_row))}
+            assert len(kinds) <= 1, f"{name}.{column}: formulas in some rows, values in others"
+
+
 def test_readme_says_in_zh_and_en_which_sheets_are_data_and_which_are_derived(book, tables):
     rows = [[v for v in row] for row in book[README_SHEET].iter_rows(values_only=True)]
     kinds = {}

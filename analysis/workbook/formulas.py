@@ -279,9 +279,13 @@ def _lookups(frame, layout, criteria, row, values):
     return out
 
 
-# Tables whose rows are chosen by data values (level-3 commitments): an edit can add or drop rows, which a sheet
-# with rows fixed at export cannot follow, so their cells are values as exported (re-export after an edit).
-FIXED_AT_EXPORT = frozenset({"quantified_commitments"})
+# Tables whose cells are values as exported (re-export after an edit):
+# - rows chosen by data values (level-3 commitments): an edit can add or drop rows, which a sheet with rows
+#   fixed at export cannot follow;
+# - shares on two bases: the split basis (1/k of a clause per theme) is no SUMIFS, so its `share` column would
+#   recalculate in the primary-only rows and not in the others, fresh and stale shares side by side in one
+#   column. `theme_text_shares` keeps live primary-only shares.
+FIXED_AT_EXPORT = frozenset({"quantified_commitments", "theme_text_shares_by_basis"})
 
 RECIPES = (  # (columns a table must have, recipe)
     ({"doc_id", "theme_id", "target", "baseline", "achievement"}, _counts),
