@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.pipeline import Step, code_digest, data_digest, digest_of, run_steps, value_digest  # noqa: F401
+from analysis.pipeline import Step, code_digest, data_digest, digest_of, run_steps, value_digest
 
 
 def figure_steps(root: Path, tables: dict[str, pd.DataFrame], texts: dict[str, str], code: str) -> list[Step]:

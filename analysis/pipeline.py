@@ -52,9 +52,7 @@ def digest_of(*parts: object) -> str:
 
 def value_digest(value: object) -> str:
     """A stable text for a value a figure is drawn from (frames by content, functions by name)."""
-    if isinstance(value, pd.DataFrame):
-        return value.to_csv(index=True, lineterminator="\n")
-    if isinstance(value, pd.Series):
+    if isinstance(value, pd.DataFrame | pd.Series):
         return value.to_csv(index=True, lineterminator="\n")
     if callable(value) and hasattr(value, "__qualname__"):
         inner = [value_digest(cell.cell_contents) for cell in (getattr(value, "__closure__", None) or ())]
@@ -77,17 +75,14 @@ def code_digest(root: Path = PROJECT_ROOT) -> str:
     return digest_of(*[str(p.relative_to(package)) for p in files], *files)
 
 
-def folder_digest(folder: Path, suffixes: set[str], relative_to: Path | None = None) -> str:
-    """Digest of every file under ``folder`` with one of ``suffixes`` (its path relative to ``relative_to``,
-    default ``folder``, and its bytes), staging folders left out."""
-    base = relative_to or folder
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in suffixes and "_staging" not in p.parts)
-    return digest_of(*[str(p.relative_to(base)) for p in files], *files)
-
-
 def data_digest(root: Path) -> str:
     """Digest of every file under ``data/`` that the curated tables and raw texts consist of."""
-    return folder_digest(root / "data", {".csv", ".json", ".txt", ".md"}, relative_to=root)
+    files = sorted(
+        p
+        for p in (root / "data").rglob("*")
+        if p.is_file() and p.suffix in {".csv", ".json", ".txt", ".md"} and "_staging" not in p.parts
+    )
+    return digest_of(*[str(p.relative_to(root)) for p in files], *files)
 
 
 # Steps of the running build, by name. Worker processes are forked from the process that set this,

@@ -11,8 +11,8 @@ from helpers import edit_target, tree_digest
 
 from analysis.cli import main
 from analysis.curated import load_table, write_tables
-from analysis.main_job import value_digest
 from analysis.paths import PROJECT_ROOT
+from analysis.pipeline import value_digest
 
 OUTPUTS = ("figures", "reports")
 

@@ -587,6 +587,11 @@ def sheet_grid(sheet) -> list[tuple]:
     return [tuple(None if isinstance(c, EmptyCell) else c for c in row) for row in sheet.iter_rows()]
 
 
+def grid_values(grid: list[tuple]) -> list[tuple]:
+    """The cell values of a :func:`sheet_grid` (None where no cell is)."""
+    return [tuple(None if c is None else c.value for c in row) for row in grid]
+
+
 @dataclass
 class SheetRows:
     """One data sheet read back: the table as CSV text and, for each row, the sheet row it came from."""
@@ -821,11 +826,7 @@ def plan_import(path: Path, root: Path = PROJECT_ROOT) -> ImportPlan:
     descriptor = read_datapackage(root)
     names = [item["name"] for item in descriptor["resources"]]
     current = load_tables(root)
-    state = (
-        parse_state([tuple(None if c is None else c.value for c in r) for r in sheet_grid(workbook[STATE_SHEET])])
-        if STATE_SHEET in workbook.sheetnames
-        else None
-    )
+    state = parse_state(grid_values(sheet_grid(workbook[STATE_SHEET]))) if STATE_SHEET in workbook.sheetnames else None
     if state is None:
         raise WorkbookError(
             f"{path}: the workbook carries no record of the data it was exported from (its hidden sheet "
@@ -856,10 +857,9 @@ def plan_import(path: Path, root: Path = PROJECT_ROOT) -> ImportPlan:
         values = open_workbook(path, data_only=True, read_only=True)
         for name in with_formulas:
             saved[name] = {
-                (r, c): cell.value
-                for r, row in enumerate(sheet_grid(values[name]), start=1)
-                for c, cell in enumerate(row, start=1)
-                if cell is not None
+                (r, c): value
+                for r, row in enumerate(grid_values(sheet_grid(values[name])), start=1)
+                for c, value in enumerate(row, start=1)
             }
     sheets, problems, new, merged = {}, [], {}, []
     for name in names:
