@@ -877,7 +877,7 @@ def build_site(
     from analysis.corpus import load_texts
     from analysis.curated import load_tables, write_text_atomic
     from analysis.evidence_templates import environment
-    from analysis.fonts import build_regular_instance, font_licence_path
+    from analysis.fonts import cached_instance, font_licence_path
 
     root = Path(root)
     out_dir = Path(out_dir) if out_dir else site_root(root)
@@ -897,7 +897,7 @@ def build_site(
 
     assets = out_dir / ASSETS
     assets.mkdir(parents=True, exist_ok=True)
-    font = build_regular_instance(site_characters(tables, texts), PROJECT_ROOT / "build" / "fonts")
+    font = cached_instance(site_characters(tables, texts))
     for source, name in ((font, FONT_FILE), (font_licence_path(), "OFL.txt")):
         target = assets / name
         if not target.is_file() or target.read_bytes() != Path(source).read_bytes():

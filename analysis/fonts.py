@@ -21,6 +21,7 @@ CJK_FACE_INDEX = 2  # faces in the collection: JP, KR, SC, TC, HK
 INSTANCE_FAMILY = "Noto Sans CJK SC Regular Subset"
 FALLBACK_FAMILY = "Noto Sans CJK SC"
 LATIN_FAMILY = "DejaVu Sans"  # ships with matplotlib
+FONT_CACHE = PROJECT_ROOT / "build" / "fonts"  # subsets cut once per checkout, whatever project root uses them
 _BASE_CHARS = "".join(chr(c) for c in range(0x20, 0x7F)) + "，。、；：？！“”‘’（）《》【】—…·％–−×≥≤≈°0123456789"
 
 
@@ -144,12 +145,17 @@ def _cff_to_truetype(font) -> None:
     glyf.compile(font)  # computes bounding boxes; maxp and hhea follow on save
 
 
+def cached_instance(characters: str) -> Path:
+    """:func:`build_regular_instance` in this checkout's cache, ``build/fonts/``: a subset depends only on its
+    characters, so every project root (a copy of the project, a test's) shares it and cuts it only once."""
+    return build_regular_instance(characters, FONT_CACHE)
+
+
 def register_fonts(characters: str = "", root: Path = PROJECT_ROOT) -> list[str]:
     """Register the CJK fonts with matplotlib and return the font family list to use (idempotent)."""
     from matplotlib import font_manager
 
-    # The subset depends only on the characters, so every project root shares this checkout's cache.
-    instance = build_regular_instance(characters, PROJECT_ROOT / "build" / "fonts")
+    instance = cached_instance(characters)
     registered = {entry.fname for entry in font_manager.fontManager.ttflist}
     for path in (instance, variable_font_path()):
         if str(path) not in registered:

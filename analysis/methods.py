@@ -846,62 +846,15 @@ def methods_html(markdown_text: str, lang: str, font_name: str, family: str = "A
     )
 
 
-def web_font(characters: str, root: Path = PROJECT_ROOT) -> Path:
-    """The project's CJK subset (``analysis.fonts``) with TrueType outlines, cached beside it.
+def web_font(characters: str) -> Path:
+    """The project's CJK subset for ``characters`` (:func:`analysis.fonts.cached_instance`), TrueType outlines.
 
-    Chromium's PDF backend embeds a TrueType font as a CID font (selectable, searchable text); the
-    subset's CFF2 (variable-font) outlines would be drawn as Type 3 glyphs. The curves are converted
-    with fontTools' cu2qu (tolerance 1 unit of 1000 per em).
+    Chromium's PDF backend embeds a TrueType font as a CID font (selectable, searchable text); CFF2
+    (variable-font) outlines would be drawn as Type 3 glyphs. The subset has TrueType outlines already.
     """
-    from analysis.fonts import build_regular_instance
+    from analysis.fonts import cached_instance
 
-    source = build_regular_instance(characters, root / "build" / "fonts")
-    target = source.with_name(source.stem + ".ttf")
-    if target.is_file():
-        return target
-    from fontTools.pens.cu2quPen import Cu2QuPen
-    from fontTools.pens.ttGlyphPen import TTGlyphPen
-    from fontTools.ttLib import TTFont, newTable
-
-    font = TTFont(str(source))
-    order = font.getGlyphOrder()
-    glyph_set = font.getGlyphSet()
-    glyf = newTable("glyf")
-    glyf.glyphOrder, glyf.glyphs = order, {}
-    for name in order:
-        pen = TTGlyphPen(glyph_set)
-        glyph_set[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
-        glyf[name] = pen.glyph()
-    font["loca"], font["glyf"] = newTable("loca"), glyf
-    for table in ("CFF ", "CFF2", "VORG", "STAT"):
-        if table in font:
-            del font[table]
-    glyf.compile(font)
-    hmtx = font["hmtx"]
-    for name, glyph in glyf.glyphs.items():
-        if hasattr(glyph, "xMin"):
-            hmtx[name] = (hmtx[name][0], glyph.xMin)
-    maxp = font["maxp"] = newTable("maxp")
-    maxp.tableVersion = 0x00010000
-    for field in ("maxZones",):
-        setattr(maxp, field, 1)
-    for field in (
-        "maxTwilightPoints",
-        "maxStorage",
-        "maxFunctionDefs",
-        "maxInstructionDefs",
-        "maxStackElements",
-        "maxSizeOfInstructions",
-        "maxComponentElements",
-    ):
-        setattr(maxp, field, 0)
-    post = font["post"]
-    post.formatType, post.extraNames, post.mapping, post.glyphOrder = 2.0, [], {}, order
-    font.sfntVersion = "\000\001\000\000"
-    temporary = target.with_suffix(".tmp")
-    font.save(str(temporary))
-    temporary.replace(target)
-    return target
+    return cached_instance(characters)
 
 
 def chromium_binary() -> str:
@@ -978,7 +931,7 @@ def write_methods(
         text = methods_markdown(facts, lang)
         md = out_dir / f"methods_{lang}.md"
         font = out_dir / f"methods_{lang}_font.ttf"
-        font_bytes = web_font(text, root).read_bytes()
+        font_bytes = web_font(text).read_bytes()
         page = out_dir / f"methods_{lang}.html"
         html = methods_html(text, lang, font.name)
         pdf_file = out_dir / f"methods_{lang}.pdf"

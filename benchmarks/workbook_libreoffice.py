@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python benchmarks/workbook_libreoffice.py [--root ROOT] [--keep DIR]
 
-1. Export the workbook, let LibreOffice recalculate it (convert xlsx → xlsx), read the computed
+1. Export the workbook, let LibreOffice recalculate it (convert xlsx → xlsx, every formula computed
+   again rather than its stored result kept: analysis.workbook.recalculation), read the computed
    comparison sheets and compare them with analysis.compare on the same tables.
 2. Edit a few data cells (a kind, a theme, a value, a commitment level) with openpyxl, recalculate
    in LibreOffice again and compare with analysis.compare on the tables edited the same way.
@@ -19,7 +20,6 @@ Debian: apt-get install -y libreoffice-calc-nogui
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -42,36 +42,14 @@ from analysis.workbook.formulas import (
     formula_mismatches,
     grids_from_workbook,
 )
+from analysis.workbook.recalculation import find_libreoffice
+from analysis.workbook.recalculation import recalculate as recalculate_in_libreoffice
 
 
-def find_libreoffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def recalculate(soffice: str, path: Path, out_dir: Path) -> tuple[Path, float]:
-    """Open ``path`` in headless LibreOffice, recalculate and save as .xlsx in ``out_dir``; seconds taken."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    profile = (out_dir / "lo-profile").resolve().as_uri()  # private profile: no clash with a running office
+def recalculate(path: Path, out_dir: Path) -> tuple[Path, float]:
+    """``path`` recalculated in headless LibreOffice and saved in ``out_dir``; seconds taken."""
     started = time.perf_counter()
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out_dir),
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    result = out_dir / path.name
-    if not result.is_file():
-        raise RuntimeError(f"LibreOffice wrote no {result}")
+    (result,) = recalculate_in_libreoffice([path], out_dir)
     return result, time.perf_counter() - started
 
 
@@ -170,14 +148,14 @@ def main() -> int:
         )
         cells = formula_cells(exported, tables)
 
-        recalculated, seconds = recalculate(soffice, exported, work / "recalculated")
+        recalculated, seconds = recalculate(exported, work / "recalculated")
         grids = grids_from_workbook(openpyxl.load_workbook(recalculated, data_only=True), derived(tables))
         ok = report("as exported", formula_mismatches(grids, tables), cells, seconds)
 
         edits = edits_for(tables)
         edited_path = work / "edited.xlsx"
         edited_tables = apply_edits(exported, tables, edits, edited_path)
-        recalculated_edit, seconds = recalculate(soffice, edited_path, work / "recalculated")
+        recalculated_edit, seconds = recalculate(edited_path, work / "recalculated")
         grids = grids_from_workbook(openpyxl.load_workbook(recalculated_edit, data_only=True), derived(tables))
         live = formula_columns(openpyxl.load_workbook(exported))  # labels, caveats and quotes stay as exported
         ok &= report(
@@ -189,7 +167,7 @@ def main() -> int:
 
         far_path = work / "row5000.xlsx"
         far_tables = append_far_below(exported, tables, far_path)
-        recalculated_far, seconds = recalculate(soffice, far_path, work / "recalculated")
+        recalculated_far, seconds = recalculate(far_path, work / "recalculated")
         grids = grids_from_workbook(openpyxl.load_workbook(recalculated_far, data_only=True), derived(tables))
         ok &= report("after rows typed at row 5,000", formula_mismatches(grids, far_tables, live), cells, seconds)
         stale = formula_mismatches(grids, tables, live)

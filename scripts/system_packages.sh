@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages the tests and reports use: headless Chromium and its driver (evidence site, browser tests,
-# PDF of the methods appendix) and poppler-utils (checks of the figure PDFs). Installs only what is missing;
+# PDF of the methods appendix), poppler-utils (checks of the figure PDFs) and LibreOffice Calc without its
+# desktop (recalculates the workbook's formulas in the tests). Installs only what is missing;
 # on a machine without apt-get or root it says what to install and carries on.
 set -euo pipefail
 wanted=()
 command -v chromium >/dev/null 2>&1 || wanted+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || wanted+=(chromium-driver)
 command -v pdffonts >/dev/null 2>&1 || wanted+=(poppler-utils)
+command -v soffice >/dev/null 2>&1 || wanted+=(libreoffice-calc-nogui)
 [ ${#wanted[@]} -eq 0 ] && exit 0
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     echo "[setup] installing Debian packages: ${wanted[*]} (once per machine) …"

@@ -77,14 +77,16 @@ def test_killing_a_writer_at_random_moments_never_leaves_a_truncated_figure(tmp_
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
-def test_the_font_subset_has_the_same_bytes_whenever_and_wherever_it_is_cut(tmp_path):
-    """Figures' PDFs, the methods PDFs and the evidence site embed this subset: cut at two moments into two
+def test_the_font_subset_has_the_same_bytes_whenever_and_wherever_it_is_cut(tmp_path, monkeypatch):
+    """Figures' PDFs, the methods PDFs and the evidence site embed this subset: cut on two days into two
     folders, it must not differ (fontTools would stamp the moment of saving into the 'head' table)."""
     import time
 
     from analysis.fonts import build_regular_instance
 
     first = build_regular_instance("学前教育普惠", tmp_path / "one")
-    time.sleep(1.1)  # the timestamp has a resolution of one second
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 86_400)  # the clock fontTools would stamp, a day later
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     second = build_regular_instance("学前教育普惠", tmp_path / "two")
     assert first.name == second.name and first.read_bytes() == second.read_bytes()

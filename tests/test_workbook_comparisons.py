@@ -1,22 +1,17 @@
-"""The workbook's comparison sheets as a researcher reads them: numbers without recalculation, ranges that
-grow, zh/en labels and caveats of every comparison table of the package, checks and a bilingual README."""
+"""The workbook's comparison sheets as a researcher reads them: numbers without recalculation, numbers that
+LibreOffice recalculates to the package's after edits and after rows typed far below, zh/en labels and
+caveats of every comparison table of the package, checks and a bilingual README."""
 
 from __future__ import annotations
 
-import math
-import operator
 import re
 import shutil
 from pathlib import Path
 
-import formulas
-import formulas.functions
-import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-import schedula
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import get_column_letter
 from test_workbook import apply_to_tables, edit_cells, generic_edits
 
 from analysis import compare
@@ -35,12 +30,13 @@ from analysis.workbook.formulas import (
     formula_columns,
     formula_mismatches,
     frame_mismatches,
+    grids_from_workbook,
     matrix_mismatches,
     sheet_frame,
 )
+from analysis.workbook.recalculation import recalculate
 
-pytestmark = pytest.mark.xdist_group("workbook_formulas")  # one worker loads the `formulas` model once
-_ORIGINAL_REPLACE_EMPTY = formulas.functions.replace_empty
+pytestmark = pytest.mark.xdist_group("workbook_formulas")  # one worker exports and recalculates once
 
 
 @pytest.fixture(scope="module")
@@ -65,69 +61,89 @@ def book(exported):
     return openpyxl.load_workbook(exported)
 
 
-_IS = np.frompyfunc(operator.is_, 2, 1)
-_EMPTY = np.empty((), dtype=object)
-_EMPTY[()] = schedula.EMPTY  # a 0-d object array, so numpy does not turn the (str) token into a new string
-
-
-def replace_empty_by_identity(x, empty=0):
-    """`formulas.functions.replace_empty`, comparing by identity in C rather than through ``EMPTY.__eq__``.
-
-    The same result: schedula's ``EMPTY.__eq__`` is ``self is other``. It is called once per range argument of
-    every COUNTIFS/SUMIFS, each a 9,999-cell range, which made it two thirds of a recalculation (20 of 30 s).
-    """
-    if isinstance(x, np.ndarray):
-        if x.dtype == object:
-            blank = _IS(x, _EMPTY).astype(bool)
-            if blank.any():
-                x = np.where(blank, empty, x).view(x.__class__)
-    elif x is schedula.EMPTY:
-        return empty
-    return x
-
-
-@pytest.fixture(scope="module", autouse=True)
-def quicker_formulas():
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(formulas.functions, "replace_empty", replace_empty_by_identity)
-        yield
-
-
-def test_the_quicker_replace_empty_gives_what_formulas_gives():
-    assert formulas.functions.xfilters.__globals__["replace_empty"] is replace_empty_by_identity  # COUNTIFS/SUMIFS
-    grid = np.array([[schedula.EMPTY, 1, "", "EMPTY"], [None, math.nan, schedula.EMPTY, False]], dtype=object)
-    for x in (grid, grid[:, 1:2], np.array([1.5, 2.0]), schedula.EMPTY, "", 5):
-        for empty in (0, ""):
-            want, got = _ORIGINAL_REPLACE_EMPTY(x, empty), replace_empty_by_identity(x, empty)
-            assert type(got) is type(want) and repr(np.ravel(got).tolist()) == repr(np.ravel(want).tolist())
+def _column_letter(tables, sheet: str, column: str) -> str:
+    return get_column_letter(list(tables[sheet].columns).index(column) + 1)
 
 
 @pytest.fixture(scope="module")
-def model(exported):
-    """The exported workbook as a `formulas` model, loaded once (the slow part)."""
-    return formulas.ExcelModel().loads(str(exported)).finish()
+def edited(exported, tables, tmp_path_factory):
+    """The exported workbook with data cells edited in openpyxl (a kind, a theme, a value, a commitment level
+    and a component marked present or absent), and the tables edited the same way."""
+    edits = generic_edits(tables)
+    workbook = openpyxl.load_workbook(exported)
+    for (sheet, row, column), value in edit_cells(tables, edits).items():
+        workbook[sheet][f"{_column_letter(tables, sheet, column)}{row}"] = value
+    components = tables["document_components"]
+    flipped = "false" if components.iloc[0]["present"] == "true" else "true"
+    workbook["document_components"][f"{_column_letter(tables, 'document_components', 'present')}2"] = flipped == "true"
+    path = tmp_path_factory.mktemp("edited") / "edited.xlsx"
+    workbook.save(path)
+    edited_tables = apply_to_tables(tables, edits)
+    edited_tables["document_components"].loc[0, "present"] = flipped
+    return path, edited_tables, len(edits) + 1
 
 
-def _plain(value):
-    return None if value is None or value is schedula.EMPTY else value
+@pytest.fixture(scope="module")
+def far_below(exported, tables, tmp_path_factory):
+    """The exported workbook with a target, a clause and a commitment (a pair already coded) typed at row
+    5,000, far below today's last row; the tables with those rows appended; the document and the pair."""
+    doc = tables["documents"]["doc_id"].iloc[0]
+    theme = next(t for t in tables["themes"]["theme_id"] if t != "web_furniture")
+    target = tables["targets"].iloc[0].to_dict() | {
+        "target_id": "ROW5000-T001",
+        "doc_id": doc,
+        "theme_id": theme,
+        "kind": "baseline",
+    }
+    clause = tables["clauses"].iloc[0].to_dict() | {
+        "doc_id": doc,
+        "clause_id": "row5000",
+        "theme_id": theme,
+        "char_start": "0",
+        "char_end": "1000",
+    }
+    coded = tables["commitments"]
+    twice = coded[coded["doc_id"] == doc].iloc[-1]  # the same pair coded again, far below: must show up
+    commitment = twice.to_dict() | {"level": "2"}
+    workbook = openpyxl.load_workbook(exported)
+    assert all(workbook[name].max_row < 5000 for name in ("targets", "clauses", "commitments"))
+    appended = {name: frame.copy() for name, frame in tables.items()}
+    for name, record in (("targets", target), ("clauses", clause), ("commitments", commitment)):
+        for col, column in enumerate(tables[name].columns, start=1):
+            value = record[column]
+            if name != "targets" and column in ("char_start", "char_end", "level"):
+                value = int(value) if value else None  # typed as numbers, as in the exported sheets
+            workbook[name].cell(5000, col).value = value if value != "" else None
+        appended[name] = pd.concat([appended[name], pd.DataFrame([record])], ignore_index=True)
+    path = tmp_path_factory.mktemp("far_below") / "row5000.xlsx"
+    workbook.save(path)
+    return path, appended, doc, theme, twice
 
 
-def solved_grids(solution, path: Path, sheets) -> dict[str, list[list]]:
-    """Calculated cell values per sheet from a `formulas` solution."""
-    wanted = {name.upper(): name for name in sheets}
-    cells: dict[str, dict[tuple[int, int], object]] = {name: {} for name in sheets}
-    for key, value in solution.items():
-        match = re.fullmatch(r"'\[[^\]]+\](.+)'!([A-Z]+)(\d+)", key)
-        if match and match.group(1) in wanted:
-            item = value.value[0][0] if hasattr(value, "value") else value
-            cells[wanted[match.group(1)]][(int(match.group(3)), column_index_from_string(match.group(2)))] = item
-    grids = {}
-    for name, found in cells.items():
-        if not found:
-            continue
-        rows, cols = max(r for r, _ in found), max(c for _, c in found)
-        grids[name] = [[_plain(found.get((r, c))) for c in range(1, cols + 1)] for r in range(1, rows + 1)]
-    return grids
+@pytest.fixture(scope="module")
+def recalculated(exported, edited, far_below, tmp_path_factory) -> dict[str, dict[str, list[list]]]:
+    """The three workbooks recalculated in headless LibreOffice (one process), as computed cell grids."""
+    paths = {"exported": exported, "edited": edited[0], "far_below": far_below[0]}
+    saved = recalculate(list(paths.values()), tmp_path_factory.mktemp("recalculated"))
+    derived = [*comparison_registry(edited[1]), MATRIX_SHEET, CHECKS_SHEET]
+    return {
+        key: grids_from_workbook(openpyxl.load_workbook(path, data_only=True, read_only=True), derived)
+        for key, path in zip(paths, saved, strict=True)
+    }
+
+
+def test_libreoffice_recalculates_a_result_the_file_stores_instead_of_keeping_it(tmp_path):
+    import xlsxwriter
+
+    source = tmp_path / "stored.xlsx"
+    with xlsxwriter.Workbook(source) as workbook:
+        sheet = workbook.add_worksheet("s")
+        sheet.write("A1", 5)
+        sheet.write_formula("B1", "=A1+1", None, 999)  # a stale stored result
+    (saved,) = recalculate([source], tmp_path / "out")
+    assert openpyxl.load_workbook(saved, data_only=True)["s"]["B1"].value == 6
+    with pytest.raises(ValueError, match="holds a workbook"):
+        recalculate([source], tmp_path)
 
 
 def test_pandas_read_excel_sees_the_package_numbers_on_every_comparison_sheet(exported, tables):
@@ -229,8 +245,7 @@ def test_counting_criteria_come_from_the_lists_sheet_not_from_header_text(book):
     header = [c.value for c in sheet[1]]
     formula = sheet.cell(2, header.index("target") + 1).value
     assert formula.startswith("=COUNTIFS(") and f"'{LISTS_SHEET}'!$" in formula
-    assert not re.search(r",[A-Z]+\$1\)", formula)  # no criterion taken from a header cell
-    sheet[f"{get_column_letter(header.index('target') + 1)}1"] = "targets (renamed)"  # a renamed header cannot matter
+    assert not re.search(r",[A-Z]+\$1\)", formula)  # no criterion taken from a header cell, so renaming one is safe
 
 
 def test_foreign_key_drop_downs_follow_the_table_they_refer_to(book):
@@ -245,43 +260,11 @@ def test_foreign_key_drop_downs_follow_the_table_they_refer_to(book):
 
 
 @pytest.mark.slow
-def test_rows_appended_at_row_5000_are_counted_by_every_comparison_after_recalculation(model, exported, tables):
-    """Rows typed far below today's last row (targets, clauses, commitments) reach every aggregate, in `formulas`."""
-    book = openpyxl.load_workbook(exported)
-    doc = tables["documents"]["doc_id"].iloc[0]
-    theme = next(t for t in tables["themes"]["theme_id"] if t != "web_furniture")
-    target = tables["targets"].iloc[0].to_dict() | {
-        "target_id": "ROW5000-T001",
-        "doc_id": doc,
-        "theme_id": theme,
-        "kind": "baseline",
-    }
-    clause = tables["clauses"].iloc[0].to_dict() | {
-        "doc_id": doc,
-        "clause_id": "row5000",
-        "theme_id": theme,
-        "char_start": "0",
-        "char_end": "1000",
-    }
-    coded = tables["commitments"]
-    twice = coded[coded["doc_id"] == doc].iloc[-1]  # the same pair coded again, far below: must show up
-    commitment = twice.to_dict() | {"level": "2"}
-    inputs = {}
-    for name, record in (("targets", target), ("clauses", clause), ("commitments", commitment)):
-        for col, column in enumerate(tables[name].columns, start=1):
-            value = record[column]
-            if name != "targets" and column in ("char_start", "char_end", "level"):
-                value = int(value) if value else schedula.EMPTY  # typed as numbers, as in the exported sheets
-            elif value == "":
-                value = schedula.EMPTY
-            inputs[f"'[{exported.name}]{name.upper()}'!{get_column_letter(col)}5000"] = value
-    assert all(book[name].max_row < 5000 for name in ("targets", "clauses", "commitments"))
-    sheets = ["target_counts", "corpus_overview", "theme_text_shares", "commitment_levels", MATRIX_SHEET, CHECKS_SHEET]
-    grids = solved_grids(model.calculate(inputs=inputs), exported, sheets)
-    edited = {name: frame.copy() for name, frame in tables.items()}
-    for name, record in (("targets", target), ("clauses", clause), ("commitments", commitment)):
-        edited[name] = pd.concat([edited[name], pd.DataFrame([record])], ignore_index=True)
-    registry = comparison_registry(edited)
+def test_rows_appended_at_row_5000_are_counted_by_every_comparison_after_recalculation(recalculated, far_below, tables):
+    """Rows typed far below today's last row (targets, clauses, commitments) reach every aggregate."""
+    _, appended, doc, theme, twice = far_below
+    grids = recalculated["far_below"]
+    registry = comparison_registry(appended)
     counts = sheet_frame(grids["target_counts"])
     row = counts[(counts["doc_id"] == doc) & (counts["theme_id"] == theme)].iloc[0]
     want = registry["target_counts"].set_index(["doc_id", "theme_id"]).loc[(doc, theme)]
@@ -311,35 +294,23 @@ def test_rows_appended_at_row_5000_are_counted_by_every_comparison_after_recalcu
 
 
 @pytest.mark.slow
-def test_formulas_recalculate_the_whole_workbook_to_the_package_numbers(model, exported, tables):
-    sheets = [*comparison_registry(tables), MATRIX_SHEET, CHECKS_SHEET]
-    grids = solved_grids(model.calculate(), exported, sheets)
+def test_libreoffice_recalculates_the_whole_workbook_to_the_package_numbers(recalculated, tables):
+    grids = recalculated["exported"]
     assert formula_mismatches(grids, tables) == []
     checks = sheet_frame(grids[CHECKS_SHEET])
     assert list(checks["status"]) == ["OK"] * len(checks) and len(checks) >= 5
 
 
 @pytest.mark.slow
-def test_formulas_recalculate_after_edits_in_the_data_sheets(model, exported, tables):
-    edits = generic_edits(tables)  # a kind, a theme, a value, a commitment level
-    inputs = {}
-    for (sheet, row, column), value in edit_cells(tables, edits).items():
-        ref = f"{get_column_letter(list(tables[sheet].columns).index(column) + 1)}{row}"
-        inputs[f"'[{exported.name}]{sheet.upper()}'!{ref}"] = value
-    components = tables["document_components"]
-    flipped = "false" if components.iloc[0]["present"] == "true" else "true"  # a component marked present or absent
-    col = get_column_letter(list(components.columns).index("present") + 1)
-    inputs[f"'[{exported.name}]DOCUMENT_COMPONENTS'!{col}2"] = flipped == "true"
-    sheets = [*comparison_registry(tables), MATRIX_SHEET]
-    grids = solved_grids(model.calculate(inputs=inputs), exported, sheets)
-    edited = apply_to_tables(tables, edits)
-    edited["document_components"].loc[0, "present"] = flipped
-    live = formula_columns(openpyxl.load_workbook(exported))  # what recalculates; labels and caveats stay
+def test_libreoffice_recalculates_after_edits_in_the_data_sheets(recalculated, edited, book, tables):
+    _, edited_tables, edit_count = edited
+    grids = recalculated["edited"]
+    live = formula_columns(book)  # what recalculates; labels and caveats stay
     assert {"target", "baseline", "achievement", "quantities"} <= live["target_counts"]
     assert {"chars", "share"} <= live["theme_text_shares"] and {"value"} <= live["indicator_comparison"]
     assert {"present"} <= live["double_reduction_matrix"] and {"present"} <= live["teacher_rotation_mechanisms"]
-    assert formula_mismatches(grids, edited, live) == []
-    assert len(formula_mismatches(grids, tables, live)) >= len(edits) + 1  # the edits did change the sheets
+    assert formula_mismatches(grids, edited_tables, live) == []
+    assert len(formula_mismatches(grids, tables, live)) >= edit_count  # the edits did change the sheets
 
 
 def test_a_commitment_coded_twice_shows_duplicate_and_the_check_cell_flags_it(data_root, tmp_path):

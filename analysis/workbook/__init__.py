@@ -16,6 +16,7 @@ temporary copy of ``data/``, and only then writes the changed tables with
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import math
 import re
@@ -46,6 +47,7 @@ from analysis.curated import (
     write_tables,
 )
 from analysis.paths import PROJECT_ROOT
+from analysis.pipeline import value_digest
 from analysis.workbook.formulas import (
     LISTS_SHEET,
     ROW_LIMIT,
@@ -373,8 +375,28 @@ def generated_sheet_names(specs: list[SheetSpec]) -> list[str]:
     return [README_SHEET, *(s.name for s in specs), LISTS_SHEET, STATE_SHEET]
 
 
+# The last few workbooks made in this process, by a digest of the tables and descriptor they were made from.
+# Same tables, same bytes; a session or test run that exports the same data again skips the second of writing.
+_RECENT_WORKBOOKS: dict[str, bytes] = {}
+_RECENT_LIMIT = 4
+
+
 def workbook_bytes(tables: dict[str, pd.DataFrame], descriptor: dict) -> bytes:
     """The whole workbook: README, one sheet per resource, derived sheets, hidden lists and export state."""
+    key = hashlib.sha256(value_digest((tables, descriptor)).encode("utf-8")).hexdigest()
+    if key not in _RECENT_WORKBOOKS:
+        _RECENT_WORKBOOKS[key] = _workbook_bytes(tables, descriptor)
+        while len(_RECENT_WORKBOOKS) > _RECENT_LIMIT:
+            del _RECENT_WORKBOOKS[next(iter(_RECENT_WORKBOOKS))]
+    return _RECENT_WORKBOOKS[key]
+
+
+def forget_recent_workbooks() -> None:
+    """Make the next :func:`workbook_bytes` write every workbook afresh (to check that it gives the same bytes)."""
+    _RECENT_WORKBOOKS.clear()
+
+
+def _workbook_bytes(tables: dict[str, pd.DataFrame], descriptor: dict) -> bytes:
     lists = code_lists(tables, descriptor)
     criteria = criteria_cells(lists)
     specs = comparison_sheets(tables, criteria)
