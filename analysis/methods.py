@@ -846,17 +846,6 @@ def methods_html(markdown_text: str, lang: str, font_name: str, family: str = "A
     )
 
 
-def web_font(characters: str) -> Path:
-    """The project's CJK subset for ``characters`` (:func:`analysis.fonts.cached_instance`), TrueType outlines.
-
-    Chromium's PDF backend embeds a TrueType font as a CID font (selectable, searchable text); CFF2
-    (variable-font) outlines would be drawn as Type 3 glyphs. The subset has TrueType outlines already.
-    """
-    from analysis.fonts import cached_instance
-
-    return cached_instance(characters)
-
-
 def chromium_binary() -> str:
     """The headless Chromium to print with; a clear error when none is installed."""
     for name in CHROMIUM_NAMES:
@@ -923,6 +912,7 @@ def write_methods(
     """Write ``methods_{zh,en}.{md,html,pdf}`` (and the HTML's font file) into ``out_dir`` (default ``reports/``)."""
     from analysis.curated import write_text_atomic
     from analysis.exports import write_bytes_atomic
+    from analysis.fonts import cached_instance
 
     out_dir = Path(out_dir) if out_dir else root / "reports"
     facts = methods_facts(root)
@@ -931,7 +921,9 @@ def write_methods(
         text = methods_markdown(facts, lang)
         md = out_dir / f"methods_{lang}.md"
         font = out_dir / f"methods_{lang}_font.ttf"
-        font_bytes = web_font(text).read_bytes()
+        # The shared subset has TrueType outlines, which Chromium's PDF backend embeds as a CID font (selectable,
+        # searchable text); CFF2 outlines would be drawn as Type 3 glyphs.
+        font_bytes = cached_instance(text).read_bytes()
         page = out_dir / f"methods_{lang}.html"
         html = methods_html(text, lang, font.name)
         pdf_file = out_dir / f"methods_{lang}.pdf"

@@ -16,7 +16,6 @@ temporary copy of ``data/``, and only then writes the changed tables with
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import math
 import re
@@ -47,7 +46,7 @@ from analysis.curated import (
     write_tables,
 )
 from analysis.paths import PROJECT_ROOT
-from analysis.pipeline import value_digest
+from analysis.pipeline import digest_of, value_digest
 from analysis.workbook.formulas import (
     LISTS_SHEET,
     ROW_LIMIT,
@@ -383,7 +382,7 @@ _RECENT_LIMIT = 4
 
 def workbook_bytes(tables: dict[str, pd.DataFrame], descriptor: dict) -> bytes:
     """The whole workbook: README, one sheet per resource, derived sheets, hidden lists and export state."""
-    key = hashlib.sha256(value_digest((tables, descriptor)).encode("utf-8")).hexdigest()
+    key = digest_of(value_digest((tables, descriptor)))
     if key not in _RECENT_WORKBOOKS:
         _RECENT_WORKBOOKS[key] = _workbook_bytes(tables, descriptor)
         while len(_RECENT_WORKBOOKS) > _RECENT_LIMIT:
