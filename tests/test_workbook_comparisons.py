@@ -34,7 +34,7 @@ from analysis.workbook.formulas import (
     matrix_mismatches,
     sheet_frame,
 )
-from analysis.workbook.recalculation import recalculate
+from analysis.workbook.recalculation import LibreOfficeError, recalculate
 
 pytestmark = pytest.mark.xdist_group("workbook_formulas")  # one worker exports and recalculates once
 
@@ -144,6 +144,11 @@ def test_libreoffice_recalculates_a_result_the_file_stores_instead_of_keeping_it
     assert openpyxl.load_workbook(saved, data_only=True)["s"]["B1"].value == 6
     with pytest.raises(ValueError, match="holds a workbook"):
         recalculate([source], tmp_path)
+    with pytest.raises(LibreOfficeError, match="no workbook to recalculate at .*missing.xlsx"):
+        recalculate([tmp_path / "missing.xlsx"], tmp_path / "out")
+    (tmp_path / "not-a-workbook.xlsx").write_text("plain text", encoding="utf-8")
+    with pytest.raises(LibreOfficeError, match="wrote no recalculated not-a-workbook.xlsx"):
+        recalculate([tmp_path / "not-a-workbook.xlsx"], tmp_path / "out")
 
 
 def test_pandas_read_excel_sees_the_package_numbers_on_every_comparison_sheet(exported, tables):

@@ -46,6 +46,9 @@ def recalculate(paths: Sequence[Path], out_dir: Path, *, timeout: float = 600) -
     if soffice is None:
         raise LibreOfficeError(f"LibreOffice is not installed (no soffice on PATH). {INSTALL_HINT}")
     paths = [Path(p) for p in paths]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise LibreOfficeError(f"no workbook to recalculate at {', '.join(missing)}")
     names = [p.name for p in paths]
     if len(set(names)) != len(names):
         raise ValueError(f"workbooks to recalculate together need different file names: {names}")
@@ -77,7 +80,9 @@ def recalculate(paths: Sequence[Path], out_dir: Path, *, timeout: float = 600) -
     results = [out_dir / name for name in names]
     missing = [p.name for p in results if not p.is_file()]
     if done.returncode != 0 or missing:
-        said = (done.stderr or done.stdout).strip()[-500:]
+        said = " ".join(
+            line for line in (done.stderr + done.stdout).splitlines() if line.strip() and "javaldx" not in line
+        )[-500:]  # LibreOffice's own reason ("source file could not be loaded"), without its Java start-up notice
         raise LibreOfficeError(
             f"LibreOffice (exit {done.returncode}) wrote no recalculated {', '.join(missing) or 'workbook'}: {said}"
         )
