@@ -897,7 +897,7 @@ def build_site(
 
     assets = out_dir / ASSETS
     assets.mkdir(parents=True, exist_ok=True)
-    font = cached_instance(site_characters(tables, texts))
+    font = cached_instance(site_characters(tables, texts), root)
     for source, name in ((font, FONT_FILE), (font_licence_path(), "OFL.txt")):
         target = assets / name
         if not target.is_file() or target.read_bytes() != Path(source).read_bytes():

@@ -2,17 +2,20 @@
 
 The package ``manimgx-fonts-cjk`` ships Noto Sans CJK as a variable font whose default instance is
 the Thin weight. For legible report figures we cut a Regular (wght=400) instance of the Simplified
-Chinese face, subset to the characters the figures can draw (every character of the curated tables
-plus the figure labels), and cache it under ``build/fonts/``; the full variable font is registered
+Chinese face, subset to the characters the project can put on a page (its data and the package's labels;
+one subset for figures, evidence site, methods appendix and notebooks), and cache it under ``build/fonts/``
+by its characters; the full variable font is registered
 too (family "Noto Sans CJK SC") for text a user adds by hand. Fonts are registered with
 ``matplotlib.font_manager.fontManager.addfont`` only; no matplotlib configuration file is touched.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from analysis.paths import PROJECT_ROOT
@@ -22,6 +25,7 @@ INSTANCE_FAMILY = "Noto Sans CJK SC Regular Subset"
 FALLBACK_FAMILY = "Noto Sans CJK SC"
 LATIN_FAMILY = "DejaVu Sans"  # ships with matplotlib
 FONT_CACHE = PROJECT_ROOT / "build" / "fonts"  # subsets cut once per checkout, whatever project root uses them
+REGULAR = {"wght": 400.0}  # the instance cut from the variable font
 _BASE_CHARS = "".join(chr(c) for c in range(0x20, 0x7F)) + "，。、；：？！“”‘’（）《》【】—…·％–−×≥≤≈°0123456789"
 
 
@@ -50,13 +54,28 @@ def subset_family(path: Path) -> str:
 
 
 def build_regular_instance(characters: str, cache_dir: Path) -> Path:
-    """Subset the SC face to ``characters`` and instantiate it at weight 400; cached by content hash."""
-    chars = sorted(set(characters) | set(_BASE_CHARS))
+    """Subset the SC face to ``characters`` and cut its Regular (wght=400) instance; cached by content hash."""
+    chars = sorted(_drawable(characters) | set(_BASE_CHARS))
     key = hashlib.sha256("".join(chars).encode("utf-8")).hexdigest()[:16]
-    target = cache_dir / f"NotoSansCJKsc-Regular-subset-v3-{key}.ttf"  # v3: no cutting timestamp
-    family = subset_family(target)
+    target = cache_dir / f"NotoSansCJKsc-Regular-subset-v4-{key}.ttf"  # v4: outlines drawn at wght 400
     if target.is_file():
         return target
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with open(cache_dir / ".cutting.lock", "w") as lock:  # parallel builds or test workers cut a subset once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not target.is_file():
+            _cut(chars, target)
+    return target
+
+
+def _drawable(characters: str) -> set[str]:
+    """The characters a page can draw: all but control characters (line breaks, tabs)."""
+    return {c for c in characters if unicodedata.category(c) != "Cc"}
+
+
+def _cut(chars: list[str], target: Path) -> None:
+    """Write the Regular subset of ``chars`` to ``target``: subset, TrueType outlines at wght 400, names."""
+    family = subset_family(target)
     from fontTools import subset
     from fontTools.ttLib import TTFont
     from fontTools.varLib import instancer
@@ -69,17 +88,23 @@ def build_regular_instance(characters: str, cache_dir: Path) -> Path:
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=[ord(c) for c in chars])
     subsetter.subset(font)
-    regular = instancer.instantiateVariableFont(font, {"wght": 400}, updateFontNames=True)
+    _truetype_outlines_at(font, REGULAR)
+    regular = instancer.instantiateVariableFont(
+        font,
+        dict(REGULAR),
+        inplace=True,
+        updateFontNames=True,
+        overlap=instancer.OverlapMode.KEEP_AND_DONT_SET_FLAGS,  # as for the CFF outlines these replace
+    )
     names = regular["name"]
     for record in list(names.names):
         if record.nameID in (1, 4, 16):
             names.setName(family, record.nameID, record.platformID, record.platEncID, record.langID)
         elif record.nameID == 6:
             names.setName(family.replace(" ", ""), record.nameID, record.platformID, record.platEncID, record.langID)
-    _cff_to_truetype(regular)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    # A unique temporary name: parallel builds or test workers may cut the same subset at once.
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=cache_dir)
+    regular["glyf"].compile(regular)  # bounding boxes; maxp and hhea follow on save
+    # Written whole under a temporary name, so a reader never sees half a font.
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(handle)
     # The same characters give the same bytes on every machine: no "modified" timestamp of the moment of cutting
     # (it would differ in every embedded PDF font and in the evidence site's font).
@@ -91,30 +116,43 @@ def build_regular_instance(characters: str, cache_dir: Path) -> Path:
         os.replace(temporary, target)
     finally:
         Path(temporary).unlink(missing_ok=True)
-    return target
 
 
-def _cff_to_truetype(font) -> None:
-    """Replace the CFF outlines of ``font`` by TrueType (quadratic) outlines, in place.
+def _truetype_outlines_at(font, location: dict[str, float]) -> None:
+    """Replace the variable CFF2 outlines of ``font`` by TrueType (quadratic) outlines of the instance at
+    ``location``, with their advance widths and left side bearings, in place; the other variation tables are
+    left to the instancer.
 
-    matplotlib embeds fonts in PDF as Type 42, which wraps TrueType ``glyf`` outlines; a CFF font
-    wrapped that way makes poppler report "Embedded font file may be invalid". Cubic curves are
-    approximated by quadratic ones within 1 unit of the 1000-unit em (fontTools' cu2qu).
+    matplotlib embeds fonts in PDF as Type 42, which wraps TrueType ``glyf`` outlines (a CFF font wrapped that way
+    makes poppler report "Embedded font file may be invalid"), and Chromium's PDF backend embeds them as a CID font
+    with selectable text. Each glyph is drawn once at the location, its points rounded to whole units like
+    fontTools' instancer rounds them, and its cubic curves approximated by quadratic ones within 1 unit of the
+    1000-unit em (cu2qu). This is what instancing the CFF2 table and converting it would give, in a quarter of the
+    time: fontTools' CFF2 instancer re-encodes every charstring only for it to be drawn again here.
     """
+    from fontTools.misc.roundTools import otRound
     from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.roundingPen import RoundingPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import newTable
 
-    glyph_set = font.getGlyphSet()
+    glyph_set = font.getGlyphSet(location=location, normalized=False)
     order = font.getGlyphOrder()
     glyphs = {}
+    metrics = font["hmtx"].metrics
     for name in order:
-        pen = TTGlyphPen(glyph_set)
-        glyph_set[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
+        pen = TTGlyphPen(None)
+        glyph = glyph_set[name]
+        glyph.draw(RoundingPen(Cu2QuPen(pen, max_err=1.0, reverse_direction=True), roundFunc=otRound))
         glyphs[name] = pen.glyph()
     glyf = newTable("glyf")
     glyf.glyphOrder = order
     glyf.glyphs = glyphs
+    for name, outline in glyphs.items():
+        outline.recalcBounds(glyf)
+        # TrueType renderers place a glyph's left edge at its left side bearing, so it must be the Regular
+        # outline's own (the variable font's hmtx holds the Thin master's).
+        metrics[name] = (otRound(glyph_set[name].width), getattr(outline, "xMin", 0))
     font["glyf"] = glyf
     font["loca"] = newTable("loca")
     for table in ("CFF ", "CFF2", "VORG"):
@@ -142,20 +180,43 @@ def _cff_to_truetype(font) -> None:
     post.mapping = {}
     post.glyphOrder = order
     font.sfntVersion = "\x00\x01\x00\x00"
-    glyf.compile(font)  # computes bounding boxes; maxp and hhea follow on save
 
 
-def cached_instance(characters: str) -> Path:
-    """:func:`build_regular_instance` in this checkout's cache, ``build/fonts/``: a subset depends only on its
-    characters, so every project root (a copy of the project, a test's) shares it and cuts it only once."""
-    return build_regular_instance(characters, FONT_CACHE)
+def project_characters(root: Path = PROJECT_ROOT) -> str:
+    """Every character the project at ``root`` can put on a page: its data (curated tables, raw texts and the
+    simplified reading of each) and the package's own labels and templates (its source).
+
+    Figures, the evidence site, the methods appendix and the notebooks each draw a part of these; cutting one
+    subset for all of them means one cut per state of the data instead of one per output, and the same font
+    file wherever a character appears."""
+    from analysis.normalize import normalize
+
+    characters: set[str] = set()
+    for path in sorted((Path(root) / "data").rglob("*")):
+        if path.is_file() and path.suffix in {".csv", ".json", ".txt", ".md"} and "_staging" not in path.parts:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            characters |= set(text)
+            if path.suffix == ".txt":
+                characters |= set(normalize(text).text)
+    for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+        characters |= set(path.read_text(encoding="utf-8"))
+    return "".join(sorted(_drawable("".join(characters))))
+
+
+def cached_instance(characters: str = "", root: Path = PROJECT_ROOT) -> Path:
+    """The project's font subset in this checkout's cache, ``build/fonts/``: :func:`build_regular_instance` of
+    :func:`project_characters` (and ``characters``, where an output draws one the project does not hold). A
+    subset depends only on its characters, so every project root with the same data (a copy of the project, a
+    test's) shares it and cuts it only once."""
+    return build_regular_instance(characters + project_characters(root), FONT_CACHE)
 
 
 def register_fonts(characters: str = "", root: Path = PROJECT_ROOT) -> list[str]:
-    """Register the CJK fonts with matplotlib and return the font family list to use (idempotent)."""
+    """Register the CJK fonts with matplotlib and return the font family list to use (idempotent): the project's
+    subset (:func:`cached_instance`) covering ``characters``, and the full variable font."""
     from matplotlib import font_manager
 
-    instance = cached_instance(characters)
+    instance = cached_instance(characters, root)
     registered = {entry.fname for entry in font_manager.fontManager.ttflist}
     for path in (instance, variable_font_path()):
         if str(path) not in registered:

@@ -923,7 +923,7 @@ def write_methods(
         font = out_dir / f"methods_{lang}_font.ttf"
         # The shared subset has TrueType outlines, which Chromium's PDF backend embeds as a CID font (selectable,
         # searchable text); CFF2 outlines would be drawn as Type 3 glyphs.
-        font_bytes = cached_instance(text).read_bytes()
+        font_bytes = cached_instance(text, root).read_bytes()
         page = out_dir / f"methods_{lang}.html"
         html = methods_html(text, lang, font.name)
         pdf_file = out_dir / f"methods_{lang}.pdf"

@@ -36,7 +36,7 @@ def graded_registry():
     table = registry["indicator_comparison"]
     proxy = [i % 4 == 3 for i in range(len(table))]
     table["comparability"] = ["proxy" if p else "same" for p in proxy]
-    table["caveat_zh"] = ["该值的统计对象与指标定义略有不同,作为近似值列出。" if p else "" for p in proxy]
+    table["caveat_zh"] = ["该值的统计对象与指标定义有所不同,作为近似值列出。" if p else "" for p in proxy]
     table["caveat_en"] = [
         "This value counts a slightly different population; shown as a proxy." if p else "" for p in proxy
     ]
@@ -69,6 +69,8 @@ pytestmark = pytest.mark.xdist_group("figure_standards")  # one worker draws eve
 def rendered():
     """{(stem, lang): (figure, [(text, bbox, size_pt)])}, every figure drawn once at its print size."""
     graded_text = "".join(graded_registry()["indicator_comparison"]["caveat_zh"])
+    # The made-up caveat uses only characters the data already has, so this is the build's font subset, not a
+    # second one to cut.
     families = register_fonts(figures.figure_characters(TABLES) + graded_text)
     colours = figures.region_colours(TABLES)
     out = {}
