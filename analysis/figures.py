@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import re
 import textwrap
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -1414,13 +1415,40 @@ def draw(
     lang: str = "zh",
     root: Path | None = None,
 ) -> Figure:
-    """One report figure by its file stem (e.g. ``01_corpus_timeline``), for notebooks."""
-    from analysis.fonts import register_fonts
-    from analysis.paths import PROJECT_ROOT
+    """One report figure by its file stem (e.g. ``01_corpus_timeline``), for notebooks; its font is the subset of
+    the project whose data ``load_tables()`` reads, unless ``root`` names another."""
+    from analysis.paths import current_root
 
-    families = register_fonts(figure_characters(tables), root or PROJECT_ROOT)
-    spec = spec_by_stem(figure_specs(tables, texts), stem)
-    return spec.draw(make_labels(tables, lang), region_colours(tables), families)
+    families, specs = _fonts_and_specs(tables, texts, Path(root) if root else current_root())
+    return spec_by_stem(specs, stem).draw(make_labels(tables, lang), region_colours(tables), families)
+
+
+# The font families and figure specs of the last few states of the tables a notebook drew from, by content: a
+# notebook draws several figures from one state, and working out every spec and the characters of the font
+# subset again for each would cost it a second or more. Drawing reads a spec and never changes it.
+_RECENT_SPECS: OrderedDict[str, tuple[list[str], list[FigureSpec]]] = OrderedDict()
+_RECENT_SPECS_SIZE = 4
+
+
+def _fonts_and_specs(
+    tables: dict[str, pd.DataFrame], texts: dict[str, str] | None, root: Path
+) -> tuple[list[str], list[FigureSpec]]:
+    from analysis.fonts import register_fonts
+    from analysis.pipeline import digest_of
+
+    try:
+        key = digest_of(
+            compare.tables_fingerprint(tables), str(root), *[f"{k}\0{v}" for k, v in sorted((texts or {}).items())]
+        )
+    except TypeError:  # a cell pandas cannot hash (a list, say): work it out without the memo
+        return register_fonts(figure_characters(tables), root), figure_specs(tables, texts)
+    if key not in _RECENT_SPECS:
+        _RECENT_SPECS[key] = (register_fonts(figure_characters(tables), root), figure_specs(tables, texts))
+        while len(_RECENT_SPECS) > _RECENT_SPECS_SIZE:
+            _RECENT_SPECS.popitem(last=False)
+    _RECENT_SPECS.move_to_end(key)
+    families, specs = _RECENT_SPECS[key]
+    return list(families), specs
 
 
 def spec_by_stem(specs: list[FigureSpec], stem: str) -> FigureSpec:

@@ -67,13 +67,15 @@ class FigurePlanner:
     def draw(self, stem: str, tables: dict[str, pd.DataFrame], texts=None, lang: str = "zh", root=None) -> FigurePlan:
         from analysis.compare import tables_fingerprint
         from analysis.fonts import register_fonts
+        from analysis.paths import current_root
 
         figures = self._module
-        key = digest_of(tables_fingerprint(tables), *(sorted((texts or {}).items())))
+        font_root = Path(root) if root else current_root()
+        key = digest_of(tables_fingerprint(tables), str(font_root), *(sorted((texts or {}).items())))
         if key not in self._plans:
             self._plans[key] = {
                 "specs": figures.figure_specs(tables, texts),
-                "families": register_fonts(figures.figure_characters(tables)),
+                "families": register_fonts(figures.figure_characters(tables), font_root),
                 "labels": {},
                 "colours": value_digest(figures.region_colours(tables)),
             }

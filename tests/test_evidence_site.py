@@ -8,10 +8,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import copy_of_built
 from helpers import tree_digest
 
 from analysis.curated import load_tables
-from analysis.evidence import Span, add_evidence_links, build_site, evidence_link, figure_page, render_spans
+from analysis.evidence import (
+    Span,
+    add_evidence_links,
+    build_site,
+    evidence_link,
+    figure_page,
+    render_spans,
+    site_root,
+)
 from analysis.paths import PROJECT_ROOT
 
 CHROME_FLAGS = [
@@ -26,16 +35,18 @@ CHROME_FLAGS = [
 ]
 
 
+pytestmark = pytest.mark.xdist_group("evidence_site")  # one worker starts Chromium once
+
+
 @pytest.fixture(scope="module")
 def tables() -> dict[str, pd.DataFrame]:
     return load_tables(PROJECT_ROOT)
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, tables) -> Path:
-    out = tmp_path_factory.mktemp("evidence")
-    build_site(PROJECT_ROOT, out, tables=tables)
-    return out
+def site(built_project) -> Path:
+    """The site the main job built on a copy of this checkout's data."""
+    return built_project.root / "reports" / "evidence"
 
 
 @pytest.fixture(scope="module")
@@ -111,9 +122,11 @@ def test_add_evidence_links_puts_a_link_beside_each_id_column(tables):
 
 
 @pytest.mark.slow
-def test_site_is_byte_identical_on_rebuild(site, tmp_path, tables):
-    build_site(PROJECT_ROOT, tmp_path, tables=tables)
-    assert tree_digest(tmp_path) == tree_digest(site)
+def test_site_is_byte_identical_on_rebuild(built_project, site, tmp_path, tables):
+    again = copy_of_built(built_project, tmp_path / "project")
+    shutil.rmtree(site_root(again))
+    build_site(again, tables=tables)  # another copy of the project: the same bytes
+    assert tree_digest(site_root(again)) == tree_digest(site)
 
 
 @pytest.mark.slow

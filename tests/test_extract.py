@@ -451,7 +451,7 @@ def test_adding_a_region_end_to_end_with_the_extractor_doing_the_finding(project
     assert validate_project(root) == []
 
 
-def test_a_failed_import_changes_nothing_and_names_sheet_row_and_column(project_copy):
+def test_a_failed_import_changes_nothing_and_names_sheet_row_and_column(project_copy, capsys):
     root = project_copy
     review = extract_made_up_plan(root)
     fill_review(review, reject={})
@@ -465,9 +465,9 @@ def test_a_failed_import_changes_nothing_and_names_sheet_row_and_column(project_
         import_review(review, root)
     assert any("sheet 'candidates', row 3, column 'value'" in p and "900" in p for p in caught.value.problems)
     assert tree_digest(root / "data") == before
-    result = run_cli("--root", str(root), "extract", "--import", str(review))
-    assert result.returncode == 1
-    assert "nothing written" in result.stderr
+    capsys.readouterr()
+    assert main(["--root", str(root), "extract", "--import", str(review)]) == 1
+    assert "nothing written" in capsys.readouterr().err
     assert tree_digest(root / "data") == before
 
 
@@ -488,7 +488,7 @@ def test_an_import_needs_a_doc_id_and_says_where(project_copy):
     assert tree_digest(root / "data") == before
 
 
-def test_a_dry_run_reports_and_writes_nothing(project_copy):
+def test_a_dry_run_reports_and_writes_nothing(project_copy, capsys):
     root = project_copy
     add_manifest_rows(root, "mouxian_2024_work_points.txt", PLAN)
     review = root / "review.xlsx"
@@ -509,7 +509,8 @@ def test_a_dry_run_reports_and_writes_nothing(project_copy):
     )
     fill_review(review, reject={})
     before = tree_digest(root / "data")
-    result = run_cli("--root", str(root), "extract", "--import", str(review), "--dry-run")
-    assert result.returncode == 0, result.stderr
-    assert "targets: 10 row(s) to add" in result.stdout and "dry run" in result.stdout
+    capsys.readouterr()
+    assert main(["--root", str(root), "extract", "--import", str(review), "--dry-run"]) == 0
+    said = capsys.readouterr().out
+    assert "targets: 10 row(s) to add" in said and "dry run" in said
     assert tree_digest(root / "data") == before

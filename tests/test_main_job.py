@@ -2,51 +2,46 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pandas as pd
 import pytest
-from conftest import copy_of_built
-from helpers import edit_target, tree_digest
 
 from analysis.cli import main
 from analysis.curated import load_table, write_tables
 from analysis.paths import PROJECT_ROOT
 from analysis.pipeline import value_digest
 
-OUTPUTS = ("figures", "reports")
 
-
-def _outputs(root) -> dict[str, str]:
-    digest = {}
-    for folder in OUTPUTS:
-        digest.update({f"{folder}/{k}": v for k, v in tree_digest(root / folder).items()})
-    digest.update(
-        {f"data/curated/{p.name}": tree_digest(p.parent)[p.name] for p in (root / "data/curated").glob("*.xlsx")}
-    )
-    return digest
+def _skipped(output: str, kind: str) -> int:
+    """How many steps of a kind (``figure``, ``notebook``) a run of the main job says it skipped."""
+    total = 0
+    for names in re.findall(r"skipped \d+ up-to-date step\(s\): (.*)", output):
+        for name in names.split(", "):
+            if name.split(" ×")[0] == kind:
+                total += int(name.split(" ×")[1]) if " ×" in name else 1
+    return total
 
 
 @pytest.mark.slow
-def test_an_edit_rebuilds_only_what_it_touches_and_equals_a_forced_rebuild(built_project, tmp_path, capsys):
-    root = copy_of_built(built_project, tmp_path / "project")
-    first = _outputs(root)
-    assert main(["--root", str(root), "build", "--skip-notebooks"]) == 0
-    out = capsys.readouterr().out
-    assert "0 step(s) made" in out and "skipped" in out and "figure ×" in out
-    assert _outputs(root) == first
+@pytest.mark.xdist_group("edited_project")  # one worker runs the edit loop and reads it twice
+def test_an_edit_rebuilds_only_what_it_touches_and_equals_a_forced_rebuild(edited_project):
+    run = edited_project
+    assert "0 step(s) made" in run.unchanged_output, run.unchanged_output
+    figures = _skipped(run.unchanged_output, "figure")
+    assert figures > 1 and _skipped(run.unchanged_output, "notebook") > 1
+    assert run.unchanged == run.built
 
-    edit_target(root, "notes", " Checked again.")
-    assert main(["--root", str(root), "build", "--skip-notebooks"]) == 0
-    out = capsys.readouterr().out
-    assert "skipped" in out and "figure ×" in out  # the figures that do not draw the edited row are skipped, by name
-    incremental = _outputs(root)
-    assert incremental != first
-    assert main(["--root", str(root), "build", "--skip-notebooks", "--force"]) == 0
-    assert "0 up to date" in capsys.readouterr().out
+    # No figure draws the edited notes or label: every figure is skipped, the tables, workbook, methods, evidence
+    # site and the one notebook that lists the label are made again.
+    assert _skipped(run.edited_output, "figure") == figures, run.edited_output
+    assert _skipped(run.edited_output, "notebook") == _skipped(run.unchanged_output, "notebook") - 1
+    assert run.edited != run.built
+    assert "0 up to date" in run.forced_output
     # Every output a forced rebuild makes again, the figures the edit did not touch among them (the incremental
     # build kept them from the first build), has the bytes of the incremental build.
-    assert _outputs(root) == incremental
+    assert run.forced == run.edited
 
 
 def test_a_figure_digest_follows_every_value_its_drawing_closes_over():

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import copy_of_built
+from conftest import LABEL_EDIT
 from helpers import edit_target
 
 from analysis import figures
-from analysis.cli import main
 from analysis.curated import load_table, write_tables
 from analysis.notebook_view import FigurePlanner, notebook_view
 from analysis.notebooks import NotebookError, execute_notebook, run_one
@@ -78,29 +76,20 @@ def test_a_kernel_reads_the_project_it_is_given_and_stores_no_memory_address(pro
     executed = nbformat.writes(execute_notebook(path, tmp_path, root=project_copy))
     assert "只在副本中" in executed
     assert " at 0x" not in executed and "pandas.io.formats.style.Styler" in executed
+    # Without a project, a kernel started in another folder (as JupyterLab's is) reads this checkout's data.
+    executed = nbformat.writes(execute_notebook(path, tmp_path))
+    assert load_table("regions").loc[0, "name_zh"] in executed and "只在副本中" not in executed
 
 
 @pytest.mark.slow
-def test_the_main_job_reruns_only_the_notebook_an_edit_shows_and_its_bytes_are_a_fresh_run(built_project, tmp_path):
-    root = copy_of_built(built_project, tmp_path / "project")
-    (root / "notebooks").mkdir(exist_ok=True)
-    shutil.copy2(NOTEBOOKS_DIR / KINDERGARTEN, root / "notebooks" / KINDERGARTEN)
-    regions = _notebook(
-        root / "notebooks",
-        "from analysis.curated import load_tables",
-        "load_tables()['regions'][['region_id', 'name_zh']]",
-    ).name
-    made = root / "reports" / "notebooks"
-    assert main(["--root", str(root), "build"]) == 0
-    stamps = {p.name: p.stat().st_mtime_ns for p in made.iterdir()}
-    edit_target(root, "notes", " Checked again.")  # shown by neither notebook
-    edit_target(root, "indicator_zh", "(核)")  # listed by the kindergarten notebook
-    assert main(["--root", str(root), "build"]) == 0
-    changed = {p.name for p in made.iterdir() if p.stat().st_mtime_ns != stamps[p.name]}
-    assert changed == {KINDERGARTEN, KINDERGARTEN.replace(".ipynb", ".html")}
-    assert "(核)" in (made / KINDERGARTEN).read_text(encoding="utf-8")
+@pytest.mark.xdist_group("edited_project")  # one worker runs the edit loop and reads it twice
+def test_the_main_job_reruns_only_the_notebook_an_edit_shows_and_its_bytes_are_a_fresh_run(edited_project, tmp_path):
+    root, made = edited_project.root, edited_project.root / "reports" / "notebooks"
+    assert edited_project.notebooks_rerun == sorted([KINDERGARTEN, KINDERGARTEN.replace(".ipynb", ".html")])
+    assert LABEL_EDIT in (made / KINDERGARTEN).read_text(encoding="utf-8")
+    skipped = next(p for p in sorted((root / "notebooks").glob("*.ipynb")) if p.name != KINDERGARTEN)
     fresh = tmp_path / "fresh"
-    run_one(root / "notebooks" / regions, fresh, root, root=root)  # the notebook the build skipped, run afresh
+    run_one(skipped, fresh, root, root=root)  # a notebook the build skipped after the edit, run afresh on it
     for path in sorted(fresh.iterdir()):
         assert path.read_bytes() == (made / path.name).read_bytes(), path.name
 
