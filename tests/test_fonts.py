@@ -12,6 +12,8 @@ from analysis.fonts import CJK_FACE_INDEX, REGULAR, build_regular_instance, vari
 
 CHARACTERS = "学前教育普惠覆盖率,交流轮岗。"
 
+pytestmark = pytest.mark.xdist_group("fonts")  # one worker cuts the small subset once for both tests
+
 
 @pytest.fixture(scope="module")
 def small_cut(tmp_path_factory):
