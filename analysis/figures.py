@@ -1419,28 +1419,39 @@ def draw(
     the project whose data ``load_tables()`` reads, unless ``root`` names another."""
     from analysis.paths import current_root
 
-    families, specs = _fonts_and_specs(tables, texts, Path(root) if root else current_root())
+    families, specs = fonts_and_specs(tables, texts, Path(root) if root else current_root())
     return spec_by_stem(specs, stem).draw(make_labels(tables, lang), region_colours(tables), families)
 
 
-# The font families and figure specs of the last few states of the tables a notebook drew from, by content: a
-# notebook draws several figures from one state, and working out every spec and the characters of the font
-# subset again for each would cost it a second or more. Drawing reads a spec and never changes it.
+def state_key(tables: dict[str, pd.DataFrame], texts: dict[str, str] | None, root: Path) -> str | None:
+    """A digest of one state of the tables and texts, drawn in ``root``'s font subset; ``None`` when a cell cannot
+    be hashed (a list, say)."""
+    from analysis.pipeline import digest_of
+
+    try:
+        fingerprint = compare.tables_fingerprint(tables)
+    except TypeError:
+        return None
+    return digest_of(fingerprint, str(root), *[f"{k}\0{v}" for k, v in sorted((texts or {}).items())])
+
+
+# The font families and figure specs of the last few states of the tables, by :func:`state_key`: a notebook
+# draws several figures from one state (and the main job plans what its notebooks show from one), and working
+# out every spec and the characters of the font subset again for each would cost a second or more. Drawing
+# reads a spec and never changes it.
 _RECENT_SPECS: OrderedDict[str, tuple[list[str], list[FigureSpec]]] = OrderedDict()
 _RECENT_SPECS_SIZE = 4
 
 
-def _fonts_and_specs(
-    tables: dict[str, pd.DataFrame], texts: dict[str, str] | None, root: Path
+def fonts_and_specs(
+    tables: dict[str, pd.DataFrame], texts: dict[str, str] | None, root: Path, key: str | None = None
 ) -> tuple[list[str], list[FigureSpec]]:
+    """The font families (``root``'s subset, covering the tables) and every figure spec of one state of the
+    tables, worked out once per state (``key``: its :func:`state_key`, computed when not given)."""
     from analysis.fonts import register_fonts
-    from analysis.pipeline import digest_of
 
-    try:
-        key = digest_of(
-            compare.tables_fingerprint(tables), str(root), *[f"{k}\0{v}" for k, v in sorted((texts or {}).items())]
-        )
-    except TypeError:  # a cell pandas cannot hash (a list, say): work it out without the memo
+    key = key or state_key(tables, texts, root)
+    if key is None:
         return register_fonts(figure_characters(tables), root), figure_specs(tables, texts)
     if key not in _RECENT_SPECS:
         _RECENT_SPECS[key] = (register_fonts(figure_characters(tables), root), figure_specs(tables, texts))

@@ -18,7 +18,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from analysis.paths import PROJECT_ROOT
+from analysis.paths import PROJECT_ROOT, data_files, package_sources
 
 CJK_FACE_INDEX = 2  # faces in the collection: JP, KR, SC, TC, HK
 INSTANCE_FAMILY = "Noto Sans CJK SC Regular Subset"
@@ -73,12 +73,11 @@ def _drawable(characters: str) -> set[str]:
     return {c for c in characters if unicodedata.category(c) != "Cc"}
 
 
-def _cut(chars: list[str], target: Path) -> None:
-    """Write the Regular subset of ``chars`` to ``target``: subset, TrueType outlines at wght 400, names."""
-    family = subset_family(target)
+def variable_subset(characters: str | list[str]):
+    """The SC face of the variable font subset to ``characters`` (every name record and layout feature kept), as
+    a fontTools ``TTFont`` still holding its CFF2 outlines and variation tables."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
-    from fontTools.varLib import instancer
 
     font = TTFont(str(variable_font_path()), fontNumber=CJK_FACE_INDEX)
     options = subset.Options()
@@ -86,8 +85,17 @@ def _cut(chars: list[str], target: Path) -> None:
     options.layout_features = ["*"]
     options.notdef_outline = True
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[ord(c) for c in chars])
+    subsetter.populate(unicodes=[ord(c) for c in characters])
     subsetter.subset(font)
+    return font
+
+
+def _cut(chars: list[str], target: Path) -> None:
+    """Write the Regular subset of ``chars`` to ``target``: subset, TrueType outlines at wght 400, names."""
+    from fontTools.varLib import instancer
+
+    family = subset_family(target)
+    font = variable_subset(chars)
     _truetype_outlines_at(font, REGULAR)
     regular = instancer.instantiateVariableFont(
         font,
@@ -127,8 +135,8 @@ def _truetype_outlines_at(font, location: dict[str, float]) -> None:
     makes poppler report "Embedded font file may be invalid"), and Chromium's PDF backend embeds them as a CID font
     with selectable text. Each glyph is drawn once at the location, its points rounded to whole units like
     fontTools' instancer rounds them, and its cubic curves approximated by quadratic ones within 1 unit of the
-    1000-unit em (cu2qu). This is what instancing the CFF2 table and converting it would give, in a quarter of the
-    time: fontTools' CFF2 instancer re-encodes every charstring only for it to be drawn again here.
+    1000-unit em (cu2qu). This is what instancing the CFF2 table and converting it would give, in a third of the
+    time (benchmarks/font_cut.py): fontTools' CFF2 instancer re-encodes every charstring only for it to be drawn again here.
     """
     from fontTools.misc.roundTools import otRound
     from fontTools.pens.cu2quPen import Cu2QuPen
@@ -192,13 +200,12 @@ def project_characters(root: Path = PROJECT_ROOT) -> str:
     from analysis.normalize import normalize
 
     characters: set[str] = set()
-    for path in sorted((Path(root) / "data").rglob("*")):
-        if path.is_file() and path.suffix in {".csv", ".json", ".txt", ".md"} and "_staging" not in path.parts:
-            text = path.read_text(encoding="utf-8", errors="replace")
-            characters |= set(text)
-            if path.suffix == ".txt":
-                characters |= set(normalize(text).text)
-    for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+    for path in data_files(root):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        characters |= set(text)
+        if path.suffix == ".txt":
+            characters |= set(normalize(text).text)
+    for path in package_sources():
         characters |= set(path.read_text(encoding="utf-8"))
     return "".join(sorted(_drawable("".join(characters))))
 

@@ -59,28 +59,24 @@ class FigurePlanner:
 
     def __init__(self, module) -> None:
         self._module = module
-        self._plans: dict[str, dict] = {}  # by the content of the tables and texts, so notebooks share them
+        self._plans: dict[str, dict] = {}  # labels and colours by the state of the tables, so notebooks share them
 
     def __getattr__(self, name: str):
         return getattr(self._module, name)
 
     def draw(self, stem: str, tables: dict[str, pd.DataFrame], texts=None, lang: str = "zh", root=None) -> FigurePlan:
-        from analysis.compare import tables_fingerprint
-        from analysis.fonts import register_fonts
         from analysis.paths import current_root
 
         figures = self._module
         font_root = Path(root) if root else current_root()
-        key = digest_of(tables_fingerprint(tables), str(font_root), *(sorted((texts or {}).items())))
+        key = figures.state_key(tables, texts, font_root)
+        if key is None:
+            raise NotShowable("tables whose content cannot be digested")
+        families, specs = figures.fonts_and_specs(tables, texts, font_root, key)
         if key not in self._plans:
-            self._plans[key] = {
-                "specs": figures.figure_specs(tables, texts),
-                "families": register_fonts(figures.figure_characters(tables), font_root),
-                "labels": {},
-                "colours": value_digest(figures.region_colours(tables)),
-            }
+            self._plans[key] = {"labels": {}, "colours": value_digest(figures.region_colours(tables))}
         found = self._plans[key]
-        spec = figures.spec_by_stem(found["specs"], stem)
+        spec = figures.spec_by_stem(specs, stem)
         if lang not in found["labels"]:
             found["labels"][lang] = value_digest(figures.make_labels(tables, lang))
         return FigurePlan(
@@ -91,7 +87,7 @@ class FigurePlanner:
                 value_digest(spec.draw),
                 found["labels"][lang],
                 found["colours"],
-                *found["families"],
+                *families,
             )
         )
 

@@ -46,6 +46,22 @@ def reading_root(root: Path) -> Iterator[None]:
         _reading_root.reset(token)
 
 
+def data_files(root: Path = PROJECT_ROOT) -> list[Path]:
+    """Every file under ``root/data/`` that the curated tables and raw texts consist of (no workbooks, no
+    staging area), sorted: what the build's data digest and the project's font subset read."""
+    return sorted(
+        p
+        for p in (Path(root) / "data").rglob("*")
+        if p.is_file() and p.suffix in {".csv", ".json", ".txt", ".md"} and "_staging" not in p.parts
+    )
+
+
+def package_sources() -> list[Path]:
+    """The package's Python source files, sorted: its code and its labels and templates."""
+    package = Path(__file__).resolve().parent
+    return sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
+
+
 def raw_path(raw_file: str, root: Path = PROJECT_ROOT) -> Path:
     """Resolve a manifest ``raw_file`` entry (a path under ``data/raw/``)."""
     return root / "data" / "raw" / raw_file

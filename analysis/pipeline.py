@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.paths import PROJECT_ROOT
+from analysis.paths import PROJECT_ROOT, data_files, package_sources
 
 STATE_FILE = Path("build") / "doit-state.json"
 
@@ -71,17 +71,13 @@ def value_digest(value: object) -> str:
 def code_digest(root: Path = PROJECT_ROOT) -> str:
     """Digest of the package's source: a change to any module rebuilds everything."""
     package = Path(__file__).resolve().parent
-    files = sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
+    files = package_sources()
     return digest_of(*[str(p.relative_to(package)) for p in files], *files)
 
 
 def data_digest(root: Path) -> str:
     """Digest of every file under ``data/`` that the curated tables and raw texts consist of."""
-    files = sorted(
-        p
-        for p in (root / "data").rglob("*")
-        if p.is_file() and p.suffix in {".csv", ".json", ".txt", ".md"} and "_staging" not in p.parts
-    )
+    files = data_files(root)
     return digest_of(*[str(p.relative_to(root)) for p in files], *files)
 
 

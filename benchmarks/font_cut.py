@@ -18,30 +18,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from fontTools import subset
 from fontTools.pens.areaPen import AreaPen
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont
 from fontTools.varLib import instancer
 
-from analysis.fonts import (
-    _BASE_CHARS,
-    CJK_FACE_INDEX,
-    REGULAR,
-    build_regular_instance,
-    project_characters,
-    variable_font_path,
-)
+from analysis.fonts import _BASE_CHARS, REGULAR, build_regular_instance, project_characters, variable_subset
 
 
 def instancer_cut(characters: str) -> TTFont:
     """The same subset, instanced by fontTools' instancer (CFF2 kept, as the instancer leaves it)."""
-    font = TTFont(str(variable_font_path()), fontNumber=CJK_FACE_INDEX)
-    options = subset.Options()
-    options.name_IDs, options.layout_features, options.notdef_outline = ["*"], ["*"], True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[ord(c) for c in set(characters) | set(_BASE_CHARS)])
-    subsetter.subset(font)
+    font = variable_subset(sorted(set(characters) | set(_BASE_CHARS)))
     return instancer.instantiateVariableFont(font, dict(REGULAR), inplace=True)
 
 

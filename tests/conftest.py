@@ -84,13 +84,15 @@ def copy_of_built(built: BuiltProject, target: Path) -> Path:
 
 def built_outputs(root: Path) -> dict[str, str]:
     """sha256 of every output of the main job under ``root``: figures, reports (notebooks included), workbook."""
+    import hashlib
+
     from helpers import tree_digest
 
     digest = {}
     for folder in ("figures", "reports"):
         digest.update({f"{folder}/{k}": v for k, v in tree_digest(root / folder).items()})
     for workbook in sorted((root / "data" / "curated").glob("*.xlsx")):
-        digest[f"data/curated/{workbook.name}"] = tree_digest(workbook.parent)[workbook.name]
+        digest[f"data/curated/{workbook.name}"] = hashlib.sha256(workbook.read_bytes()).hexdigest()
     return digest
 
 
